@@ -1,0 +1,68 @@
+using Switchback.Core.Access;
+using Switchback.Core.Audit;
+using Switchback.Core.Bundles;
+
+namespace Switchback.Storage;
+
+/// <summary>
+/// The registry of deployments, immutable bundles, aliases, API keys and the audit log.
+/// Every mutation appends its audit entry in the same transaction, so the log and the state never disagree.
+/// Implementations are thread-safe and safe to use from several processes on one store.
+/// </summary>
+public interface IRegistryStore : IAsyncDisposable
+{
+    /// <summary>Applies pending schema migrations; safe to call any number of times, also concurrently.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the store answers a trivial query now.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Registers a bundle. Creates the deployment on its first bundle and points <c>stable</c> at it.
+    /// Same digest as an existing version (the requested one, or any when none is requested) ⇒ <see cref="RegisterStatus.Existing"/>;
+    /// a requested version already bound to another digest ⇒ <see cref="RegisterStatus.Conflict"/> and nothing changes.
+    /// </summary>
+    Task<RegisterOutcome> RegisterAsync(BundleContent bundle, AuditContext who, CancellationToken cancellationToken = default);
+
+    /// <summary>One version, archived or not; null if it does not exist.</summary>
+    Task<StoredBundle?> GetBundleAsync(VersionRef version, CancellationToken cancellationToken = default);
+
+    /// <summary>The versions of a deployment in ascending order; archived ones only when asked.</summary>
+    Task<IReadOnlyList<StoredBundle>> ListBundlesAsync(string deployment, bool includeArchived, CancellationToken cancellationToken = default);
+
+    /// <summary>All deployments, by name.</summary>
+    Task<IReadOnlyList<DeploymentInfo>> ListDeploymentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One deployment with its aliases; null if it does not exist.</summary>
+    Task<DeploymentInfo?> GetDeploymentAsync(string deployment, CancellationToken cancellationToken = default);
+
+    /// <summary>Hides a version from defaults. Refuses the version <c>stable</c> points at.</summary>
+    Task<ArchiveOutcome> ArchiveAsync(VersionRef version, AuditContext who, CancellationToken cancellationToken = default);
+
+    /// <summary>Points an alias at a version (creating the alias if new). Refuses a missing or archived version.</summary>
+    Task<AliasOutcome> SetAliasAsync(VersionRef version, string alias, AuditContext who, CancellationToken cancellationToken = default);
+
+    /// <summary>Every alias move of a deployment, oldest first.</summary>
+    Task<IReadOnlyList<AliasEvent>> GetAliasHistoryAsync(string deployment, CancellationToken cancellationToken = default);
+
+    /// <summary>Audit entries matching the query, oldest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Re-computes the whole hash chain and the recorded head; names the first broken entry.</summary>
+    Task<AuditVerifyResult> VerifyAuditAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new API key by its hash; null when an active or revoked key already has that name.</summary>
+    Task<ApiKeyRecord?> CreateKeyAsync(string name, Role role, string keyHash, AuditContext who, CancellationToken cancellationToken = default);
+
+    /// <summary>All keys, revoked ones included, by name. Never returns hashes of other keys' secrets beyond the stored hash.</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a key; false if no active key has that name.</summary>
+    Task<bool> RevokeKeyAsync(string name, AuditContext who, CancellationToken cancellationToken = default);
+
+    /// <summary>The active key with that hash, or null.</summary>
+    Task<ApiKeyRecord?> FindActiveKeyAsync(string keyHash, CancellationToken cancellationToken = default);
+
+    /// <summary>How many keys exist, revoked ones included (bootstrap happens only on a store with none).</summary>
+    Task<int> CountKeysAsync(CancellationToken cancellationToken = default);
+}
