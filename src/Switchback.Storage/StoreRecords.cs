@@ -8,7 +8,7 @@ public sealed record AuditContext(string Actor, string? Reason = null);
 /// <summary>A registered, immutable bundle version.</summary>
 public sealed record StoredBundle(string Deployment, int Version, string Digest, string ContentJson, DateTimeOffset CreatedAt, string CreatedBy, bool Archived);
 
-/// <summary>A deployment, its aliases (name → version) and version counts.</summary>
+/// <summary>A deployment, its aliases (name → version), its highest version and how many versions it has (archived ones included).</summary>
 public sealed record DeploymentInfo(string Name, DateTimeOffset CreatedAt, IReadOnlyDictionary<string, int> Aliases, int LatestVersion, int VersionCount);
 
 /// <summary>What <see cref="IRegistryStore.RegisterAsync"/> did.</summary>
@@ -68,5 +68,9 @@ public sealed record AliasEvent(string Deployment, string Alias, int? FromVersio
 /// <summary>An API key as stored: never the secret, only its hash.</summary>
 public sealed record ApiKeyRecord(string Name, Role Role, string KeyHash, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt);
 
-/// <summary>Filters for listing audit entries; all optional. <paramref name="Target"/> matches exactly or as a prefix ending in '@' (a deployment's versions).</summary>
+/// <summary>
+/// Filters for listing audit entries; all optional and combined with AND. <paramref name="Target"/> matches a target exactly
+/// or followed by '@' (so "support-bot" finds the deployment and all its versions' entries); <paramref name="TargetPrefix"/>
+/// matches any target starting with it (e.g. "key:"); <paramref name="AfterSequence"/> pages on; <paramref name="Limit"/> is from 1.
+/// </summary>
 public sealed record AuditQuery(string? Target = null, string? TargetPrefix = null, long? AfterSequence = null, int Limit = 1000);

@@ -1,0 +1,83 @@
+using Switchback.Storage.Migrations;
+
+namespace Switchback.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema as numbered migrations: the same tables as SQLite with native types
+/// (timestamptz, boolean, bigint identity). Never edit a released migration: add the next number.
+/// </summary>
+internal static class PostgresSchema
+{
+    public const string CreateMigrationsTable =
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)";
+
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "registry", """
+            CREATE TABLE deployments (
+                name text PRIMARY KEY,
+                created_at timestamptz NOT NULL
+            );
+            CREATE TABLE bundles (
+                deployment text NOT NULL REFERENCES deployments (name),
+                version integer NOT NULL CHECK (version >= 1),
+                digest text NOT NULL,
+                content_json text NOT NULL,
+                created_at timestamptz NOT NULL,
+                created_by text NOT NULL,
+                archived boolean NOT NULL DEFAULT false,
+                PRIMARY KEY (deployment, version)
+            );
+            CREATE INDEX bundles_by_digest ON bundles (deployment, digest);
+            CREATE TABLE aliases (
+                deployment text NOT NULL,
+                alias text NOT NULL,
+                version integer NOT NULL,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (deployment, alias),
+                FOREIGN KEY (deployment, version) REFERENCES bundles (deployment, version)
+            );
+            CREATE TABLE alias_events (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                deployment text NOT NULL REFERENCES deployments (name),
+                alias text NOT NULL,
+                from_version integer,
+                to_version integer NOT NULL,
+                occurred_at timestamptz NOT NULL,
+                actor text NOT NULL,
+                reason text
+            );
+            CREATE INDEX alias_events_by_deployment ON alias_events (deployment, id);
+            """),
+        new(2, "api-keys", """
+            CREATE TABLE api_keys (
+                name text PRIMARY KEY,
+                role text NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+                key_hash text NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL,
+                created_by text NOT NULL,
+                revoked_at timestamptz
+            );
+            """),
+        new(3, "audit-log", """
+            CREATE TABLE audit_log (
+                seq bigint PRIMARY KEY CHECK (seq >= 1),
+                occurred_at timestamptz NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                target text NOT NULL,
+                before_state text,
+                after_state text,
+                reason text,
+                prev_hash text NOT NULL,
+                hash text NOT NULL
+            );
+            CREATE INDEX audit_log_by_target ON audit_log (target);
+            CREATE TABLE audit_head (
+                id integer PRIMARY KEY CHECK (id = 1),
+                seq bigint NOT NULL,
+                hash text NOT NULL
+            );
+            """),
+    ];
+}

@@ -1,0 +1,82 @@
+using Switchback.Core.Bundles;
+
+namespace Switchback.Storage.Sql;
+
+internal abstract partial class SqlRegistryStore
+{
+    public async Task<AliasOutcome> SetAliasAsync(VersionRef version, string alias, AuditContext who, CancellationToken cancellationToken = default)
+    {
+        ValidateName(version.Deployment, "deployment", nameof(version));
+        ValidateName(alias, "alias", nameof(alias));
+        ValidateWho(who);
+        await using var session = await BeginAsync(write: true, cancellationToken);
+        var bundle = await FindBundleAsync(session, version.Deployment, version.Version);
+        if (bundle is null)
+        {
+            return new AliasOutcome(AliasStatus.NotFound, null);
+        }
+
+        var previous = ToNullableInt(await session.ScalarAsync(
+            "SELECT version FROM aliases WHERE deployment = @d AND alias = @a",
+            ("@d", version.Deployment),
+            ("@a", alias)));
+        if (previous == version.Version)
+        {
+            return new AliasOutcome(AliasStatus.Unchanged, previous);
+        }
+
+        if (bundle.Archived)
+        {
+            return new AliasOutcome(AliasStatus.Archived, previous);
+        }
+
+        await MoveAliasAsync(session, Now(), who, version, alias, previous);
+        await session.CommitAsync();
+        return new AliasOutcome(AliasStatus.Moved, previous);
+    }
+
+    public async Task<IReadOnlyList<AliasEvent>> GetAliasHistoryAsync(string deployment, CancellationToken cancellationToken = default)
+    {
+        ValidateName(deployment, "deployment", nameof(deployment));
+        await using var session = await BeginAsync(write: false, cancellationToken);
+        return await session.QueryAsync(
+            "SELECT deployment, alias, from_version, to_version, occurred_at, actor, reason FROM alias_events WHERE deployment = @d ORDER BY id",
+            r => new AliasEvent(
+                r.GetString(0),
+                r.GetString(1),
+                r.IsDBNull(2) ? null : r.GetInt32(2),
+                r.GetInt32(3),
+                ReadTime(r, 4),
+                r.GetString(5),
+                ReadNullableString(r, 6)),
+            ("@d", deployment));
+    }
+
+    private async Task MoveAliasAsync(SqlSession session, DateTimeOffset now, AuditContext who, VersionRef version, string alias, int? previous)
+    {
+        await session.ExecuteAsync(
+            "INSERT INTO aliases (deployment, alias, version, updated_at) VALUES (@d, @a, @v, @t) " +
+            "ON CONFLICT (deployment, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
+            ("@d", version.Deployment),
+            ("@a", alias),
+            ("@v", version.Version),
+            ("@t", TimeValue(now)));
+        await session.ExecuteAsync(
+            "INSERT INTO alias_events (deployment, alias, from_version, to_version, occurred_at, actor, reason) VALUES (@d, @a, @f, @v, @t, @u, @r)",
+            ("@d", version.Deployment),
+            ("@a", alias),
+            ("@f", previous),
+            ("@v", version.Version),
+            ("@t", TimeValue(now)),
+            ("@u", who.Actor),
+            ("@r", who.Reason));
+        await AppendAuditAsync(
+            session,
+            now,
+            who,
+            "alias.set",
+            version.ToString(),
+            previous is { } from ? AuditJson.Alias(alias, from) : null,
+            AuditJson.Alias(alias, version.Version));
+    }
+}

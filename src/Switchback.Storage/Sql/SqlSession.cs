@@ -1,0 +1,70 @@
+using System.Data.Common;
+
+namespace Switchback.Storage.Sql;
+
+/// <summary>
+/// One connection with one open transaction. Disposing without <see cref="CommitAsync"/> rolls back,
+/// which is how "nothing written" outcomes (Existing, Conflict, Unchanged) leave the store untouched.
+/// Not thread-safe: one operation owns it.
+/// </summary>
+internal sealed class SqlSession(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) : IAsyncDisposable
+{
+    public CancellationToken CancellationToken => cancellationToken;
+
+    public async Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Create(sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Create(sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull ? null : value;
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Create(sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    public async Task<T?> QueryFirstAsync<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
+        where T : class
+    {
+        var rows = await QueryAsync(sql, map, parameters);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public Task CommitAsync() => transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+
+    private DbCommand Create(string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+}

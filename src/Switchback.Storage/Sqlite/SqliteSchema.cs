@@ -1,0 +1,83 @@
+using Switchback.Storage.Migrations;
+
+namespace Switchback.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite schema as numbered migrations. Times are TEXT in ISO 8601 UTC with milliseconds (sortable);
+/// booleans are INTEGER 0/1. Never edit a released migration: add the next number.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const string CreateMigrationsTable =
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "registry", """
+            CREATE TABLE deployments (
+                name TEXT PRIMARY KEY NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE TABLE bundles (
+                deployment TEXT NOT NULL REFERENCES deployments (name),
+                version INTEGER NOT NULL CHECK (version >= 1),
+                digest TEXT NOT NULL,
+                content_json TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+                PRIMARY KEY (deployment, version)
+            );
+            CREATE INDEX bundles_by_digest ON bundles (deployment, digest);
+            CREATE TABLE aliases (
+                deployment TEXT NOT NULL,
+                alias TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (deployment, alias),
+                FOREIGN KEY (deployment, version) REFERENCES bundles (deployment, version)
+            );
+            CREATE TABLE alias_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                deployment TEXT NOT NULL REFERENCES deployments (name),
+                alias TEXT NOT NULL,
+                from_version INTEGER,
+                to_version INTEGER NOT NULL,
+                occurred_at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT
+            );
+            CREATE INDEX alias_events_by_deployment ON alias_events (deployment, id);
+            """),
+        new(2, "api-keys", """
+            CREATE TABLE api_keys (
+                name TEXT PRIMARY KEY NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+                key_hash TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                revoked_at TEXT
+            );
+            """),
+        new(3, "audit-log", """
+            CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1),
+                occurred_at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                before_state TEXT,
+                after_state TEXT,
+                reason TEXT,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE INDEX audit_log_by_target ON audit_log (target);
+            CREATE TABLE audit_head (
+                id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                seq INTEGER NOT NULL,
+                hash TEXT NOT NULL
+            );
+            """),
+    ];
+}
