@@ -47,6 +47,14 @@ internal sealed partial class YamlLoader
                 $"YAML syntax error at line {ex.Start.Line}, column {ex.Start.Column}: {MarkPrefix().Replace(ex.Message, string.Empty)}"));
             documents.Add(new ParsedDocument(index, null, [.. _errors]));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException on some malformed flow collections.
+            var mark = _parser.Current?.End;
+            var near = mark is null ? string.Empty : $" near line {mark.Value.Line}, column {mark.Value.Column}";
+            _errors.Add((ManifestError.DocumentPath, $"YAML syntax error{near}: the text after this point is not valid YAML (check brackets, quotes and indentation)"));
+            documents.Add(new ParsedDocument(index, null, [.. _errors]));
+        }
 
         return documents;
     }
