@@ -80,15 +80,10 @@ public static class CanonicalJson
 
     private static void WriteValue(StringBuilder builder, JsonValue value)
     {
-        // A double or float held by the node is checked first: JsonValueKind cannot describe NaN or infinity.
+        // A double (or a float, which converts) held by the node is checked first: JsonValueKind cannot describe NaN or infinity.
         if (value.TryGetValue<double>(out var d) && !double.IsFinite(d))
         {
             throw new ArgumentException($"{d} has no JSON form: NaN and infinities are not allowed");
-        }
-
-        if (value.TryGetValue<float>(out var f) && !float.IsFinite(f))
-        {
-            throw new ArgumentException($"{f} has no JSON form: NaN and infinities are not allowed");
         }
 
         switch (value.GetValueKind())
