@@ -137,4 +137,13 @@ public sealed class ManifestReaderValidTests
         Assert.Single(result.Documents);
         Assert.IsType<JsonObject>(((RolloutManifest)result.Documents[0]).Spec);
     }
+
+    [Fact]
+    public void Read_ConcatenatedJsonObjects_AreSeparateDocuments()
+    {
+        var result = ManifestReader.Read("{\"kind\": \"Rollout\", \"deployment\": \"a\"}\n{\"kind\": \"Rollout\", \"deployment\": \"b\"}\n", "two.json");
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        Assert.Equal(["a", "b"], result.Documents.Cast<RolloutManifest>().Select(r => r.Deployment));
+        Assert.Equal([0, 1], result.Documents.Select(d => d.Index));
+    }
 }
