@@ -173,11 +173,22 @@ public sealed class RegistryFlowTests : IAsyncLifetime
         var apply = await server.CliAsync("apply", "-f", file);
 
         Assert.True(apply.ExitCode == 1, apply.ToString());
-        Assert.Contains("broken.yaml", apply.Stderr);
-        Assert.Contains("serving.temperature", apply.Stderr);
+        Assert.Contains("broken.yaml: document 1: serving.temperature", apply.Stderr);
         var deployments = await server.CliAsync("bundle", "list", "support-bot", "--output", "json");
         Assert.Equal(1, deployments.ExitCode);
         Assert.Contains("does not exist", deployments.Stderr);
+    }
+
+    [Fact]
+    public async Task Apply_FileWithRollout_ExitsOneAndSendsNothing()
+    {
+        var file = dir.Write("mixed.yaml", Manifests.Bundle() + "---\nkind: Rollout\ndeployment: support-bot\ncandidate: 2\nstrategy: canary\nsteps:\n  - canary: { weight: 100 }\n");
+
+        var apply = await server.CliAsync("apply", "-f", file);
+
+        Assert.True(apply.ExitCode == 1, apply.ToString());
+        Assert.Contains("not supported", apply.Stderr);
+        Assert.Equal(1, (await server.CliAsync("bundle", "list", "support-bot")).ExitCode);
     }
 
     private async Task<JsonArray> ListJsonAsync(string deployment)

@@ -3,7 +3,7 @@ using Switchback.FunctionalTests.Infrastructure;
 
 namespace Switchback.FunctionalTests;
 
-public sealed class BootstrapTests : IDisposable
+public sealed class ServeTests : IDisposable
 {
     private const string Announcement = "Created admin API key (shown once): ";
     private readonly TempDir dir = new();
@@ -47,6 +47,25 @@ public sealed class BootstrapTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("healthz", TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("readyz", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Serve_Sigterm_StopsGracefullyWithExitZero()
+    {
+        var server = await ServerProcess.StartAsync(dir.SqliteStore);
+        using (server)
+        {
+            using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", server.Child.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+            var exit = await server.Child.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.True(exit == 0, $"exit {exit}\n{server.Stderr}");
+        }
+
+        using var again = await ServerProcess.StartAsync(dir.SqliteStore);
+        var verify = await again.CliAsync("audit", "verify");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 
     [Theory]
