@@ -53,4 +53,7 @@ public sealed record UpstreamSimOptions
     /// <summary>Model id listed by <c>GET /v1/models</c>.</summary>
     /// <value>Default <c>sim-model</c>.</value>
     public string ModelName { get; init; } = "sim-model";
+
+    /// <summary>Every problem with these options, as messages naming the CLI flag; empty when valid.</summary>
+    public IReadOnlyList<string> Validate() => Faults.SimSettings.Validate(this);
 }

@@ -62,7 +62,7 @@ internal sealed record SimSettings(
         Fraction(errors, "--reset-share", options.ResetShare);
         Fraction(errors, "--oom-rate", options.OomRate);
         Fraction(errors, "--regression-rate", options.RegressionRate);
-        if ((options.ErrorRate ?? 0) + (options.OomRate ?? 0) > 1)
+        if (errors.Count == 0 && (options.ErrorRate ?? 0) + (options.OomRate ?? 0) > 1)
         {
             errors.Add("--error-rate plus --oom-rate must not exceed 1");
         }
