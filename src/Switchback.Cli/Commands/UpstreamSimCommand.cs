@@ -1,11 +1,10 @@
-using System.Runtime.CompilerServices;
-
-// The command is tested with the simulator it runs; the Cli project file belongs to another team.
-[assembly: InternalsVisibleTo("Switchback.UpstreamSim.Tests")]
-
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Runtime.CompilerServices;
 using Switchback.UpstreamSim;
+
+// The command is tested next to the simulator it runs; the Cli project file belongs to another team.
+[assembly: InternalsVisibleTo("Switchback.UpstreamSim.Tests")]
 
 namespace Switchback.Cli.Commands;
 
