@@ -16,8 +16,7 @@ internal static class CliApp
         root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
-
-        // `upstream-sim` (Commands/UpstreamSimCommand.cs) joins here when it is merged.
+        root.Subcommands.Add(UpstreamSimCommand.Create());
         return root;
     }
 

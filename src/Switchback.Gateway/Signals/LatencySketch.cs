@@ -1,0 +1,146 @@
+namespace Switchback.Gateway.Signals;
+
+/// <summary>
+/// A mergeable latency distribution in the manner of DDSketch (Masson, Rim and Lee, VLDB 2019): log-spaced buckets of
+/// a fixed <see cref="SketchLayout"/>, one <see cref="int"/> count each. <see cref="Quantile"/> is within the layout's
+/// relative accuracy α of the exact lower quantile for values inside the range; values outside are clamped to it and
+/// counted in <see cref="Underflow"/> / <see cref="Overflow"/>. Thread-safe: <see cref="Record"/> and
+/// <see cref="Merge"/> are lock-free; reads during writes see a slightly stale but consistent-enough view.
+/// </summary>
+public sealed class LatencySketch
+{
+    private readonly int[] _counts;
+    private long _count;
+    private long _sumMicros;
+    private long _underflow;
+    private long _overflow;
+
+    /// <summary>An empty sketch with <paramref name="layout"/> (default: <see cref="SketchLayout.Default"/>).</summary>
+    public LatencySketch(SketchLayout? layout = null)
+    {
+        Layout = layout ?? SketchLayout.Default;
+        _counts = new int[Layout.BucketCount];
+    }
+
+    /// <summary>The bucket geometry.</summary>
+    public SketchLayout Layout { get; }
+
+    /// <summary>The number of values recorded.</summary>
+    public long Count => Volatile.Read(ref _count);
+
+    /// <summary>The sum of the values recorded, in milliseconds (kept to the microsecond, unclamped).</summary>
+    public double Sum => Volatile.Read(ref _sumMicros) / 1000.0;
+
+    /// <summary>How many values were below the layout's minimum (counted at the minimum).</summary>
+    public long Underflow => Volatile.Read(ref _underflow);
+
+    /// <summary>How many values were above the layout's maximum (counted at the maximum).</summary>
+    public long Overflow => Volatile.Read(ref _overflow);
+
+    /// <summary>Records one value in milliseconds; throws on a negative or non-finite value.</summary>
+    public void Record(double milliseconds)
+    {
+        if (!(milliseconds >= 0 && double.IsFinite(milliseconds)))
+        {
+            ThrowBadValue(milliseconds);
+        }
+
+        var clamped = milliseconds;
+        if (milliseconds < Layout.MinValue)
+        {
+            clamped = Layout.MinValue;
+            Interlocked.Increment(ref _underflow);
+        }
+        else if (milliseconds > Layout.MaxValue)
+        {
+            clamped = Layout.MaxValue;
+            Interlocked.Increment(ref _overflow);
+        }
+
+        Interlocked.Increment(ref _counts[Layout.BucketOf(clamped)]);
+        Interlocked.Add(ref _sumMicros, (long)Math.Round(milliseconds * 1000));
+        Interlocked.Increment(ref _count);
+    }
+
+    /// <summary>Adds every value of <paramref name="other"/> to this sketch; the layouts must be equal.</summary>
+    public void Merge(LatencySketch other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!other.Layout.Equals(Layout))
+        {
+            throw new ArgumentException("sketches with different layouts (accuracy or range) cannot be merged", nameof(other));
+        }
+
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            var add = Volatile.Read(ref other._counts[i]);
+            if (add != 0 && Interlocked.Add(ref _counts[i], add) < add)
+            {
+                throw new OverflowException($"latency sketch bucket {i} overflowed {int.MaxValue} values");
+            }
+        }
+
+        Interlocked.Add(ref _count, other.Count);
+        Interlocked.Add(ref _sumMicros, Volatile.Read(ref other._sumMicros));
+        Interlocked.Add(ref _underflow, other.Underflow);
+        Interlocked.Add(ref _overflow, other.Overflow);
+    }
+
+    /// <summary>
+    /// The estimated q-quantile (0 ≤ q ≤ 1) in milliseconds: the value of rank ⌊q·(n−1)⌋ within relative error α,
+    /// or <see cref="double.NaN"/> when the sketch is empty.
+    /// </summary>
+    public double Quantile(double q)
+    {
+        if (!(q >= 0 && q <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(q), q, "a quantile must be between 0 and 1");
+        }
+
+        long total = 0;
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            total += Volatile.Read(ref _counts[i]);
+        }
+
+        if (total == 0)
+        {
+            return double.NaN;
+        }
+
+        var rank = (long)Math.Floor(q * (total - 1));
+        long seen = 0;
+        var last = 0;
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            var c = Volatile.Read(ref _counts[i]);
+            if (c == 0)
+            {
+                continue;
+            }
+
+            last = i;
+            seen += c;
+            if (seen > rank)
+            {
+                return Layout.ValueOf(i);
+            }
+        }
+
+        // Only reachable when buckets changed between the two passes (concurrent Clear).
+        return Layout.ValueOf(last);
+    }
+
+    /// <summary>Empties the sketch; the caller guarantees no concurrent writer (see VersionSignals' window epochs).</summary>
+    internal void Clear()
+    {
+        Array.Clear(_counts);
+        _count = 0;
+        _sumMicros = 0;
+        _underflow = 0;
+        _overflow = 0;
+    }
+
+    private static void ThrowBadValue(double milliseconds)
+        => throw new ArgumentOutOfRangeException(nameof(milliseconds), milliseconds, "a latency must be a finite number of milliseconds, 0 or more");
+}

@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Switchback.UpstreamSim.Hosting;
+
+/// <summary>Server-sent events the way OpenAI sends them: one <c>data:</c> chunk per word, then <c>data: [DONE]</c>.</summary>
+internal sealed partial class SimHandler
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    /// <param name="context">The request being answered.</param>
+    /// <param name="shape">Chat or text-completion chunk layout.</param>
+    /// <param name="choices">The full text of each choice; streamed one after the other, word by word.</param>
+    /// <param name="finish">The <c>finish_reason</c> of every choice.</param>
+    /// <param name="usage">When set, a last chunk with empty <c>choices</c> carries it (<c>stream_options.include_usage</c>).</param>
+    private async Task StreamAsync(HttpContext context, StreamShape shape, string[] choices, string finish, Usage? usage)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        var created = Created();
+        using var json = new Utf8JsonWriter(response.BodyWriter);
+
+        for (var index = 0; index < choices.Length; index++)
+        {
+            if (shape.Chat)
+            {
+                await WriteChunkAsync(context, json, shape, created, index, "", role: true, finish: null);
+            }
+
+            var text = choices[index];
+            var start = 0;
+            var first = true;
+            while (start < text.Length)
+            {
+                // A piece is one word with the whitespace before it, so the pieces concatenate back to the text.
+                var end = start;
+                while (end < text.Length && char.IsWhiteSpace(text[end]))
+                {
+                    end++;
+                }
+
+                while (end < text.Length && !char.IsWhiteSpace(text[end]))
+                {
+                    end++;
+                }
+
+                if (!first && !await DelayAsync(context, settings.InterTokenLatency))
+                {
+                    return;
+                }
+
+                await WriteChunkAsync(context, json, shape, created, index, text[start..end], role: false, finish: null);
+                first = false;
+                start = end;
+            }
+
+            await WriteChunkAsync(context, json, shape, created, index, null, role: false, finish);
+        }
+
+        if (usage is not null)
+        {
+            WriteEventStart(response);
+            json.Reset(response.BodyWriter);
+            json.WriteStartObject();
+            WriteChunkHeader(json, shape, created);
+            json.WriteStartArray("choices");
+            json.WriteEndArray();
+            usage.Write(json);
+            json.WriteEndObject();
+            json.Flush();
+            response.BodyWriter.Write(EventEnd);
+        }
+
+        response.BodyWriter.Write(Done);
+        await response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    private static async ValueTask WriteChunkAsync(
+        HttpContext context, Utf8JsonWriter json, StreamShape shape, long created, int index, string? text, bool role, string? finish)
+    {
+        var writer = context.Response.BodyWriter;
+        WriteEventStart(context.Response);
+        json.Reset(writer);
+        json.WriteStartObject();
+        WriteChunkHeader(json, shape, created);
+        json.WriteStartArray("choices");
+        json.WriteStartObject();
+        json.WriteNumber("index", index);
+        if (shape.Chat)
+        {
+            json.WriteStartObject("delta");
+            if (role)
+            {
+                json.WriteString("role", "assistant");
+            }
+
+            if (text is not null)
+            {
+                json.WriteString("content", text);
+            }
+
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteString("text", text ?? "");
+        }
+
+        json.WriteNull("logprobs");
+        if (finish is null)
+        {
+            json.WriteNull("finish_reason");
+        }
+        else
+        {
+            json.WriteString("finish_reason", finish);
+        }
+
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+        writer.Write(EventEnd);
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    private static void WriteEventStart(HttpResponse response) => response.BodyWriter.Write(DataPrefix);
+
+    private static void WriteChunkHeader(Utf8JsonWriter json, StreamShape shape, long created)
+    {
+        json.WriteString("id", shape.Id);
+        json.WriteString("object", shape.ObjectName);
+        json.WriteNumber("created", created);
+        json.WriteString("model", shape.Model);
+    }
+}
