@@ -1,4 +1,4 @@
-using Npgsql;
+using System.Net;
 using Switchback.FunctionalTests.Infrastructure;
 
 namespace Switchback.FunctionalTests;
@@ -16,21 +16,24 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public async Task Sigkill_BetweenRegistrations_Postgres_NothingLostAndAuditIntact()
     {
-        var admin = Environment.GetEnvironmentVariable("SWITCHBACK_TEST_POSTGRES");
-        Assert.False(
-            string.IsNullOrWhiteSpace(admin),
-            "SWITCHBACK_TEST_POSTGRES is not set: run the tests with ./scripts/test.sh, which starts a throwaway PostgreSQL and sets it.");
-        var database = "sb_" + Guid.NewGuid().ToString("N");
-        await ExecuteAsync(admin!, $"CREATE DATABASE {database}");
-        try
-        {
-            var connection = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
-            await RunAsync("postgres:" + connection);
-        }
-        finally
-        {
-            await ExecuteAsync(admin!, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-        }
+        await using var database = await PostgresDatabase.CreateAsync();
+        await RunAsync(database.StoreSpec);
+    }
+
+    [Fact]
+    public async Task Readyz_PostgresDatabaseGone_Returns503()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        using var server = await ServerProcess.StartAsync(database.StoreSpec);
+        using var http = server.CreateHttpClient(apiKey: null);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("readyz", TestContext.Current.CancellationToken)).StatusCode);
+
+        await database.DropAsync();
+        var response = await http.GetAsync("readyz", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("store_unavailable", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("healthz", TestContext.Current.CancellationToken)).StatusCode);
     }
 
     private async Task RunAsync(string store)
@@ -51,13 +54,5 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Contains("\"version\": 2", list.Stdout);
         var verify = await second.CliAsync("audit", "verify");
         Assert.True(verify.ExitCode == 0, verify.ToString());
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
