@@ -46,6 +46,8 @@ public sealed class KeyTests : IAsyncLifetime
         Assert.Contains("not valid", refused.Stderr);
         var listed = JsonNode.Parse((await server.CliAsync("key", "list", "--output", "json")).Stdout)!["keys"]!.AsArray();
         Assert.False(listed.Single(k => k!["name"]!.GetValue<string>() == "dashboard")!["active"]!.GetValue<bool>());
+        Assert.DoesNotContain(key, server.Stdout + server.Stderr);
+        Assert.Contains("dashboard", server.Stderr);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ internal static class AliasEndpoints
             : Results.Json(new { Deployment = deployment, info.Aliases }, AdminJson.Options);
     }
 
-    private static async Task<IResult> SetAsync(string deployment, string alias, HttpContext http, IRegistryStore store, ILogger<AliasLogCategory> logger, CancellationToken ct)
+    private static async Task<IResult> SetAsync(string deployment, string alias, HttpContext http, IRegistryStore store, ILogger<AdminRequests> logger, CancellationToken ct)
     {
         if ((RequestInput.CheckName(deployment, "deployment") ?? RequestInput.CheckName(alias, "alias")) is { } error)
         {
@@ -81,7 +81,4 @@ internal static class AliasEndpoints
         var audit = exact.Concat(versions).DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence).Select(AuditEntryView.From);
         return Results.Json(new { Deployment = deployment, AliasEvents = events.Select(AliasEventView.From), Audit = audit }, AdminJson.Options);
     }
-
-    /// <summary>Log category of alias moves.</summary>
-    internal sealed class AliasLogCategory;
 }

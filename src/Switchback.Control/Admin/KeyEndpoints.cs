@@ -18,7 +18,7 @@ internal static class KeyEndpoints
         api.MapDelete("/keys/{name}", RevokeAsync).RequireRole(Role.Admin);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IRegistryStore store, ILogger<KeyLogCategory> logger, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext http, IRegistryStore store, ILogger<AdminRequests> logger, CancellationToken ct)
     {
         var (body, error) = await RequestInput.ReadObjectAsync(http.Request);
         if (error is not null)
@@ -60,7 +60,7 @@ internal static class KeyEndpoints
         return Results.Json(new { Keys = keys.Select(KeyView.From) }, AdminJson.Options);
     }
 
-    private static async Task<IResult> RevokeAsync(string name, HttpContext http, IRegistryStore store, ILogger<KeyLogCategory> logger, CancellationToken ct)
+    private static async Task<IResult> RevokeAsync(string name, HttpContext http, IRegistryStore store, ILogger<AdminRequests> logger, CancellationToken ct)
     {
         if (!DeploymentName.IsValid(name, out var problem))
         {
@@ -89,7 +89,4 @@ internal static class KeyEndpoints
         AdminLog.Changed(logger, "key revoke", name, caller.Name, "revoked");
         return Results.Json(new { Status = "revoked", Name = name }, AdminJson.Options);
     }
-
-    /// <summary>Log category of key management.</summary>
-    internal sealed class KeyLogCategory;
 }

@@ -16,7 +16,7 @@ internal static class RegisterEndpoint
 {
     public static void Map(IEndpointRouteBuilder api) => api.MapPost("/versions", RegisterAsync).RequireRole(Role.Admin);
 
-    private static async Task<IResult> RegisterAsync(HttpContext http, IRegistryStore store, ILogger<RegisterLogCategory> logger, CancellationToken ct)
+    private static async Task<IResult> RegisterAsync(HttpContext http, IRegistryStore store, ILogger<AdminRequests> logger, CancellationToken ct)
     {
         var caller = RoleFilter.Caller(http);
         var source = http.Request.Query["source"].ToString();
@@ -78,7 +78,4 @@ internal static class RegisterEndpoint
         var body = new ApiError.ErrorBody(message, "invalid_request_error", "invalid_manifest", details);
         return Results.Json(new ApiError.ErrorEnvelope(body), AdminJson.Options, statusCode: StatusCodes.Status400BadRequest);
     }
-
-    /// <summary>Log category of registrations.</summary>
-    internal sealed class RegisterLogCategory;
 }

@@ -21,7 +21,7 @@ internal sealed class RoleFilter(Role required) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var logger = http.RequestServices.GetRequiredService<ILogger<RoleFilter>>();
+        var logger = http.RequestServices.GetRequiredService<ILogger<AdminRequests>>();
         var presented = ReadBearer(http.Request);
         if (presented is null)
         {

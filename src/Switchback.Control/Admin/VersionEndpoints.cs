@@ -93,7 +93,7 @@ internal static class VersionEndpoints
         return Results.Json(new DiffView(from.ToString(), to.ToString(), before.Digest, after.Digest, identical, differences), AdminJson.Options);
     }
 
-    private static async Task<IResult> ArchiveAsync(string deployment, string version, HttpContext http, IRegistryStore store, ILogger<ArchiveLogCategory> logger, CancellationToken ct)
+    private static async Task<IResult> ArchiveAsync(string deployment, string version, HttpContext http, IRegistryStore store, ILogger<AdminRequests> logger, CancellationToken ct)
     {
         if (RequestInput.CheckVersion(deployment, version, out var reference) is { } error)
         {
@@ -146,7 +146,4 @@ internal static class VersionEndpoints
         error = ApiError.BadRequest("invalid_query", $"Invalid '{name}': {problem}.");
         return false;
     }
-
-    /// <summary>Log category of archiving.</summary>
-    internal sealed class ArchiveLogCategory;
 }

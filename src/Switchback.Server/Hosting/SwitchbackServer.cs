@@ -65,7 +65,7 @@ public static class SwitchbackServer
             }
 
             await using var app = Build(options, store);
-            ServerLog.StoreReady(app.Services.GetRequiredService<ILogger<ServerOptions>>(), storeKind);
+            ServerLog.StoreReady(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchback.Server"), storeKind);
             try
             {
                 await app.StartAsync(cancellationToken);
