@@ -18,17 +18,6 @@ internal sealed class GatewayTransformer(ForwardPlan plan, bool retryOnFailure, 
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.RequestUri = plan.Target;
-        if (plan.Body.Length > 0 || !HttpMethods.IsGet(httpContext.Request.Method))
-        {
-            var content = new ByteArrayContent(plan.Body);
-            if (plan.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var parsed))
-            {
-                content.Headers.ContentType = parsed;
-            }
-
-            proxyRequest.Content = content;
-        }
-
         proxyRequest.Headers.Authorization = null;
         foreach (var name in proxyRequest.Headers.Select(h => h.Key).Where(IsSwitchbackHeader).ToList())
         {

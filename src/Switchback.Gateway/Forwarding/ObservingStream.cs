@@ -8,7 +8,7 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
 {
     private const int HeadLimit = 64 * 1024;
     private const int TailSize = 8 * 1024;
-    private readonly MemoryStream head = new();
+    private readonly MemoryStream head = new(); // not disposed: holds no unmanaged resource
     private readonly byte[] tail = new byte[TailSize];
     private long total;
 
@@ -75,8 +75,8 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
     {
         if (disposing)
         {
+            // The head buffer stays readable: the body is inspected after YARP has disposed the stream.
             inner.Dispose();
-            head.Dispose();
         }
 
         base.Dispose(disposing);

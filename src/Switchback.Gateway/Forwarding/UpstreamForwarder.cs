@@ -31,6 +31,10 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         var observation = new ResponseObservation();
         var transformer = new GatewayTransformer(plan, retry, time, observation);
         var config = new ForwarderRequestConfig { ActivityTimeout = plan.Timeout + TimeSpan.FromMinutes(1) };
+        // YARP forwards HttpContext.Request as it is, so each attempt replays the buffered (possibly rewritten) body from it.
+        context.Request.Body = new MemoryStream(plan.Body, writable: false);
+        context.Request.ContentLength = plan.Body.Length;
+        context.Request.Headers.Remove("Transfer-Encoding");
         var started = time.GetTimestamp();
         using var timeout = new CancellationTokenSource(plan.Timeout, time);
         var error = await forwarder.SendAsync(context, plan.Target.GetLeftPart(UriPartial.Authority), clients.For(plan.Target), config, transformer, timeout.Token);

@@ -38,7 +38,11 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<GatewayRequestHandler>();
         services.TryAddSingleton<FeedbackEndpoint>();
         services.TryAddSingleton<ModelsEndpoint>();
-        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<RoutingSnapshotLoader>(sp));
+        services.TryAddSingleton(sp => new RoutingSnapshotLoader(
+            sp.GetRequiredService<Switchback.Storage.IRegistryStore>(),
+            sp.GetRequiredService<RoutingTableHolder>(),
+            sp.GetRequiredService<BundleCache>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RoutingSnapshotLoader>>()));
         services.AddHostedService<RoutingRefreshService>();
         return services;
     }
