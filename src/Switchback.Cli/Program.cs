@@ -1,1 +1,3 @@
-var parsed = new System.CommandLine.RootCommand("switchback") { Switchback.Cli.Commands.UpstreamSimCommand.Create() }.Parse(args); if (parsed.Errors.Count > 0) { foreach (var e in parsed.Errors) { Console.Error.WriteLine(e.Message); } return 2; } return await parsed.InvokeAsync();
+using Switchback.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Spectre.Console;
+using Switchback.Cli.Client;
+
+namespace Switchback.Cli.Commands;
+
+/// <summary><c>switchback history DEPLOYMENT</c>: alias moves and audit entries of a deployment.</summary>
+internal static class HistoryCommand
+{
+    internal static Command Create()
+    {
+        var deployment = new Argument<string>("DEPLOYMENT") { Description = "Deployment name" };
+        var command = new Command("history", "Show alias moves and audit entries of a deployment") { deployment };
+        var client = ClientOptions.AddTo(command);
+        ClientCommand.SetAction(command, client, async (parse, context, ct) =>
+        {
+            var name = parse.GetValue(deployment)!;
+            if (!Arguments.TryName(name, "deployment name", context.Err))
+            {
+                return ExitCodes.Usage;
+            }
+
+            var response = await context.Client.GetAsync($"deployments/{Arguments.Path(name)}/history", ct);
+            if (!response.IsSuccess)
+            {
+                return context.Fail(response);
+            }
+
+            if (context.Json)
+            {
+                context.WriteJson(response.Body);
+                return ExitCodes.Ok;
+            }
+
+            var aliases = new Table().Title("alias moves").AddColumns("TIME (UTC)", "ALIAS", "FROM", "TO", "BY", "REASON");
+            foreach (var e in response.Body?["alias_events"]?.AsArray() ?? [])
+            {
+                aliases.AddRow(
+                    Formats.Time(e?["time"]),
+                    Markup.Escape(Formats.Text(e?["alias"])),
+                    Markup.Escape(Formats.Text(e?["from_version"])),
+                    Markup.Escape(Formats.Text(e?["to_version"])),
+                    Markup.Escape(Formats.Text(e?["actor"])),
+                    Markup.Escape(Formats.Text(e?["reason"])));
+            }
+
+            var audit = new Table().Title("audit entries").AddColumns("SEQ", "TIME (UTC)", "ACTOR", "ACTION", "TARGET", "REASON");
+            foreach (var e in response.Body?["audit"]?.AsArray() ?? [])
+            {
+                audit.AddRow(
+                    Markup.Escape(Formats.Text(e?["sequence"])),
+                    Formats.Time(e?["time"]),
+                    Markup.Escape(Formats.Text(e?["actor"])),
+                    Markup.Escape(Formats.Text(e?["action"])),
+                    Markup.Escape(Formats.Text(e?["target"])),
+                    Markup.Escape(Formats.Text(e?["reason"])));
+            }
+
+            context.Tables.Write(aliases);
+            context.Tables.Write(audit);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Switchback.Server.Hosting;
+
+namespace Switchback.Cli.Commands;
+
+/// <summary><c>switchback serve [--listen URL] [--store SPEC]</c>.</summary>
+internal static class ServeCommand
+{
+    internal static Command Create()
+    {
+        var listen = new Option<string>("--listen") { Description = "URL to listen on (port 0 picks a free port)", DefaultValueFactory = _ => ServerOptions.DefaultListen };
+        var store = new Option<string>("--store") { Description = "sqlite:PATH or postgres:CONNSTRING", DefaultValueFactory = _ => ServerOptions.DefaultStore };
+        var command = new Command("serve", "Run the Switchback server (admin API; the admin key comes from SWITCHBACK_ADMIN_KEY on first start)") { listen, store };
+        command.SetAction((parse, ct) =>
+        {
+            var options = new ServerOptions
+            {
+                Listen = parse.GetValue(listen)!,
+                Store = parse.GetValue(store)!,
+                BootstrapAdminKey = Environment.GetEnvironmentVariable("SWITCHBACK_ADMIN_KEY"),
+            };
+            return SwitchbackServer.RunAsync(options, Console.Out, Console.Error, ct);
+        });
+        return command;
+    }
+}

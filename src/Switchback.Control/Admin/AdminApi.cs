@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace Switchback.Control.Admin;
+
+/// <summary>The admin HTTP API under <c>/api/v1</c> (see docs/api.md).</summary>
+public static class AdminApi
+{
+    /// <summary>The path prefix of every admin endpoint.</summary>
+    public const string Prefix = "/api/v1";
+
+    /// <summary>Maps every admin endpoint; needs an <see cref="Storage.IRegistryStore"/> in DI.</summary>
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup(Prefix);
+        DeploymentEndpoints.Map(api);
+        RegisterEndpoint.Map(api);
+        VersionEndpoints.Map(api);
+        AliasEndpoints.Map(api);
+        AuditEndpoints.Map(api);
+        KeyEndpoints.Map(api);
+        return endpoints;
+    }
+}

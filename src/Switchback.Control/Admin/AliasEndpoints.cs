@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Switchback.Core.Access;
+using Switchback.Core.Bundles;
+using Switchback.Storage;
+
+namespace Switchback.Control.Admin;
+
+/// <summary>Reading and moving aliases, and a deployment's history.</summary>
+internal static class AliasEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/deployments/{deployment}/aliases", ListAsync).RequireRole(Role.Viewer);
+        api.MapPut("/deployments/{deployment}/aliases/{alias}", SetAsync).RequireRole(Role.Operator);
+        api.MapGet("/deployments/{deployment}/history", HistoryAsync).RequireRole(Role.Viewer);
+    }
+
+    private static async Task<IResult> ListAsync(string deployment, IRegistryStore store, CancellationToken ct)
+    {
+        if (RequestInput.CheckName(deployment, "deployment") is { } error)
+        {
+            return error;
+        }
+
+        var info = await store.GetDeploymentAsync(deployment, ct);
+        return info is null
+            ? DeploymentEndpoints.UnknownDeployment(deployment)
+            : Results.Json(new { Deployment = deployment, info.Aliases }, AdminJson.Options);
+    }
+
+    private static async Task<IResult> SetAsync(string deployment, string alias, HttpContext http, IRegistryStore store, ILogger<AdminRequests> logger, CancellationToken ct)
+    {
+        if ((RequestInput.CheckName(deployment, "deployment") ?? RequestInput.CheckName(alias, "alias")) is { } error)
+        {
+            return error;
+        }
+
+        var (body, bodyError) = await RequestInput.ReadObjectAsync(http.Request);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        if (!RequestInput.TryGetVersion(body!, "version", out var version, out error)
+            || !RequestInput.TryGetString(body!, "reason", required: true, out var reason, out error))
+        {
+            return error!;
+        }
+
+        var caller = RoleFilter.Caller(http);
+        var reference = new VersionRef(deployment, version);
+        var outcome = await store.SetAliasAsync(reference, alias, new AuditContext(caller.Name, reason), ct);
+        AdminLog.Changed(logger, $"alias {alias}", reference.ToString(), caller.Name, outcome.Status.ToString());
+        return outcome.Status switch
+        {
+            AliasStatus.Moved => Results.Json(new { Status = "moved", Deployment = deployment, Alias = alias, Version = version, PreviousVersion = outcome.Previous }, AdminJson.Options),
+            AliasStatus.Unchanged => Results.Json(new { Status = "unchanged", Deployment = deployment, Alias = alias, Version = version, PreviousVersion = outcome.Previous }, AdminJson.Options),
+            AliasStatus.NotFound => VersionEndpoints.UnknownVersion(reference),
+            _ => ApiError.Conflict("version_archived", $"{reference} is archived; an alias cannot point at an archived version."),
+        };
+    }
+
+    private static async Task<IResult> HistoryAsync(string deployment, IRegistryStore store, CancellationToken ct)
+    {
+        if (RequestInput.CheckName(deployment, "deployment") is { } error)
+        {
+            return error;
+        }
+
+        if (await store.GetDeploymentAsync(deployment, ct) is null)
+        {
+            return DeploymentEndpoints.UnknownDeployment(deployment);
+        }
+
+        var events = await store.GetAliasHistoryAsync(deployment, ct);
+        var exact = await store.ListAuditAsync(new AuditQuery(Target: deployment, Limit: int.MaxValue), ct);
+        var versions = await store.ListAuditAsync(new AuditQuery(TargetPrefix: deployment + "@", Limit: int.MaxValue), ct);
+        var audit = exact.Concat(versions).DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence).Select(AuditEntryView.From);
+        return Results.Json(new { Deployment = deployment, AliasEvents = events.Select(AliasEventView.From), Audit = audit }, AdminJson.Options);
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchback.Server.Hosting;
+
+/// <summary>Log messages of the server host.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Store ready ({StoreKind})")]
+    public static partial void StoreReady(ILogger logger, string storeKind);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Rejected request on {Method} {Path}: {Status} {Reason}")]
+    public static partial void Rejected(ILogger logger, string method, string path, int status, string reason);
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Net;
+
+namespace Switchback.Server.Hosting;
+
+/// <summary>Settings of <c>switchback serve</c>; every default lives here.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The default listen URL.</summary>
+    public const string DefaultListen = "http://127.0.0.1:8800";
+
+    /// <summary>The default store.</summary>
+    public const string DefaultStore = "sqlite:./switchback.db";
+
+    /// <summary>Where to listen: <c>http://IP:PORT</c> or <c>http://localhost:PORT</c>; port 0 picks a free port.</summary>
+    /// <value>Default <see cref="DefaultListen"/>.</value>
+    public string Listen { get; init; } = DefaultListen;
+
+    /// <summary>The store: <c>sqlite:PATH</c> or <c>postgres:CONNSTRING</c>.</summary>
+    /// <value>Default <see cref="DefaultStore"/>.</value>
+    public string Store { get; init; } = DefaultStore;
+
+    /// <summary>The admin key to create on a store without keys (from <c>SWITCHBACK_ADMIN_KEY</c>); null generates one.</summary>
+    public string? BootstrapAdminKey { get; init; }
+
+    /// <summary>The largest request body accepted.</summary>
+    /// <value>Default 10 MiB.</value>
+    public long MaxRequestBodyBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>The problems with these settings; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!TryParseListen(Listen, out _, out var listenProblem))
+        {
+            problems.Add(listenProblem);
+        }
+
+        if (string.IsNullOrWhiteSpace(Store))
+        {
+            problems.Add("--store is empty: use sqlite:PATH or postgres:CONNSTRING");
+        }
+
+        if (BootstrapAdminKey is { Length: > 0 and < 16 })
+        {
+            problems.Add("SWITCHBACK_ADMIN_KEY is shorter than 16 characters: use a long random key");
+        }
+
+        if (MaxRequestBodyBytes < 1024)
+        {
+            problems.Add("the request body limit must be at least 1024 bytes");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The endpoint to bind for <paramref name="listen"/>, or why it is not usable.</summary>
+    public static bool TryParseListen(string? listen, out IPEndPoint endpoint, out string problem)
+    {
+        endpoint = new IPEndPoint(IPAddress.Loopback, 0);
+        problem = string.Empty;
+        if (!Uri.TryCreate(listen, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+        {
+            problem = $"--listen '{listen}' is not a URL of the form http://HOST:PORT (for example {DefaultListen})";
+            return false;
+        }
+
+        if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+        {
+            problem = $"--listen '{listen}' must not have a path, query or user name";
+            return false;
+        }
+
+        if (!listen!.Contains(":" + uri.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
+        {
+            problem = $"--listen '{listen}' must name a port (for example {DefaultListen}; 0 picks a free one)";
+            return false;
+        }
+
+        IPAddress? address = uri.IsLoopback && uri.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback : null;
+        if (address is null && !IPAddress.TryParse(uri.Host.Trim('[', ']'), out address))
+        {
+            problem = $"--listen '{listen}': the host must be an IP address or localhost";
+            return false;
+        }
+
+        endpoint = new IPEndPoint(address, uri.Port);
+        return true;
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Switchback.Control.Admin;
+using Switchback.Storage;
+
+namespace Switchback.Server.Hosting;
+
+/// <summary>The composition root of <c>switchback serve</c>.</summary>
+public static class SwitchbackServer
+{
+    /// <summary>The line printed to <c>output</c> once bound, followed by the base URL.</summary>
+    public const string ListeningPrefix = "Switchback listening on ";
+
+    /// <summary>
+    /// Validates <paramref name="options"/>, opens and migrates the store, bootstraps the admin key, serves until
+    /// <paramref name="cancellationToken"/> fires or the process gets SIGTERM/Ctrl-C, and returns the exit code.
+    /// </summary>
+    public static async Task<int> RunAsync(ServerOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync($"switchback serve: {problem}");
+            }
+
+            return 1;
+        }
+
+        IRegistryStore store;
+        try
+        {
+            store = RegistryStoreFactory.Create(options.Store, TimeProvider.System);
+        }
+        catch (ArgumentException ex)
+        {
+            await error.WriteLineAsync($"switchback serve: {ex.Message}");
+            return 1;
+        }
+
+        await using (store)
+        {
+            var storeKind = options.Store.Split(':', 2)[0];
+            try
+            {
+                await store.MigrateAsync(cancellationToken);
+                await AdminKeyBootstrap.EnsureAsync(store, options.BootstrapAdminKey, output, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The connection string may hold a password, so only the store kind is named.
+                await error.WriteLineAsync($"switchback serve: cannot open the {storeKind} store: {ex.Message}");
+                return 1;
+            }
+
+            await using var app = Build(options, store);
+            ServerLog.StoreReady(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchback.Server"), storeKind);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                await error.WriteLineAsync($"switchback serve: cannot listen on {options.Listen}: {ex.Message}");
+                return 1;
+            }
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            await output.WriteLineAsync(ListeningPrefix + address);
+            await output.FlushAsync(cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }
+    }
+
+    private static WebApplication Build(ServerOptions options, IRegistryStore store)
+    {
+        ServerOptions.TryParseListen(options.Listen, out var endpoint, out _);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.Listen(endpoint);
+        });
+        builder.Logging.ClearProviders();
+
+        // stdout carries only the lines people and scripts read (the key, the address); logs go to stderr.
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(options);
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorMiddleware>();
+        app.MapGet("/healthz", () => Results.Json(new { Status = "alive" }, AdminJson.Options));
+        app.MapGet("/readyz", async (IRegistryStore s, CancellationToken ct) => await s.PingAsync(ct)
+            ? Results.Json(new { Status = "ready" }, AdminJson.Options)
+            : ApiError.Result(StatusCodes.Status503ServiceUnavailable, "server_error", "store_unavailable", "The store does not answer."));
+        app.MapAdminApi();
+        app.MapFallback((HttpContext http) => ApiError.Result(StatusCodes.Status404NotFound, "not_found_error", "route_not_found", $"No endpoint {http.Request.Method} {http.Request.Path}."));
+        return app;
+    }
+}

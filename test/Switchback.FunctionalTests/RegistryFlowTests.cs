@@ -1,0 +1,207 @@
+using System.Text.Json.Nodes;
+using Switchback.FunctionalTests.Infrastructure;
+
+namespace Switchback.FunctionalTests;
+
+public sealed class RegistryFlowTests : IAsyncLifetime
+{
+    private readonly TempDir dir = new();
+    private ServerProcess server = null!;
+
+    public async ValueTask InitializeAsync() => server = await ServerProcess.StartAsync(dir.SqliteStore);
+
+    public ValueTask DisposeAsync()
+    {
+        server.Dispose();
+        dir.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Apply_TwoBundleFile_ListShowsTwoVersions()
+    {
+        var file = dir.Write("bot.yaml", Manifests.TwoVersions());
+
+        var apply = await server.CliAsync("apply", "-f", file);
+
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Contains("support-bot@1 created", apply.Stdout);
+        Assert.Contains("support-bot@2 created", apply.Stdout);
+        var list = await ListJsonAsync("support-bot");
+        Assert.Equal([1, 2], list.Select(v => v!["version"]!.GetValue<int>()));
+        Assert.Equal(["stable"], list[0]!["aliases"]!.AsArray().Select(a => a!.GetValue<string>()));
+        var text = await server.CliAsync("bundle", "list", "support-bot");
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("stable", text.Stdout);
+    }
+
+    [Fact]
+    public async Task Apply_SameFileTwice_SecondIsNoOp()
+    {
+        var file = dir.Write("bot.yaml", Manifests.TwoVersions());
+        Assert.Equal(0, (await server.CliAsync("apply", "-f", file)).ExitCode);
+        var auditBefore = await AuditCountAsync();
+
+        var again = await server.CliAsync("apply", "-f", file);
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("support-bot@1 unchanged", again.Stdout);
+        Assert.Contains("support-bot@2 unchanged", again.Stdout);
+        Assert.Equal(2, (await ListJsonAsync("support-bot")).Count);
+        Assert.Equal(auditBefore, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task Apply_ChangedValueUnderSameVersion_ExitsThreeNamingVersionAndField()
+    {
+        Assert.Equal(0, (await server.CliAsync("apply", "-f", dir.Write("v1.yaml", Manifests.Bundle(temperature: 0.2)))).ExitCode);
+        var digestBefore = (await ListJsonAsync("support-bot"))[0]!["digest"]!.GetValue<string>();
+
+        var edited = await server.CliAsync("apply", "-f", dir.Write("v1-edited.yaml", Manifests.Bundle(temperature: 0.7)));
+
+        Assert.True(edited.ExitCode == 3, edited.ToString());
+        Assert.Contains("support-bot@1", edited.Stderr);
+        Assert.Contains("serving.temperature", edited.Stderr);
+        Assert.Contains("0.2", edited.Stderr);
+        Assert.Contains("0.7", edited.Stderr);
+        var after = await ListJsonAsync("support-bot");
+        Assert.Single(after);
+        Assert.Equal(digestBefore, after[0]!["digest"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Register_WithoutVersion_GetsNextNumberAndIsIdempotent()
+    {
+        Assert.Equal(0, (await server.CliAsync("bundle", "register", "-f", dir.Write("v1.yaml", Manifests.Bundle(version: 1)))).ExitCode);
+        var unnumbered = dir.Write("next.yaml", Manifests.Bundle(version: null, temperature: 0.5));
+
+        var first = await server.CliAsync("bundle", "register", "-f", unnumbered);
+        var second = await server.CliAsync("bundle", "register", "-f", unnumbered);
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("support-bot@2 created", first.Stdout);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("support-bot@2 unchanged", second.Stdout);
+        Assert.Equal(2, (await ListJsonAsync("support-bot")).Count);
+    }
+
+    [Fact]
+    public async Task Show_Version_PrintsDigestAliasesAndContent()
+    {
+        Assert.Equal(0, (await server.CliAsync("apply", "-f", dir.Write("bot.yaml", Manifests.TwoVersions()))).ExitCode);
+
+        var text = await server.CliAsync("bundle", "show", "support-bot@1");
+        var json = await server.CliAsync("bundle", "show", "support-bot@1", "--output", "json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("sha256:", text.Stdout);
+        Assert.Contains("stable", text.Stdout);
+        Assert.Contains("llama-3.1-8b-instruct", text.Stdout);
+        var body = JsonNode.Parse(json.Stdout)!;
+        Assert.Equal(1, body["version"]!.GetValue<int>());
+        Assert.Equal(0.2, body["content"]!["serving"]!["temperature"]!.GetValue<double>());
+        var missing = await server.CliAsync("bundle", "show", "support-bot@9");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("support-bot@9", missing.Stderr);
+    }
+
+    [Fact]
+    public async Task Diff_TwoVersions_PrintsFieldDifferencesAsTextAndJson()
+    {
+        Assert.Equal(0, (await server.CliAsync("apply", "-f", dir.Write("bot.yaml", Manifests.TwoVersions()))).ExitCode);
+
+        var text = await server.CliAsync("bundle", "diff", "support-bot@1", "support-bot@2");
+        var json = await server.CliAsync("bundle", "diff", "support-bot@1", "support-bot@2", "--output", "json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("serving.temperature: 0.2 -> 0.3", text.Stdout);
+        Assert.Contains("model.endpoint", text.Stdout);
+        var differences = JsonNode.Parse(json.Stdout)!["differences"]!.AsArray();
+        var temperature = differences.Single(d => d!["path"]!.GetValue<string>() == "serving.temperature")!;
+        Assert.Equal(0.2, temperature["before"]!.GetValue<double>());
+        Assert.Equal(0.3, temperature["after"]!.GetValue<double>());
+        Assert.Equal(2, differences.Count);
+    }
+
+    [Fact]
+    public async Task Archive_Version_HiddenFromListButShownWithAll()
+    {
+        Assert.Equal(0, (await server.CliAsync("apply", "-f", dir.Write("bot.yaml", Manifests.TwoVersions()))).ExitCode);
+
+        var archive = await server.CliAsync("bundle", "archive", "support-bot@2", "--reason", "superseded");
+        var refusedStable = await server.CliAsync("bundle", "archive", "support-bot@1");
+
+        Assert.True(archive.ExitCode == 0, archive.ToString());
+        Assert.Equal(1, refusedStable.ExitCode);
+        Assert.Contains("stable", refusedStable.Stderr);
+        Assert.Equal([1], (await ListJsonAsync("support-bot")).Select(v => v!["version"]!.GetValue<int>()));
+        var all = await server.CliAsync("bundle", "list", "support-bot", "--all", "--output", "json");
+        Assert.Equal(2, JsonNode.Parse(all.Stdout)!["versions"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task AliasSet_MovesStable_HistoryShowsTheMoveWithReason()
+    {
+        Assert.Equal(0, (await server.CliAsync("apply", "-f", dir.Write("bot.yaml", Manifests.TwoVersions()))).ExitCode);
+
+        var set = await server.CliAsync("alias", "set", "support-bot@2", "stable", "--reason", "canary looked fine");
+        var noReason = await server.CliAsync("alias", "set", "support-bot@1", "stable");
+        var history = await server.CliAsync("history", "support-bot", "--output", "json");
+        var historyText = await server.CliAsync("history", "support-bot");
+
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Contains("support-bot@1 -> support-bot@2", set.Stdout);
+        Assert.Equal(2, noReason.ExitCode);
+        var events = JsonNode.Parse(history.Stdout)!["alias_events"]!.AsArray();
+        var move = events.Last()!;
+        Assert.Equal("stable", move["alias"]!.GetValue<string>());
+        Assert.Equal(1, move["from_version"]!.GetValue<int>());
+        Assert.Equal(2, move["to_version"]!.GetValue<int>());
+        Assert.Equal("canary looked fine", move["reason"]!.GetValue<string>());
+        Assert.Equal("admin", move["actor"]!.GetValue<string>());
+        Assert.Contains("canary looked fine", historyText.Stdout);
+        var stable = await server.CliAsync("bundle", "show", "support-bot@2", "--output", "json");
+        Assert.Contains("stable", JsonNode.Parse(stable.Stdout)!["aliases"]!.AsArray().Select(a => a!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Apply_ManifestWithBadField_ExitsOneNamingFileDocumentAndPathAndSendsNothing()
+    {
+        var bad = Manifests.Bundle(version: 1) + "---\n" + Manifests.Bundle(version: 2).Replace("temperature: 0.2", "temperature: hot", StringComparison.Ordinal);
+        var file = dir.Write("broken.yaml", bad);
+
+        var apply = await server.CliAsync("apply", "-f", file);
+
+        Assert.True(apply.ExitCode == 1, apply.ToString());
+        Assert.Contains("broken.yaml: document 1: serving.temperature", apply.Stderr);
+        var deployments = await server.CliAsync("bundle", "list", "support-bot", "--output", "json");
+        Assert.Equal(1, deployments.ExitCode);
+        Assert.Contains("does not exist", deployments.Stderr);
+    }
+
+    [Fact]
+    public async Task Apply_FileWithRollout_ExitsOneAndSendsNothing()
+    {
+        var file = dir.Write("mixed.yaml", Manifests.Bundle() + "---\nkind: Rollout\ndeployment: support-bot\ncandidate: 2\nstrategy: canary\nsteps:\n  - canary: { weight: 100 }\n");
+
+        var apply = await server.CliAsync("apply", "-f", file);
+
+        Assert.True(apply.ExitCode == 1, apply.ToString());
+        Assert.Contains("not supported", apply.Stderr);
+        Assert.Equal(1, (await server.CliAsync("bundle", "list", "support-bot")).ExitCode);
+    }
+
+    private async Task<JsonArray> ListJsonAsync(string deployment)
+    {
+        var list = await server.CliAsync("bundle", "list", deployment, "--output", "json");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        return JsonNode.Parse(list.Stdout)!["versions"]!.AsArray();
+    }
+
+    private async Task<int> AuditCountAsync()
+    {
+        using var http = server.CreateHttpClient();
+        var body = JsonNode.Parse(await http.GetStringAsync("api/v1/audit"))!;
+        return body["entries"]!.AsArray().Count;
+    }
+}

@@ -1,0 +1,44 @@
+using Switchback.Server.Hosting;
+
+namespace Switchback.FunctionalTests;
+
+public sealed class ServerOptionsTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:8800", "127.0.0.1", 8800)]
+    [InlineData("http://127.0.0.1:0", "127.0.0.1", 0)]
+    [InlineData("http://localhost:9000", "127.0.0.1", 9000)]
+    [InlineData("http://0.0.0.0:80", "0.0.0.0", 80)]
+    [InlineData("http://[::1]:8800", "::1", 8800)]
+    public void TryParseListen_ValidUrl_ReturnsEndpoint(string listen, string address, int port)
+    {
+        Assert.True(ServerOptions.TryParseListen(listen, out var endpoint, out var problem), problem);
+        Assert.Equal(address, endpoint.Address.ToString());
+        Assert.Equal(port, endpoint.Port);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:8800", "not a URL")]
+    [InlineData("https://127.0.0.1:8800", "not a URL")]
+    [InlineData("http://127.0.0.1", "must name a port")]
+    [InlineData("http://127.0.0.1:8800/admin", "path")]
+    [InlineData("http://example.com:8800", "IP address or localhost")]
+    public void TryParseListen_InvalidUrl_SaysWhy(string listen, string expected)
+    {
+        Assert.False(ServerOptions.TryParseListen(listen, out _, out var problem));
+        Assert.Contains(expected, problem);
+    }
+
+    [Fact]
+    public void Validate_Defaults_AreValid() => Assert.Empty(new ServerOptions().Validate());
+
+    [Fact]
+    public void Validate_ShortAdminKeyAndEmptyStore_ReportsBoth()
+    {
+        var problems = new ServerOptions { Store = " ", BootstrapAdminKey = "short" }.Validate();
+
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.Contains("--store"));
+        Assert.Contains(problems, p => p.Contains("SWITCHBACK_ADMIN_KEY"));
+    }
+}
