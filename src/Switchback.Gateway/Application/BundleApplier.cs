@@ -63,7 +63,7 @@ internal static class BundleApplier
             {
                 system = Render(bundle, variables);
             }
-            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 return BadRequest("template_render_failed", $"the prompt.system template of {bundle.Deployment}@{bundle.Version} could not be rendered: {ex.Message}");
             }
