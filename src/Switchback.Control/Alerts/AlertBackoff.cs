@@ -12,7 +12,8 @@ internal static class AlertBackoff
     {
         var exponent = Math.Min(attempt - 1, 30);
         var ticks = Math.Min(options.InitialBackoff.Ticks * Math.Pow(2, exponent), options.MaxBackoff.Ticks);
-        var delay = TimeSpan.FromTicks((long)(ticks * (0.5 + (unitRandom / 2))));
+        // Whole milliseconds: timers, the fake clock's included, count in milliseconds, so the record's NextAttemptAt is exact.
+        var delay = TimeSpan.FromMilliseconds(Math.Round(ticks * (0.5 + (unitRandom / 2)) / TimeSpan.TicksPerMillisecond));
         if (retryAfter is { } asked && asked > delay)
         {
             delay = asked < options.MaxBackoff ? asked : options.MaxBackoff;
