@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -163,7 +162,7 @@ public sealed partial class WebhookAlertDispatcher : IAlertDispatcher, IAsyncDis
             UseCookies = false,
         };
         var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Switchback", AlertBodies.Version));
+        client.DefaultRequestHeaders.UserAgent.TryParseAdd($"Switchback/{AlertBodies.Version}");
         return client;
     }
 }
