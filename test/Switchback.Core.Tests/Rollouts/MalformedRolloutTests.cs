@@ -48,7 +48,7 @@ public sealed class MalformedRolloutTests
         { "guardrails:\n  - { signal: error_rate, max: 1.5 }\n", "guardrails[0].max", "a rate from 0 to 1 (0.05 = 5 % of requests), got 1.5" },
         { "guardrails:\n  - { signal: upstream_oom, max: 0.5 }\n", "guardrails[0].max", "a number of events (a whole number of at least 0), got 0.5" },
         { "guardrails:\n  - { signal: latency_p95, max: 2000 }\n", "guardrails[0].max", "latency_p95 takes compare: baseline (with max_ratio), not an absolute max" },
-        { "guardrails:\n  - { signal: latency_p95, compare: baseline, max_ratio: 0 }\n", "guardrails[0].max_ratio", "a ratio greater than 0" },
+        { "guardrails:\n  - { signal: latency_p95, compare: baseline, max_ratio: 0 }\n", "guardrails[0].max_ratio", "a ratio from 0.01 to 100" },
         { "guardrails:\n  - { signal: upstream_oom, max: 0, max_ratio: 2 }\n", "guardrails[0].max_ratio", "max_ratio applies to compare: baseline only" },
         { "guardrails:\n  - { signal: error_rate, min: 0.5 }\n", "guardrails[0].min", "min applies to shadow_agreement only" },
         { "guardrails:\n  - { signal: shadow_agreement, compare: baseline }\n", "guardrails[0].compare", "use min: AGREEMENT" },

@@ -110,7 +110,7 @@ internal sealed partial class RolloutSpecParser
             Error(FieldPath.Child(path, "compare"), $"{signal} already compares candidate with stable: use min: AGREEMENT (0..1)");
         }
 
-        var ratio = Number(map, path, "max_ratio", "a ratio greater than 0 and at most 100 (1.25 = 25 % worse allowed)", v => v is > 0 and <= 100) ?? 1.0;
+        var ratio = Number(map, path, "max_ratio", "a ratio from 0.01 to 100 (1.25 = 25 % worse allowed)", v => v is >= 0.01 and <= 100) ?? 1.0;
         return against == "baseline" && kind != SignalKind.Agreement
             ? new GuardrailSpec(signal, kind, GuardrailRule.CompareBaseline, ratio, 0, severity, minRequests ?? 0)
             : null;
