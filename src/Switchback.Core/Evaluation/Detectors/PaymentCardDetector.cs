@@ -2,8 +2,9 @@ namespace Switchback.Core.Evaluation.Detectors;
 
 /// <summary>
 /// Finds payment card numbers: 13..19 digits, plain or in groups of 3..6 split by one kind of separator (space or dash),
-/// not touching other letters or digits, starting with 2..6 (the ISO/IEC 7812 industries of card networks) and passing
-/// the Luhn check. One linear pass, no regular expression.
+/// not touching letters or digits, starting with 2..6 (the ISO/IEC 7812 industries of card networks) and passing the
+/// Luhn check. Every digit group is tried as a start, so a card right after another number ("call 2671 4111 1111…")
+/// is still found; each try reads at most 19 digits, so the scan stays linear. No regular expression.
 /// </summary>
 internal static class PaymentCardDetector
 {
@@ -23,64 +24,57 @@ internal static class PaymentCardDetector
                 continue;
             }
 
-            var end = ReadRun(text, i, digits, out var count, out var wellFormed);
-            var touchesNext = end < text.Length && char.IsLetterOrDigit(text[end]);
-            if (wellFormed && !touchesNext && count is >= MinDigits and <= MaxDigits
-                && digits[0] is >= '2' and <= '6' && Luhn.IsValid(digits[..count]))
+            if (IsCardAt(text, i, digits))
             {
                 return true;
             }
 
-            i = Math.Max(end, i + 1);
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
         }
 
         return false;
     }
 
-    // Reads digits and single separators from start; returns the index after the run. Digits past MaxDigits are counted
-    // but not stored, so an over-long run is skipped whole rather than re-read from every offset.
-    private static int ReadRun(ReadOnlySpan<char> text, int start, Span<char> digits, out int count, out bool wellFormed)
+    private static bool IsCardAt(ReadOnlySpan<char> text, int start, Span<char> digits)
     {
-        count = 0;
-        wellFormed = true;
+        var count = 0;
         var separator = '\0';
-        var groupLength = 0;
-        var groups = 1;
+        var groups = 0;
+        var groupsWellSized = true;
         var i = start;
-        while (i < text.Length)
+        while (true)
         {
-            var c = text[i];
-            if (char.IsAsciiDigit(c))
+            var groupStart = i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
             {
-                if (count < MaxDigits)
+                if (count == MaxDigits)
                 {
-                    digits[count] = c;
+                    return false;
                 }
 
-                count++;
-                groupLength++;
-                i++;
-                continue;
+                digits[count++] = text[i++];
             }
 
-            var isSeparator = c is ' ' or '-';
-            if (!isSeparator || i + 1 >= text.Length || !char.IsAsciiDigit(text[i + 1]) || (separator != '\0' && c != separator))
-            {
-                break;
-            }
-
-            wellFormed &= groupLength is >= 3 and <= 6;
-            separator = c;
-            groupLength = 0;
             groups++;
-            i++;
-        }
+            groupsWellSized &= i - groupStart is >= 3 and <= 6;
+            var endsHere = i == text.Length || !char.IsLetterOrDigit(text[i]);
+            if (endsHere && count >= MinDigits && (groups == 1 || groupsWellSized)
+                && digits[0] is >= '2' and <= '6' && Luhn.IsValid(digits[..count]))
+            {
+                return true;
+            }
 
-        if (groups > 1)
-        {
-            wellFormed &= groupLength is >= 3 and <= 6;
-        }
+            var canContinue = endsHere && i + 1 < text.Length && text[i] is ' ' or '-'
+                && (separator == '\0' || text[i] == separator) && char.IsAsciiDigit(text[i + 1]);
+            if (!canContinue)
+            {
+                return false;
+            }
 
-        return i;
+            separator = text[i++];
+        }
     }
 }
