@@ -78,8 +78,8 @@ public sealed partial record EvaluatorOptions
         }
 
         check(
-            RefusalWindowChars >= 1 && RefusalWindowChars <= MaxScanChars,
+            RefusalWindowChars is >= 1 and <= ScanCharsLimit,
             "refusal.window_chars",
-            $"{RefusalWindowChars} is out of range: expected 1..max_scan_chars ({MaxScanChars})");
+            $"{RefusalWindowChars} is out of range: expected 1..{ScanCharsLimit}");
     }
 }

@@ -63,7 +63,7 @@ public sealed partial record EvaluatorOptions
     public ImmutableArray<string> RefusalPhrases { get; init; } = DefaultRefusalPhrases;
 
     /// <summary>How many leading characters of a response are searched for refusal phrases.</summary>
-    /// <value>1..MaxScanChars; default 1,024.</value>
+    /// <value>1..16 Mi, and never more than <see cref="MaxScanChars"/> in effect; default 1,024.</value>
     public int RefusalWindowChars { get; init; } = 1024;
 
     /// <summary>Deepest JSON nesting accepted; deeper counts as invalid JSON.</summary>
