@@ -100,10 +100,20 @@ public sealed partial record EvaluatorOptions
         {
             for (var i = 0; i < list.Count; i++)
             {
-                if (read.String(list[i], $"{path}.phrases[{i}]") is { } phrase)
+                // Checked here so the path carries the user's index, not the index after the default phrases.
+                var at = $"{path}.phrases[{i}]";
+                if (read.String(list[i], at) is not { } phrase)
                 {
-                    phrases.Add(phrase);
+                    continue;
                 }
+
+                if (string.IsNullOrWhiteSpace(phrase) || phrase.Length > 200)
+                {
+                    read.Error(at, "expected a phrase of 1..200 characters that is not only white space");
+                    continue;
+                }
+
+                phrases.Add(phrase);
             }
         }
 
