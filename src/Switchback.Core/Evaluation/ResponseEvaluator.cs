@@ -90,7 +90,8 @@ public sealed class ResponseEvaluator
 
     private int ScanSafety(ReadOnlySpan<char> scanned, ImmutableArray<string>.Builder detectors)
     {
-        if (Options.DetectEmails && PiiPatterns.Email.IsMatch(scanned))
+        // The '@' pre-check is vectorised and spares most answers the regular expression.
+        if (Options.DetectEmails && scanned.Contains('@') && PiiPatterns.Email.IsMatch(scanned))
         {
             detectors.Add(DetectorNames.Email);
         }

@@ -13,6 +13,7 @@ public sealed class ConcurrencyTests
         {
             DenyPatterns = [new DenyPattern("secret", "(?<!x)secret"), new DenyPattern("token", "tok-[0-9]+")],
             SchemaCacheSize = 4,
+            PatternTimeout = TimeSpan.FromSeconds(2), // preemption on a loaded machine must not look like a timeout
         });
         EvaluationInput[] inputs =
         [

@@ -12,9 +12,10 @@ internal static class DenyPatternCompiler
         var options = RegexOptions.CultureInvariant | (deny.IgnoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
         try
         {
-            // The timeout applies to the linear engine too: linear in pattern size × input is still seconds for a huge
-            // pattern on a 256 KiB answer, and no pattern may stall a worker.
-            var linear = new Regex(deny.Pattern, options | RegexOptions.NonBacktracking, timeout);
+            // No timeout on the linear engine: its time is bounded by pattern size × scanned text, both capped, and a
+            // timeout there would also count the lazy construction of its automaton, which fails spuriously on a busy
+            // machine, so a real match would be lost.
+            var linear = new Regex(deny.Pattern, options | RegexOptions.NonBacktracking);
             compiled = new CompiledDenyPattern(DetectorNames.DenyPrefix + deny.Name, linear, Backtracking: false);
             return null;
         }

@@ -6,9 +6,20 @@ internal static class PhoneDetector
     /// <summary>Whether <paramref name="text"/> contains a telephone number.</summary>
     public static bool Contains(ReadOnlySpan<char> text)
     {
+        // Cheap vectorised pre-checks skip the regular expressions on answers that cannot hold a number.
+        if (text.IndexOfAnyInRange('0', '9') < 0)
+        {
+            return false;
+        }
+
         if (PiiPatterns.Nanp.IsMatch(text))
         {
             return true;
+        }
+
+        if (!text.Contains('+'))
+        {
+            return false;
         }
 
         foreach (var match in PiiPatterns.International.EnumerateMatches(text))
