@@ -155,16 +155,17 @@ public sealed class JsonEvaluationTests
     }
 
     [Theory]
-    [InlineData("not a schema")]
-    [InlineData("""{"$ref": "https://example.com/schema.json"}""")]
-    [InlineData("""{"$ref": "/etc/passwd"}""")]
-    public void Evaluate_UnusableSchema_SchemaNotJudged(string schema)
+    [InlineData("not a schema", "not a usable JSON object")]
+    [InlineData("""{"$ref": "https://example.com/schema.json"}""", "only references inside the schema")]
+    [InlineData("""{"$ref": "/etc/passwd"}""", "no document path")]
+    [InlineData("""{"$ref": "file:///etc/passwd"}""", "could not be compiled")]
+    public void Evaluate_UnusableSchema_SchemaNotJudged(string schema, string reason)
     {
         var result = Json("""{"name": "Ann", "age": 31}""", ResponseFormat.JsonSchema(schema));
 
         Assert.False(result.JsonInvalid);
         Assert.Null(result.SchemaInvalid);
-        Assert.False(string.IsNullOrEmpty(result.JsonDetail));
+        Assert.Contains(reason, result.JsonDetail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,7 +64,19 @@ internal sealed class SchemaCache(int capacity)
         }
         catch (Exception ex) when (ex is JsonException or Newtonsoft.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
-            return new CompiledSchema(null, $"the schema could not be compiled: {ex.Message}", false);
+            return new CompiledSchema(null, $"the schema could not be compiled: {Describe(ex)}", false);
         }
+    }
+
+    // NJsonSchema wraps the resolver's refusal; the inner messages say what was refused.
+    private static string Describe(Exception ex)
+    {
+        var messages = new List<string>();
+        for (var current = ex; current is not null && messages.Count < 4; current = current.InnerException)
+        {
+            messages.Add(current.Message);
+        }
+
+        return string.Join(" <- ", messages);
     }
 }
