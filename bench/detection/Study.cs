@@ -1,3 +1,4 @@
+using System.Globalization;
 using Switchback.Core.Analysis;
 
 namespace Switchback.Bench.Detection;
@@ -9,13 +10,18 @@ internal sealed class Study(StudyOptions options)
     public static readonly int[] RequestRates = [50, 500];
 
     /// <summary>The methods, side by side. Switchback runs three guardrails: error_rate, latency (stochastic order) and latency_p99.</summary>
-    public static IReadOnlyList<MethodSpec> Methods { get; } =
+    public IReadOnlyList<MethodSpec> Methods { get; } =
     [
-        new("Switchback", () => new SwitchbackMethod(StudyOptions.Alpha, CountTestOptions.Default, "latency", "latency_p99")),
+        Switchback("Switchback", CountTestOptions.Default),
+        Switchback("Switchback before tuning (prior 1.1–16 × 16)", new CountTestOptions { SmallestEffect = 1.1, LargestEffect = 16, GridSize = 16 }),
+        .. options.ExtraGrids.Select(g => Switchback(string.Create(CultureInfo.InvariantCulture, $"Switchback, prior {g.SmallestEffect}–{g.LargestEffect} × {g.GridSize}"), g)),
         new("Flagger-style 60 s", () => new FlaggerMethod(60)),
         new("Flagger-style 10 s", () => new FlaggerMethod(10)),
         new("Kayenta-style 60 s", () => new KayentaMethod(60)),
     ];
+
+    private static MethodSpec Switchback(string name, CountTestOptions grid) =>
+        new(name, () => new SwitchbackMethod(StudyOptions.Alpha, grid, "latency", "latency_p99"));
 
     public IReadOnlyList<Row> Run()
     {
