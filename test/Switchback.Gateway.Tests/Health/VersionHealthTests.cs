@@ -66,6 +66,8 @@ public sealed class VersionHealthTests
             },
             health: o =>
             {
+                // Only real traffic feeds the breaker here: a probe on the advanced clock would close it by itself.
+                o.ProbeInterval = TimeSpan.FromHours(1);
                 o.FailureThreshold = 3;
                 o.CoolDown = TimeSpan.FromSeconds(10);
             });
