@@ -1,6 +1,7 @@
 using Switchback.Core.Access;
 using Switchback.Core.Audit;
 using Switchback.Core.Bundles;
+using Switchback.Core.Routing;
 
 namespace Switchback.Storage;
 
@@ -65,4 +66,17 @@ public interface IRegistryStore : IAsyncDisposable
 
     /// <summary>How many keys exist, revoked ones included (bootstrap happens only on a store with none).</summary>
     Task<int> CountKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A deployment's stored routing state, or null when none was ever set (it then routes 100 % to <c>stable</c>).</summary>
+    Task<RoutingState?> GetRoutingStateAsync(string deployment, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stored routing state, by deployment name.</summary>
+    Task<IReadOnlyList<RoutingState>> ListRoutingStatesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a deployment's routing state, audited as <c>routing.set</c> with before and after. The store assigns the
+    /// generation (previous + 1, from 1); the one in <paramref name="state"/> is ignored. Refuses versions that do not
+    /// exist or are archived; an identical state changes nothing.
+    /// </summary>
+    Task<RoutingSetOutcome> SetRoutingStateAsync(RoutingState state, AuditContext who, CancellationToken cancellationToken = default);
 }

@@ -79,5 +79,21 @@ internal static class PostgresSchema
                 hash text NOT NULL
             );
             """),
+        new(4, "routing-state", """
+            CREATE TABLE routing_state (
+                deployment text PRIMARY KEY REFERENCES deployments (name),
+                stable integer NOT NULL,
+                candidate integer,
+                candidate_weight_bps integer NOT NULL DEFAULT 0 CHECK (candidate_weight_bps BETWEEN 0 AND 10000),
+                shadow integer,
+                shadow_sample_bps integer NOT NULL DEFAULT 0 CHECK (shadow_sample_bps BETWEEN 0 AND 10000),
+                sticky_source text NOT NULL CHECK (sticky_source IN ('header', 'user', 'random')),
+                generation bigint NOT NULL CHECK (generation >= 1),
+                updated_at timestamptz NOT NULL,
+                FOREIGN KEY (deployment, stable) REFERENCES bundles (deployment, version),
+                FOREIGN KEY (deployment, candidate) REFERENCES bundles (deployment, version),
+                FOREIGN KEY (deployment, shadow) REFERENCES bundles (deployment, version)
+            );
+            """),
     ];
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchback.Core.Access;
+using Switchback.Core.Routing;
 
 namespace Switchback.Storage.Sql;
 
@@ -17,4 +18,15 @@ internal static class AuditJson
 
     public static string Key(string name, Role role, bool revoked)
         => new JsonObject { ["name"] = name, ["role"] = RoleNames.ToText(role), ["revoked"] = revoked }.ToJsonString();
+
+    public static string Routing(RoutingState state) => new JsonObject
+    {
+        ["stable"] = state.StableVersion,
+        ["candidate"] = state.CandidateVersion,
+        ["candidate_weight_bps"] = state.CandidateWeightBps,
+        ["shadow"] = state.ShadowVersion,
+        ["shadow_sample_bps"] = state.ShadowSampleBps,
+        ["sticky"] = StickyNames.ToText(state.StickySource),
+        ["generation"] = state.Generation,
+    }.ToJsonString();
 }

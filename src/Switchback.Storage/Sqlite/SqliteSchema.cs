@@ -79,5 +79,21 @@ internal static class SqliteSchema
                 hash TEXT NOT NULL
             );
             """),
+        new(4, "routing-state", """
+            CREATE TABLE routing_state (
+                deployment TEXT PRIMARY KEY NOT NULL REFERENCES deployments (name),
+                stable INTEGER NOT NULL,
+                candidate INTEGER,
+                candidate_weight_bps INTEGER NOT NULL DEFAULT 0 CHECK (candidate_weight_bps BETWEEN 0 AND 10000),
+                shadow INTEGER,
+                shadow_sample_bps INTEGER NOT NULL DEFAULT 0 CHECK (shadow_sample_bps BETWEEN 0 AND 10000),
+                sticky_source TEXT NOT NULL CHECK (sticky_source IN ('header', 'user', 'random')),
+                generation INTEGER NOT NULL CHECK (generation >= 1),
+                updated_at TEXT NOT NULL,
+                FOREIGN KEY (deployment, stable) REFERENCES bundles (deployment, version),
+                FOREIGN KEY (deployment, candidate) REFERENCES bundles (deployment, version),
+                FOREIGN KEY (deployment, shadow) REFERENCES bundles (deployment, version)
+            );
+            """),
     ];
 }

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Switchback.Gateway.Signals;
+
+namespace Switchback.Gateway.Api;
+
+/// <summary>
+/// <c>POST /v1/feedback {"request_id", "score": 1|-1|0..1, "escalated", "comment"}</c>: attributes feedback to the version
+/// that served the request, through the <see cref="RequestJournal"/>. The comment is accepted but not stored.
+/// </summary>
+internal sealed class FeedbackEndpoint(RequestJournal journal, SignalRegistry signals)
+{
+    private const long MaxBytes = 64 * 1024;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var raw = await RequestBodyReader.ReadAsync(context.Request, MaxBytes, context.RequestAborted);
+        if (raw is null)
+        {
+            await OpenAiErrors.WriteAsync(context, 413, "invalid_request_error", "request_too_large", $"feedback is limited to {MaxBytes} bytes");
+            return;
+        }
+
+        JsonObject body;
+        try
+        {
+            body = JsonNode.Parse(raw) as JsonObject ?? throw new JsonException("the body must be a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            await OpenAiErrors.BadRequest(context, "invalid_json", $"the feedback is not valid JSON: {ex.Message}");
+            return;
+        }
+
+        if (body["request_id"] is not JsonValue id || id.GetValueKind() != JsonValueKind.String || id.GetValue<string>().Length == 0)
+        {
+            await OpenAiErrors.BadRequest(context, "invalid_request_id", "'request_id' must be the x-switchback-request-id of a response");
+            return;
+        }
+
+        if (body["score"] is not JsonValue scoreValue || !scoreValue.TryGetValue<double>(out var score) || !(score == -1 || score is >= 0 and <= 1))
+        {
+            await OpenAiErrors.BadRequest(context, "invalid_score", "'score' must be 1 (thumbs up), -1 (thumbs down) or a number from 0 to 1");
+            return;
+        }
+
+        var escalated = false;
+        if (body["escalated"] is { } e && (e.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False)))
+        {
+            await OpenAiErrors.BadRequest(context, "invalid_escalated", "'escalated' must be true or false");
+            return;
+        }
+        else if (body["escalated"] is { } flag)
+        {
+            escalated = flag.GetValue<bool>();
+        }
+
+        if (body["comment"] is { } comment && comment.GetValueKind() != JsonValueKind.String)
+        {
+            await OpenAiErrors.BadRequest(context, "invalid_comment", "'comment' must be a string");
+            return;
+        }
+
+        if (!journal.TryGet(id.GetValue<string>(), out var entry))
+        {
+            await OpenAiErrors.WriteAsync(context, 404, "invalid_request_error", "request_not_found", $"no recent request has id '{id.GetValue<string>()}'");
+            return;
+        }
+
+        signals.Get(entry.Deployment, entry.Version).RecordFeedback(score, escalated);
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(
+            new JsonObject { ["request_id"] = entry.RequestId, ["deployment"] = entry.Deployment, ["version"] = entry.Version, ["recorded"] = true }.ToJsonString(),
+            context.RequestAborted);
+    }
+}

@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Switchback.Core.Access;
+using Switchback.Core.Routing;
+using Switchback.Gateway.Access;
+using Switchback.Gateway.Application;
+using Switchback.Gateway.Bundles;
+using Switchback.Gateway.Forwarding;
+using Switchback.Gateway.Hosting;
+
+namespace Switchback.Gateway.Api;
+
+/// <summary>
+/// The data-plane request path: read and check the body, resolve the deployment and version (sticky split or an
+/// operator's pin), apply the bundle, and forward with failover. Thread-safe; one instance serves all requests.
+/// </summary>
+internal sealed class GatewayRequestHandler(
+    RoutingTableHolder routing,
+    BundleCache bundles,
+    KeyCache keys,
+    UpstreamForwarder forwarder,
+    IOptions<GatewayOptions> options)
+{
+    public async Task HandleOpenAiAsync(HttpContext context, EndpointKind kind)
+    {
+        var requestId = NewRequestId();
+        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
+        var raw = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
+        if (raw is null)
+        {
+            await TooLarge(context);
+            return;
+        }
+
+        JsonObject body;
+        try
+        {
+            body = JsonNode.Parse(raw) as JsonObject ?? throw new JsonException("the body must be a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            await OpenAiErrors.BadRequest(context, "invalid_json", $"the request body is not valid JSON: {ex.Message}");
+            return;
+        }
+
+        if (body["model"] is not JsonValue modelValue || modelValue.GetValueKind() != JsonValueKind.String)
+        {
+            await OpenAiErrors.BadRequest(context, "invalid_model", "'model' must be a deployment name (or deployment@version) string");
+            return;
+        }
+
+        var model = modelValue.GetValue<string>();
+        var at = model.IndexOf('@', StringComparison.Ordinal);
+        var deployment = at < 0 ? model : model[..at];
+        var pinText = at < 0 ? null : model[(at + 1)..];
+        var user = body["user"] is JsonValue u && u.GetValueKind() == JsonValueKind.String ? u.GetValue<string>() : null;
+        var route = await ResolveAsync(context, deployment, pinText, user);
+        if (route is null)
+        {
+            return;
+        }
+
+        var (primary, fallback) = route.Value;
+        byte[] outgoing = raw;
+        if (primary.IsOpenAi)
+        {
+            var variables = HeaderVariables(context.Request);
+            if (BundleApplier.TakeVariables(body, variables) is { } optionsError)
+            {
+                await WriteApplyError(context, optionsError);
+                return;
+            }
+
+            var applied = await ApplyAsync(context, body, primary, kind, variables);
+            if (applied is null)
+            {
+                return;
+            }
+
+            outgoing = applied;
+            if (fallback is not null)
+            {
+                var fallbackBody = JsonNode.Parse(raw)!.AsObject();
+                fallbackBody.Remove(BundleApplier.OptionsField);
+                var fallbackBytes = fallback.IsOpenAi ? await ApplyAsync(context, fallbackBody, fallback, kind, variables) : raw;
+                if (fallbackBytes is null)
+                {
+                    return;
+                }
+
+                await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, Suffix(kind)), Plan(context, fallback, requestId, fallbackBytes, Suffix(kind)));
+                return;
+            }
+        }
+
+        ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, Suffix(kind));
+        await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, Suffix(kind)), fallbackPlan);
+    }
+
+    public async Task HandleRawAsync(HttpContext context, string deployment, string? path)
+    {
+        var requestId = NewRequestId();
+        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
+        var raw = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
+        if (raw is null)
+        {
+            await TooLarge(context);
+            return;
+        }
+
+        var route = await ResolveAsync(context, deployment, pinText: null, user: null);
+        if (route is null)
+        {
+            return;
+        }
+
+        var suffix = "/" + (path ?? string.Empty);
+        var (primary, fallback) = route.Value;
+        await forwarder.ForwardAsync(
+            context,
+            Plan(context, primary, requestId, raw, suffix),
+            fallback is null ? null : Plan(context, fallback, requestId, raw, suffix));
+    }
+
+    private async Task<byte[]?> ApplyAsync(HttpContext context, JsonObject body, ServingBundle bundle, EndpointKind kind, Dictionary<string, JsonNode?> variables)
+    {
+        if (BundleApplier.Apply(body, bundle, kind, variables) is { } error)
+        {
+            await WriteApplyError(context, error);
+            return null;
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(body);
+    }
+
+    /// <summary>The bundle to serve and, for a candidate, the stable bundle to fail over to; null after writing an error.</summary>
+    private async Task<(ServingBundle Primary, ServingBundle? Fallback)?> ResolveAsync(HttpContext context, string deployment, string? pinText, string? user)
+    {
+        var headerPin = context.Request.Headers[GatewayHeaders.Version].ToString();
+        if (pinText is null && headerPin.Length > 0)
+        {
+            pinText = headerPin;
+        }
+
+        int? pin = null;
+        if (pinText is not null)
+        {
+            if (!int.TryParse(pinText, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
+            {
+                await OpenAiErrors.BadRequest(context, "invalid_version", $"'{pinText}' is not a version number (use deployment@N)");
+                return null;
+            }
+
+            if (!await MayPinAsync(context))
+            {
+                return null;
+            }
+
+            pin = v;
+        }
+
+        if (!routing.Current.TryGet(deployment, out var state))
+        {
+            await NotFound(context, $"the deployment '{deployment}' does not exist");
+            return null;
+        }
+
+        if (pin is { } pinned)
+        {
+            var bundle = await bundles.GetAsync(deployment, pinned, allowArchived: false, context.RequestAborted);
+            if (bundle is null)
+            {
+                await NotFound(context, $"version {pinned} of '{deployment}' does not exist or is archived");
+                return null;
+            }
+
+            return (bundle, null);
+        }
+
+        var key = StickyAssigner.SelectKey(state.StickySource, context.Request.Headers[GatewayHeaders.Key].ToString(), user);
+        var decision = StickyAssigner.Choose(state, key);
+        if (!bundles.TryGet(deployment, decision.Version, out var chosen) || !bundles.TryGet(deployment, state.StableVersion, out var stable))
+        {
+            // The loader loads every routed bundle before it publishes a table, so this is a broken invariant, not bad input.
+            await OpenAiErrors.WriteAsync(context, 503, "server_error", "routing_not_ready", $"the bundles of '{deployment}' are not loaded yet");
+            return null;
+        }
+
+        return (chosen, decision.IsCandidate ? stable : null);
+    }
+
+    private async Task<bool> MayPinAsync(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length <= 7)
+        {
+            await OpenAiErrors.WriteAsync(context, 403, "permission_error", "pin_forbidden", "pinning a version needs an operator or admin key in 'Authorization: Bearer'");
+            return false;
+        }
+
+        var role = await keys.FindRoleAsync(authorization[7..].Trim(), context.RequestAborted);
+        if (role is null)
+        {
+            await OpenAiErrors.WriteAsync(context, 401, "authentication_error", "invalid_api_key", "the API key is not valid");
+            return false;
+        }
+
+        if (role < Role.Operator)
+        {
+            await OpenAiErrors.WriteAsync(context, 403, "permission_error", "pin_forbidden", "pinning a version needs the operator or admin role");
+            return false;
+        }
+
+        return true;
+    }
+
+    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, string suffix)
+    {
+        var target = new Uri(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + suffix + context.Request.QueryString.Value);
+        var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultTimeout;
+        var credential = bundle.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null;
+        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, body, context.Request.ContentType, credential, bundle.Retrieval, bundle.Tokenizer, timeout);
+    }
+
+    private static Dictionary<string, JsonNode?> HeaderVariables(HttpRequest request)
+    {
+        var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var (name, value) in request.Headers)
+        {
+            if (name.StartsWith(GatewayHeaders.VariablePrefix, StringComparison.OrdinalIgnoreCase) && name.Length > GatewayHeaders.VariablePrefix.Length)
+            {
+                variables[name[GatewayHeaders.VariablePrefix.Length..].ToLowerInvariant()] = value.ToString();
+            }
+        }
+
+        return variables;
+    }
+
+    private static string Suffix(EndpointKind kind) => kind switch
+    {
+        EndpointKind.Chat => "/chat/completions",
+        EndpointKind.Completions => "/completions",
+        _ => "/embeddings",
+    };
+
+    private static string NewRequestId() => "req_" + Guid.NewGuid().ToString("N");
+
+    private static Task WriteApplyError(HttpContext context, ApplyError error)
+        => OpenAiErrors.WriteAsync(context, error.Status, error.Type, error.Code, error.Message);
+
+    private Task TooLarge(HttpContext context)
+        => OpenAiErrors.WriteAsync(context, 413, "invalid_request_error", "request_too_large", $"the request body is larger than {options.Value.MaxRequestBodyBytes} bytes");
+
+    private static Task NotFound(HttpContext context, string message)
+        => OpenAiErrors.WriteAsync(context, 404, "invalid_request_error", "model_not_found", message);
+}

@@ -1,0 +1,4 @@
+namespace Switchback.Gateway.Application;
+
+/// <summary>Why a bundle could not be applied to a request: the HTTP status, OpenAI error type and code, and a message.</summary>
+internal sealed record ApplyError(int Status, string Type, string Code, string Message);

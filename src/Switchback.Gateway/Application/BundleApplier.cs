@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fluid;
+using Switchback.Gateway.Bundles;
+
+namespace Switchback.Gateway.Application;
+
+/// <summary>
+/// Applies a bundle to an OpenAI-shaped request body, in place: renders <c>prompt.system</c> and puts it first in
+/// <c>messages</c> (before any system message of the client's), fills the serving defaults the client did not set and
+/// rewrites <c>model</c>. Request variables come from <c>x-switchback-var-NAME</c> headers and the body field
+/// <c>"switchback": {"variables": {...}}</c> (which wins, and which is removed before forwarding). Stateless and thread-safe.
+/// </summary>
+internal static class BundleApplier
+{
+    /// <summary>The body field that carries gateway-only options; never forwarded.</summary>
+    public const string OptionsField = "switchback";
+
+    private static readonly TemplateOptions Options = new() { StrictVariables = true };
+
+    /// <summary>Removes <see cref="OptionsField"/> and returns its variables, or an error when it is malformed.</summary>
+    public static ApplyError? TakeVariables(JsonObject body, IDictionary<string, JsonNode?> into)
+    {
+        if (!body.Remove(OptionsField, out var options) || options is null)
+        {
+            return null;
+        }
+
+        if (options is not JsonObject o || (o["variables"] is { } v && v is not JsonObject))
+        {
+            return BadRequest("invalid_switchback_options", "'switchback' must be an object with an optional 'variables' object");
+        }
+
+        if (o["variables"] is JsonObject vars)
+        {
+            foreach (var (name, value) in vars)
+            {
+                into[name] = value?.DeepClone();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Applies <paramref name="bundle"/> to <paramref name="body"/>; <paramref name="variables"/> are the request's own.</summary>
+    public static ApplyError? Apply(JsonObject body, ServingBundle bundle, EndpointKind kind, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        if (kind == EndpointKind.Chat && (bundle.SystemTemplate is not null || bundle.TemplateError is not null))
+        {
+            if (bundle.TemplateError is { } parseError)
+            {
+                return new ApplyError(500, "server_error", "bundle_template_invalid", $"the prompt.system template of {bundle.Deployment}@{bundle.Version} does not parse: {parseError}");
+            }
+
+            if (body["messages"] is not JsonArray messages)
+            {
+                return BadRequest("invalid_messages", "'messages' must be an array");
+            }
+
+            string system;
+            try
+            {
+                system = Render(bundle, variables);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return BadRequest("template_render_failed", $"the prompt.system template of {bundle.Deployment}@{bundle.Version} could not be rendered: {ex.Message}");
+            }
+
+            messages.Insert(0, new JsonObject { ["role"] = "system", ["content"] = system });
+        }
+
+        if (kind != EndpointKind.Embeddings)
+        {
+            foreach (var (field, value) in bundle.ServingDefaults)
+            {
+                if (!body.ContainsKey(field))
+                {
+                    body[field] = value.DeepClone();
+                }
+            }
+        }
+
+        if (bundle.ModelName is { } name)
+        {
+            body["model"] = name;
+        }
+
+        return null;
+    }
+
+    private static string Render(ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        var context = new TemplateContext(Options);
+        foreach (var (name, value) in bundle.Variables)
+        {
+            context.SetValue(name, ToClr(value));
+        }
+
+        foreach (var (name, value) in variables)
+        {
+            context.SetValue(name, ToClr(value));
+        }
+
+        return bundle.SystemTemplate!.Render(context);
+    }
+
+    private static object? ToClr(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.True => true,
+        JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.TryGetValue<long>(out var l) ? l : double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
+        _ => node.ToJsonString(),
+    };
+
+    private static ApplyError BadRequest(string code, string message) => new(400, "invalid_request_error", code, message);
+}

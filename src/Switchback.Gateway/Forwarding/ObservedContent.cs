@@ -1,0 +1,53 @@
+using System.Net;
+
+namespace Switchback.Gateway.Forwarding;
+
+/// <summary>Wraps an upstream response's content so that reading it goes through an <see cref="ObservingStream"/>.</summary>
+internal sealed class ObservedContent : HttpContent
+{
+    private readonly HttpContent inner;
+    private readonly TimeProvider time;
+    private readonly ResponseObservation observation;
+
+    public ObservedContent(HttpContent inner, TimeProvider time, ResponseObservation observation)
+    {
+        this.inner = inner;
+        this.time = time;
+        this.observation = observation;
+        foreach (var header in inner.Headers)
+        {
+            Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+    }
+
+    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
+    {
+        var stream = new ObservingStream(await inner.ReadAsStreamAsync(cancellationToken), time, observation);
+        observation.Body = stream;
+        return stream;
+    }
+
+    protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    {
+        await using var source = await CreateContentReadStreamAsync(CancellationToken.None);
+        await source.CopyToAsync(stream);
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

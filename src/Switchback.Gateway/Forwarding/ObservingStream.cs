@@ -1,0 +1,105 @@
+namespace Switchback.Gateway.Forwarding;
+
+/// <summary>
+/// Passes an upstream body through unchanged while noting when the first byte arrived, keeping the first 64 KiB (enough
+/// for a non-streamed answer's <c>usage</c>) and the last 8 KiB (where a stream's final usage chunk is). Read-only.
+/// </summary>
+internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseObservation observation) : Stream
+{
+    private const int HeadLimit = 64 * 1024;
+    private const int TailSize = 8 * 1024;
+    private readonly MemoryStream head = new(); // not disposed: holds no unmanaged resource
+    private readonly byte[] tail = new byte[TailSize];
+    private long total;
+
+    public long TotalBytes => total;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => total; set => throw new NotSupportedException(); }
+
+    /// <summary>The whole body when it fit in the head buffer, else null.</summary>
+    public ReadOnlySpan<byte> WholeBody => total <= HeadLimit ? head.GetBuffer().AsSpan(0, (int)head.Length) : default;
+
+    /// <summary>The last bytes of the body, up to 8 KiB.</summary>
+    public ReadOnlySpan<byte> Tail
+    {
+        get
+        {
+            var length = (int)Math.Min(total, TailSize);
+            var result = new byte[length];
+            var end = (int)(total % TailSize);
+            for (var i = 0; i < length; i++)
+            {
+                result[i] = tail[(end - length + i + TailSize) % TailSize];
+            }
+
+            return result;
+        }
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken);
+        Observe(buffer.Span[..read]);
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var read = inner.Read(buffer, offset, count);
+        Observe(buffer.AsSpan(offset, read));
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // The head buffer stays readable: the body is inspected after YARP has disposed the stream.
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Observe(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        observation.FirstByteTimestamp ??= time.GetTimestamp();
+        if (total < HeadLimit)
+        {
+            head.Write(data[..(int)Math.Min(data.Length, HeadLimit - total)]);
+        }
+
+        var skip = Math.Max(0, data.Length - TailSize);
+        total += skip;
+        foreach (var b in data[skip..])
+        {
+            tail[(int)(total++ % TailSize)] = b;
+        }
+    }
+}

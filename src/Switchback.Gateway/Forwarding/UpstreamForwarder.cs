@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Switchback.Gateway.Api;
+using Switchback.Gateway.Signals;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Switchback.Gateway.Forwarding;
+
+/// <summary>
+/// Forwards a request with YARP's <see cref="IHttpForwarder"/>, enforcing the bundle's timeout on the injected clock,
+/// and records every attempt in the signals and the journal. A failed first attempt (connect error, 5xx, timeout) with
+/// a <c>fallback</c> plan is retried once on it when nothing has reached the client yet; the failure still counts
+/// against the first version. Thread-safe.
+/// </summary>
+internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClients clients, SignalRegistry signals, RequestJournal journal, TimeProvider time)
+{
+    public async Task ForwardAsync(HttpContext context, ForwardPlan plan, ForwardPlan? fallback)
+    {
+        var first = await AttemptAsync(context, plan, retry: fallback is not null);
+        if (first != RequestOutcome.Ok && fallback is not null && !context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Features.Set<IForwarderErrorFeature>(null);
+            await AttemptAsync(context, fallback, retry: false);
+        }
+    }
+
+    private async Task<RequestOutcome> AttemptAsync(HttpContext context, ForwardPlan plan, bool retry)
+    {
+        var observation = new ResponseObservation();
+        var transformer = new GatewayTransformer(plan, retry, time, observation);
+        var config = new ForwarderRequestConfig { ActivityTimeout = plan.Timeout + TimeSpan.FromMinutes(1) };
+        // YARP forwards HttpContext.Request as it is, so each attempt replays the buffered (possibly rewritten) body from it.
+        context.Request.Body = new MemoryStream(plan.Body, writable: false);
+        context.Request.ContentLength = plan.Body.Length;
+        context.Request.Headers.Remove("Transfer-Encoding");
+        var started = time.GetTimestamp();
+        using var timeout = new CancellationTokenSource(plan.Timeout, time);
+        var error = await forwarder.SendAsync(context, plan.Target.GetLeftPart(UriPartial.Authority), clients.For(plan.Target), config, transformer, timeout.Token);
+        var outcome = Classify(context, error, observation, timeout.IsCancellationRequested);
+        if (outcome is null)
+        {
+            // The client went away: nothing to learn about the upstream.
+            return RequestOutcome.Ok;
+        }
+
+        var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
+        var (tokensIn, tokensOut) = outcome == RequestOutcome.Ok ? Usage(observation) : (0, 0);
+        double? ttft = observation.IsStream && observation.FirstByteTimestamp is { } first ? time.GetElapsedTime(started, first).TotalMilliseconds : null;
+        signals.Get(plan.Deployment, plan.Version).Record(new RequestSample(elapsed, outcome.Value, tokensIn, tokensOut, ttft));
+        journal.Record(plan.RequestId, plan.Deployment, plan.Version, outcome.Value);
+
+        if (outcome != RequestOutcome.Ok && !retry && !context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Features.Set<IForwarderErrorFeature>(null);
+            GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, plan.RequestId);
+            await (outcome == RequestOutcome.Timeout
+                ? OpenAiErrors.WriteAsync(context, 504, "upstream_error", "upstream_timeout", $"{plan.Deployment}@{plan.Version} did not answer within {plan.Timeout.TotalMilliseconds} ms")
+                : OpenAiErrors.WriteAsync(context, 502, "upstream_error", "upstream_unreachable", $"{plan.Deployment}@{plan.Version} could not be reached ({error})"));
+        }
+
+        return outcome.Value;
+    }
+
+    private static RequestOutcome? Classify(HttpContext context, ForwarderError error, ResponseObservation observation, bool timedOut)
+    {
+        if (timedOut)
+        {
+            return RequestOutcome.Timeout;
+        }
+
+        if (observation.Status is { } status && (observation.RetryRequested || error == ForwarderError.None))
+        {
+            return status >= 500 ? (observation.OutOfMemory ? RequestOutcome.Oom : RequestOutcome.Http5xx) : RequestOutcome.Ok;
+        }
+
+        return error switch
+        {
+            ForwarderError.None => RequestOutcome.Ok,
+            ForwarderError.RequestTimedOut => RequestOutcome.Timeout,
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient
+                or ForwarderError.ResponseBodyCanceled when context.RequestAborted.IsCancellationRequested => null,
+            _ when observation.Status is { } s => s >= 500 ? RequestOutcome.Http5xx : RequestOutcome.Connect,
+            _ => RequestOutcome.Connect,
+        };
+    }
+
+    private static (long In, long Out) Usage(ResponseObservation observation)
+    {
+        if (observation.Body is not { } body)
+        {
+            return (0, 0);
+        }
+
+        if (!observation.IsStream)
+        {
+            return body.WholeBody.IsEmpty ? (0, 0) : ReadUsage(body.WholeBody);
+        }
+
+        // A stream's usage is in its last data chunk that carries one (stream_options.include_usage).
+        var lines = Encoding.UTF8.GetString(body.Tail).Split('\n');
+        for (var i = lines.Length - 1; i >= 0; i--)
+        {
+            var line = lines[i].Trim();
+            if (line.StartsWith("data:", StringComparison.Ordinal) && line.Contains("\"usage\"", StringComparison.Ordinal))
+            {
+                var usage = ReadUsage(Encoding.UTF8.GetBytes(line[5..].Trim()));
+                if (usage != (0, 0))
+                {
+                    return usage;
+                }
+            }
+        }
+
+        return (0, 0);
+    }
+
+    private static (long, long) ReadUsage(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+            {
+                return (Number(usage, "prompt_tokens"), Number(usage, "completion_tokens"));
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (or cut off): no usage to count.
+        }
+
+        return (0, 0);
+    }
+
+    private static long Number(JsonElement usage, string name)
+        => usage.TryGetProperty(name, out var value) && value.TryGetInt64(out var n) && n >= 0 ? n : 0;
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Switchback.Gateway.Api;
+using Switchback.Gateway.Application;
+
+namespace Switchback.Gateway.Hosting;
+
+/// <summary>Maps the data-plane endpoints of PRODUCT.md §3.</summary>
+public static class GatewayEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps <c>POST /v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/embeddings</c>, <c>GET /v1/models</c>,
+    /// <c>POST /v1/feedback</c> and <c>ANY /d/{deployment}/{**path}</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSwitchbackGateway(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var handler = endpoints.ServiceProvider.GetRequiredService<GatewayRequestHandler>();
+        endpoints.MapPost("/v1/chat/completions", (HttpContext c) => handler.HandleOpenAiAsync(c, EndpointKind.Chat));
+        endpoints.MapPost("/v1/completions", (HttpContext c) => handler.HandleOpenAiAsync(c, EndpointKind.Completions));
+        endpoints.MapPost("/v1/embeddings", (HttpContext c) => handler.HandleOpenAiAsync(c, EndpointKind.Embeddings));
+        endpoints.MapGet("/v1/models", (HttpContext c) => endpoints.ServiceProvider.GetRequiredService<ModelsEndpoint>().HandleAsync(c));
+        endpoints.MapPost("/v1/feedback", (HttpContext c) => endpoints.ServiceProvider.GetRequiredService<FeedbackEndpoint>().HandleAsync(c));
+        endpoints.Map("/d/{deployment}/{**path}", (HttpContext c, string deployment, string? path) => handler.HandleRawAsync(c, deployment, path));
+        return endpoints;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchback.Core.Routing;
+using Switchback.Gateway.Access;
+using Switchback.Gateway.Api;
+using Switchback.Gateway.Bundles;
+using Switchback.Gateway.Forwarding;
+using Switchback.Gateway.Routing;
+using Switchback.Gateway.Signals;
+
+namespace Switchback.Gateway.Hosting;
+
+/// <summary>Registers the data plane.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the gateway: routing snapshot (loaded at start and polled), bundle cache, signals, journal, YARP forwarder.
+    /// Needs an <c>IRegistryStore</c> registered by the caller; uses a registered <see cref="TimeProvider"/> or the system clock.
+    /// </summary>
+    public static IServiceCollection AddSwitchbackGateway(this IServiceCollection services, Action<GatewayOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<GatewayOptions>().Configure(o => configure?.Invoke(o)).Validate(o =>
+        {
+            o.Validate();
+            return true;
+        }).ValidateOnStart();
+        services.AddHttpForwarder();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RoutingTableHolder>();
+        services.TryAddSingleton(sp => new SignalRegistry(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new RequestJournal(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<BundleReader>();
+        services.TryAddSingleton<BundleCache>();
+        services.TryAddSingleton<KeyCache>();
+        services.TryAddSingleton<UpstreamClients>();
+        services.TryAddSingleton<UpstreamForwarder>();
+        services.TryAddSingleton<GatewayRequestHandler>();
+        services.TryAddSingleton<FeedbackEndpoint>();
+        services.TryAddSingleton<ModelsEndpoint>();
+        services.TryAddSingleton(sp => new RoutingSnapshotLoader(
+            sp.GetRequiredService<Switchback.Storage.IRegistryStore>(),
+            sp.GetRequiredService<RoutingTableHolder>(),
+            sp.GetRequiredService<BundleCache>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RoutingSnapshotLoader>>()));
+        services.AddHostedService<RoutingRefreshService>();
+        return services;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Switchback.Core.Routing;
+
+namespace Switchback.Storage.Sql;
+
+internal abstract partial class SqlRegistryStore
+{
+    private const string RoutingColumns =
+        "deployment, stable, candidate, candidate_weight_bps, shadow, shadow_sample_bps, sticky_source, generation";
+
+    public async Task<RoutingState?> GetRoutingStateAsync(string deployment, CancellationToken cancellationToken = default)
+    {
+        ValidateName(deployment, "deployment", nameof(deployment));
+        await using var session = await BeginAsync(write: false, cancellationToken);
+        return await FindRoutingStateAsync(session, deployment);
+    }
+
+    public async Task<IReadOnlyList<RoutingState>> ListRoutingStatesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var session = await BeginAsync(write: false, cancellationToken);
+        return await session.QueryAsync($"SELECT {RoutingColumns} FROM routing_state ORDER BY deployment", ReadRoutingState);
+    }
+
+    public async Task<RoutingSetOutcome> SetRoutingStateAsync(RoutingState state, AuditContext who, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Validate();
+        ValidateWho(who);
+        await using var session = await BeginAsync(write: true, cancellationToken);
+        var previous = await FindRoutingStateAsync(session, state.Deployment);
+        foreach (var version in new[] { state.StableVersion, state.CandidateVersion, state.ShadowVersion })
+        {
+            if (version is not { } v)
+            {
+                continue;
+            }
+
+            var bundle = await FindBundleAsync(session, state.Deployment, v);
+            if (bundle is null || bundle.Archived)
+            {
+                return new RoutingSetOutcome(bundle is null ? RoutingSetStatus.NotFound : RoutingSetStatus.Archived, previous, v);
+            }
+        }
+
+        if (previous is not null && previous == state with { Generation = previous.Generation })
+        {
+            return new RoutingSetOutcome(RoutingSetStatus.Unchanged, previous);
+        }
+
+        var next = state with { Generation = (previous?.Generation ?? 0) + 1 };
+        var now = Now();
+        await session.ExecuteAsync(
+            $"INSERT INTO routing_state ({RoutingColumns}, updated_at) VALUES (@d, @s, @c, @w, @h, @p, @k, @g, @t) " +
+            "ON CONFLICT (deployment) DO UPDATE SET stable = excluded.stable, candidate = excluded.candidate, " +
+            "candidate_weight_bps = excluded.candidate_weight_bps, shadow = excluded.shadow, shadow_sample_bps = excluded.shadow_sample_bps, " +
+            "sticky_source = excluded.sticky_source, generation = excluded.generation, updated_at = excluded.updated_at",
+            ("@d", next.Deployment),
+            ("@s", next.StableVersion),
+            ("@c", next.CandidateVersion),
+            ("@w", next.CandidateWeightBps),
+            ("@h", next.ShadowVersion),
+            ("@p", next.ShadowSampleBps),
+            ("@k", StickyNames.ToText(next.StickySource)),
+            ("@g", next.Generation),
+            ("@t", TimeValue(now)));
+        await AppendAuditAsync(
+            session,
+            now,
+            who,
+            "routing.set",
+            next.Deployment,
+            previous is null ? null : AuditJson.Routing(previous),
+            AuditJson.Routing(next));
+        await session.CommitAsync();
+        return new RoutingSetOutcome(RoutingSetStatus.Set, next);
+    }
+
+    private Task<RoutingState?> FindRoutingStateAsync(SqlSession session, string deployment)
+        => session.QueryFirstAsync($"SELECT {RoutingColumns} FROM routing_state WHERE deployment = @d", ReadRoutingState, ("@d", deployment));
+
+    private static RoutingState ReadRoutingState(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetInt32(1),
+        reader.IsDBNull(2) ? null : reader.GetInt32(2),
+        reader.GetInt32(3),
+        reader.IsDBNull(4) ? null : reader.GetInt32(4),
+        reader.GetInt32(5),
+        StickyNames.Parse(reader.GetString(6)),
+        reader.GetInt64(7));
+}
