@@ -5,7 +5,7 @@
 #
 # Usage: bench/gateway/run.sh
 # Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (5s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
-#   BENCH_HEY_DURATION (10s), BENCH_HEY_WORKERS (10), BENCH_HEY_RATE (100 per worker), BENCH_NGINX_WORKERS (1),
+#   BENCH_HEY_DURATION (15s), BENCH_HEY_WORKERS (10), BENCH_HEY_RATE (100 per worker), BENCH_NGINX_WORKERS (1),
 #   BENCH_DOC (docs/benchmarks.md; "-" prints the section instead of writing it).
 set -euo pipefail
 
@@ -17,7 +17,7 @@ duration="${BENCH_DURATION:-15s}"
 warmup="${BENCH_WARMUP:-5s}"
 threads="${BENCH_THREADS:-2}"
 connections="${BENCH_CONNECTIONS:-64}"
-hey_duration="${BENCH_HEY_DURATION:-10s}"
+hey_duration="${BENCH_HEY_DURATION:-15s}"
 hey_workers="${BENCH_HEY_WORKERS:-10}"
 hey_rate_per_worker="${BENCH_HEY_RATE:-100}"
 nginx_workers="${BENCH_NGINX_WORKERS:-1}"
@@ -54,6 +54,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- 1. tools and builds ---------------------------------------------------------------------------
 install_tools
@@ -117,12 +119,13 @@ run_date="$(date -u '+%Y-%m-%d %H:%M UTC')"
 cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 mem="$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 machine="$(nproc) cores${cpu:+ ($cpu)}, $mem memory, Linux $(uname -r); load generators on the same machine"
+machine="$machine; load average (1/5/15 min) $load_before at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 portkey_version="$(node -p "require('$here/.portkey/node_modules/@portkey-ai/gateway/package.json').version")"
 yarp_version="$(grep -o 'Include="Yarp.ReverseProxy" Version="[^"]*"' "$root/Directory.Packages.props" | grep -o '[0-9][^"]*')"
 versions="nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'), wrk $(dpkg-query -W -f '${Version}' wrk), hey $(dpkg-query -W -f '${Version}' hey)"
 versions="$versions, .NET $(dotnet --version), Yarp.ReverseProxy $yarp_version, node $(node --version), @portkey-ai/gateway $portkey_version"
 versions="$versions, switchback $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-nginx_workers_why="one worker each, so the upstream leaves the second core to the target and the load generator, and the proxy's throughput is that of one event loop on one core, the same share the upstream gets."
+nginx_workers_why="with the upstream, the target and the load generator sharing 2 cores, a second upstream worker only takes CPU from the target under test (a trial with \`auto\` gave the bare forwarder less and nginx more); one worker caps the reverse proxy at one core while the .NET and node targets may use both, so ratios to nginx flatter the others rather than nginx."
 [ "$nginx_workers" != 1 ] && nginx_workers_why="set by BENCH_NGINX_WORKERS for this run."
 
 if [ "$doc" = - ]; then

@@ -55,6 +55,10 @@ measure_hey() {
   [ "$stats" != none ] || die "$id: hey recorded no requests ($work/$id.hey.err)"
   read -r hp50[$id] hp99[$id] hrate[$id] bad <<<"$stats"
   [ "$bad" = 0 ] || add_note "$id" "hey saw $bad responses other than 200"
+  local wanted=$(( hey_workers * hey_rate_per_worker ))
+  if [ $(( hrate[$id] * 100 )) -lt $(( wanted * 95 )) ]; then
+    add_note "$id" "reached ${hrate[$id]} of $wanted RPS under hey: it could not keep the rate, and since each hey worker waits for its answer, its p99 there understates what a client at $wanted RPS would see"
+  fi
   log "$id: hey ${hrate[$id]} req/s achieved, p50 ${hp50[$id]} ms, p99 ${hp99[$id]} ms"
 }
 

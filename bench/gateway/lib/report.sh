@@ -59,7 +59,7 @@ $command_line
   for both the upstream and the reverse proxy: $nginx_workers_why
 - Load: \`wrk -t$threads -c$connections -d$duration --latency\` after a $warmup warm-up (throughput, p50, p99 at fixed
   concurrency); then \`hey -z $hey_duration -c $hey_workers -q $hey_rate_per_worker\` (hey's \`-q\` is per worker: $hey_workers × $hey_rate_per_worker =
-  $(( hey_workers * hey_rate_per_worker )) RPS) for the p99 at a constant rate, computed from hey's per-request CSV. The load generators share
+  $(( hey_workers * hey_rate_per_worker )) RPS) for the p99 at a constant rate, computed from hey's per-request CSV (0.1 ms resolution). The load generators share
   the 2 cores with the servers, so absolute numbers are low and noisy; compare ratios within one run.
 - Added p99 = the target's p99 at $(( hey_workers * hey_rate_per_worker )) RPS minus the direct p99 in the same run. RSS = VmHWM (peak) / VmRSS
   (after the load) from /proc/PID/status, summed over an nginx master and its workers.

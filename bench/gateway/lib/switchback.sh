@@ -52,26 +52,40 @@ switchback_start() {
 }
 
 switchback_configure() {
+  local out
   admin_expect "200 201" POST /api/v1/versions "$(write_bundle 1)" >/dev/null
   admin_expect "200 201" POST /api/v1/versions "$(write_bundle 2)" >/dev/null
-  printf '{"stable":1,"candidate":2,"candidate_weight":5,"reason":"bench: 95/5 canary"}' >"$work/routing.json"
-  admin_expect "200 201" PUT /api/v1/deployments/bench-bot/routing "$work/routing.json" >/dev/null
+  # Field names as the store audits routing.set; 500 basis points = 5 % to the candidate.
+  printf '{"stable":1,"candidate":2,"candidate_weight_bps":500,"reason":"bench: 95/5 canary"}' >"$work/routing.json"
+  out="$(admin_call PUT /api/v1/deployments/bench-bot/routing "$work/routing.json")" || die "switchback: PUT routing did not answer"
+  case "${out##*$'\n'}" in
+    200|201) ;;
+    404) if grep -q '"route_not_found"' <<<"$out"; then
+           switchback_missing="this build of switchback has no PUT /api/v1/deployments/{d}/routing yet"
+           return 0
+         fi
+         die "switchback: PUT routing answered 404: ${out%$'\n'*}" ;;
+    *) die "switchback: PUT routing answered ${out##*$'\n'}: ${out%$'\n'*}" ;;
+  esac
 }
 
 switchback_measure() {
   local url
   switchback_start
   url="http://127.0.0.1:$switchback_port/v1/chat/completions"
-  # A build from before the gateway merge answers the data-plane path with route_not_found.
+  # A build from before the gateway is wired into serve answers the data-plane path with route_not_found.
   if curl -s --max-time 5 -X POST -H 'Content-Type: application/json' --data-binary "@$here/request.json" "$url" \
       | grep -q '"route_not_found"'; then
-    switchback_missing="this build of switchback has no /v1/chat/completions yet"
+    switchback_missing="this build of switchback serve has no /v1/chat/completions yet"
+  else
+    switchback_configure
+  fi
+  if [ -n "$switchback_missing" ]; then
     note[switchback]="not yet measured: $switchback_missing"
     log "switchback: $switchback_missing; its rows are marked not yet measured"
     stop_pid "$switchback_pid"
     return 0
   fi
-  switchback_configure
   verify_completion switchback "$url"
   grep -qi '^x-switchback-version: [12]' "$work/verify.headers" || die "switchback: no x-switchback-version header"
   measure_target switchback "$url" "$switchback_pid"
