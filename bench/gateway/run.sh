@@ -47,6 +47,7 @@ last_run="$here/.last-run"
 rm -rf "$last_run" && mkdir -p "$last_run"
 cleanup() {
   local rc=$?
+  set +e
   stop_all
   [ $rc -ne 0 ] && cp "$work"/*.log "$last_run/" 2>/dev/null
   rm -rf "$work"
@@ -73,7 +74,7 @@ free_port upstream_port
 start_nginx upstream "$upstream_port"
 upstream_pid="$last_pid"
 verify_completion direct "http://127.0.0.1:$upstream_port/v1/chat/completions"
-measure_target direct "http://127.0.0.1:$upstream_port/v1/chat/completions" ""
+measure_target direct "http://127.0.0.1:$upstream_port/v1/chat/completions" "$upstream_pid"
 
 # --- 3. nginx as reverse proxy ------------------------------------------------------------------------
 free_port proxy_port

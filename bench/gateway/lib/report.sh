@@ -62,7 +62,7 @@ $command_line
   $(( hey_workers * hey_rate_per_worker )) RPS) for the p99 at a constant rate, computed from hey's per-request CSV (0.1 ms resolution). The load generators share
   the 2 cores with the servers, so absolute numbers are low and noisy; compare ratios within one run.
 - Added p99 = the target's p99 at $(( hey_workers * hey_rate_per_worker )) RPS minus the direct p99 in the same run. RSS = VmHWM (peak) / VmRSS
-  (after the load) from /proc/PID/status, summed over an nginx master and its workers.
+  (after the load) from /proc/PID/status, summed over an nginx master and its workers; the direct row shows the upstream's own.
 - Switchback: \`switchback serve\` (Release) on a fresh SQLite store, deployment \`bench-bot\` with two bundles whose
   \`prompt.system\` Liquid templates take a variable, routing at 95/5 stable/candidate, signals on as in production.
   Portkey: \`@portkey-ai/gateway\` $portkey_version with \`NODE_ENV=production --headless\`, a loadbalance config of two
