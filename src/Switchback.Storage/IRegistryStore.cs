@@ -40,7 +40,11 @@ public interface IRegistryStore : IAsyncDisposable
     /// <summary>Hides a version from defaults. Refuses the version <c>stable</c> points at.</summary>
     Task<ArchiveOutcome> ArchiveAsync(VersionRef version, AuditContext who, CancellationToken cancellationToken = default);
 
-    /// <summary>Points an alias at a version (creating the alias if new). Refuses a missing or archived version.</summary>
+    /// <summary>
+    /// Points an alias at a version (creating the alias if new). Refuses a missing or archived version. Moving <c>stable</c>
+    /// also moves an existing routing state's stable version in the same transaction (audited as <c>routing.set</c>),
+    /// clearing a candidate or shadow equal to the new stable.
+    /// </summary>
     Task<AliasOutcome> SetAliasAsync(VersionRef version, string alias, AuditContext who, CancellationToken cancellationToken = default);
 
     /// <summary>Every alias move of a deployment, oldest first.</summary>
@@ -76,7 +80,8 @@ public interface IRegistryStore : IAsyncDisposable
     /// <summary>
     /// Stores a deployment's routing state, audited as <c>routing.set</c> with before and after. The store assigns the
     /// generation (previous + 1, from 1); the one in <paramref name="state"/> is ignored. Refuses versions that do not
-    /// exist or are archived; an identical state changes nothing.
+    /// exist or are archived; an identical state changes nothing. A different stable version also moves the <c>stable</c>
+    /// alias in the same transaction (alias event and <c>alias.set</c> audit), so the two never disagree.
     /// </summary>
     Task<RoutingSetOutcome> SetRoutingStateAsync(RoutingState state, AuditContext who, CancellationToken cancellationToken = default);
 }

@@ -19,6 +19,8 @@ public static class AdminApi
         AliasEndpoints.Map(api);
         AuditEndpoints.Map(api);
         KeyEndpoints.Map(api);
+        RoutingEndpoints.Map(api);
+        SignalEndpoints.Map(api);
         return endpoints;
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Switchback.Control.Admin;
+using Switchback.Gateway.Hosting;
 using Switchback.Storage;
 
 namespace Switchback.Server.Hosting;
@@ -103,6 +104,7 @@ public static class SwitchbackServer
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSwitchbackGateway(o => o.MaxRequestBodyBytes = options.MaxRequestBodyBytes);
 
         var app = builder.Build();
         app.UseMiddleware<ErrorMiddleware>();
@@ -111,6 +113,7 @@ public static class SwitchbackServer
             ? Results.Json(new { Status = "ready" }, AdminJson.Options)
             : ApiError.Result(StatusCodes.Status503ServiceUnavailable, "server_error", "store_unavailable", "The store does not answer."));
         app.MapAdminApi();
+        app.MapSwitchbackGateway();
         app.MapFallback((HttpContext http) => ApiError.Result(StatusCodes.Status404NotFound, "not_found_error", "route_not_found", $"No endpoint {http.Request.Method} {http.Request.Path}."));
         return app;
     }

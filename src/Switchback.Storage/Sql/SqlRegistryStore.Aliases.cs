@@ -16,10 +16,7 @@ internal abstract partial class SqlRegistryStore
             return new AliasOutcome(AliasStatus.NotFound, null);
         }
 
-        var previous = ToNullableInt(await session.ScalarAsync(
-            "SELECT version FROM aliases WHERE deployment = @d AND alias = @a",
-            ("@d", version.Deployment),
-            ("@a", alias)));
+        var previous = await FindAliasAsync(session, version.Deployment, alias);
         if (previous == version.Version)
         {
             return new AliasOutcome(AliasStatus.Unchanged, previous);
@@ -30,7 +27,13 @@ internal abstract partial class SqlRegistryStore
             return new AliasOutcome(AliasStatus.Archived, previous);
         }
 
-        await MoveAliasAsync(session, Now(), who, version, alias, previous);
+        var now = Now();
+        await MoveAliasAsync(session, now, who, version, alias, previous);
+        if (alias == "stable")
+        {
+            await FollowStableAliasAsync(session, now, who, version.Deployment, version.Version);
+        }
+
         await session.CommitAsync();
         return new AliasOutcome(AliasStatus.Moved, previous);
     }
@@ -51,6 +54,12 @@ internal abstract partial class SqlRegistryStore
                 ReadNullableString(r, 6)),
             ("@d", deployment));
     }
+
+    private async Task<int?> FindAliasAsync(SqlSession session, string deployment, string alias)
+        => ToNullableInt(await session.ScalarAsync(
+            "SELECT version FROM aliases WHERE deployment = @d AND alias = @a",
+            ("@d", deployment),
+            ("@a", alias)));
 
     private async Task MoveAliasAsync(SqlSession session, DateTimeOffset now, AuditContext who, VersionRef version, string alias, int? previous)
     {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Switchback.Core.Bundles;
 using Switchback.Core.Routing;
 
 namespace Switchback.Storage.Sql;
@@ -49,6 +50,47 @@ internal abstract partial class SqlRegistryStore
 
         var next = state with { Generation = (previous?.Generation ?? 0) + 1 };
         var now = Now();
+        await WriteRoutingStateAsync(session, now, who, previous, next);
+
+        // The stable alias and the routing row name the same version, always: moving one moves the other in this transaction.
+        var stableAlias = await FindAliasAsync(session, next.Deployment, "stable");
+        if (stableAlias != next.StableVersion)
+        {
+            await MoveAliasAsync(session, now, who, new VersionRef(next.Deployment, next.StableVersion), "stable", stableAlias);
+        }
+
+        await session.CommitAsync();
+        return new RoutingSetOutcome(RoutingSetStatus.Set, next);
+    }
+
+    /// <summary>
+    /// Follows a move of the <c>stable</c> alias in an existing routing row (inside the caller's transaction): a candidate or
+    /// shadow equal to the new stable is cleared with its weight, since a version cannot be compared with itself.
+    /// </summary>
+    private async Task FollowStableAliasAsync(SqlSession session, DateTimeOffset now, AuditContext who, string deployment, int stable)
+    {
+        var previous = await FindRoutingStateAsync(session, deployment);
+        if (previous is null || previous.StableVersion == stable)
+        {
+            return;
+        }
+
+        var next = previous with { StableVersion = stable, Generation = previous.Generation + 1 };
+        if (next.CandidateVersion == stable)
+        {
+            next = next with { CandidateVersion = null, CandidateWeightBps = 0 };
+        }
+
+        if (next.ShadowVersion == stable)
+        {
+            next = next with { ShadowVersion = null, ShadowSampleBps = 0 };
+        }
+
+        await WriteRoutingStateAsync(session, now, who, previous, next);
+    }
+
+    private async Task WriteRoutingStateAsync(SqlSession session, DateTimeOffset now, AuditContext who, RoutingState? previous, RoutingState next)
+    {
         await session.ExecuteAsync(
             $"INSERT INTO routing_state ({RoutingColumns}, updated_at) VALUES (@d, @s, @c, @w, @h, @p, @k, @g, @t) " +
             "ON CONFLICT (deployment) DO UPDATE SET stable = excluded.stable, candidate = excluded.candidate, " +
@@ -71,8 +113,6 @@ internal abstract partial class SqlRegistryStore
             next.Deployment,
             previous is null ? null : AuditJson.Routing(previous),
             AuditJson.Routing(next));
-        await session.CommitAsync();
-        return new RoutingSetOutcome(RoutingSetStatus.Set, next);
     }
 
     private Task<RoutingState?> FindRoutingStateAsync(SqlSession session, string deployment)

@@ -1,0 +1,4 @@
+namespace Switchback.Core.Rollouts;
+
+/// <summary>An operator command on a rollout.</summary>
+public abstract record RolloutCommand;

@@ -1,0 +1,176 @@
+using System.Collections.Immutable;
+using Switchback.Core.Analysis;
+
+namespace Switchback.Core.Rollouts;
+
+/// <summary>Guardrails: fold each interval into its test or counter, then act on breaches (hard ⇒ roll back, soft ⇒ pause).</summary>
+public static partial class RolloutDecider
+{
+    private static void Count(Tick tick, RolloutObservation o)
+    {
+        if (o.BaselineRequests < 0 || o.CandidateRequests < 0 || o.ShadowRequests < 0)
+        {
+            throw new ArgumentException("request counts in an observation cannot be negative", nameof(o));
+        }
+
+        if (o.BaselineRequests + o.CandidateRequests + o.ShadowRequests == 0)
+        {
+            return;
+        }
+
+        tick.Update(s => s with
+        {
+            Step = new StepCounters(s.Step.BaselineRequests + o.BaselineRequests, s.Step.CandidateRequests + o.CandidateRequests,
+                s.Step.ShadowRequests + o.ShadowRequests),
+        });
+    }
+
+    /// <summary>Updates every guardrail; false when a hard breach rolled the rollout back.</summary>
+    private static bool JudgeGuardrails(Tick tick, RolloutObservation observation)
+    {
+        var spec = tick.State.Spec;
+        var breaches = new List<(GuardrailSpec Spec, GuardrailEvidence Evidence)>();
+        foreach (var guardrail in spec.Guardrails)
+        {
+            var before = tick.State.Guardrails[guardrail.Key];
+            var after = guardrail.Rule == GuardrailRule.CompareBaseline
+                ? Compare(guardrail, before, observation, AlphaFor(spec, guardrail.Severity))
+                : Absolute(guardrail, before, observation);
+            if (after != before)
+            {
+                tick.Update(s => s with { Guardrails = s.Guardrails.SetItem(guardrail.Key, after) });
+            }
+
+            if (after.Last is { Breached: true } evidence && !before.Breached)
+            {
+                breaches.Add((guardrail, evidence));
+            }
+        }
+
+        var hard = breaches.Where(b => b.Spec.Severity == GuardrailSeverity.Hard).ToList();
+        var state = tick.State;
+        var who = $"{state.Deployment}@{state.CandidateVersion}";
+        if (hard.Count > 0)
+        {
+            ImmutableArray<GuardrailEvidence> evidence = [.. hard.Select(b => b.Evidence)];
+            var message = $"{who} rolled back to {state.StableVersion}: hard guardrail breached: {string.Join("; ", evidence.Select(e => e.Summary))}";
+            tick.Move(RolloutPhase.RolledBack, PhaseReason.HardBreach, message);
+            tick.Record(DecisionKind.RolledBack, message, evidence);
+            tick.Act(new RollbackAction(hard[0].Spec.Key, evidence));
+            tick.Act(new AlertAction(AlertKind.Rollback, message, evidence));
+            return false;
+        }
+
+        var soft = breaches.Where(b => b.Spec.Severity == GuardrailSeverity.Soft).ToList();
+        if (soft.Count > 0)
+        {
+            ImmutableArray<GuardrailEvidence> evidence = [.. soft.Select(b => b.Evidence)];
+            var message = $"{who} paused: soft guardrail breached: {string.Join("; ", evidence.Select(e => e.Summary))}";
+            tick.Move(RolloutPhase.Paused, PhaseReason.SoftBreach, message);
+            tick.Record(DecisionKind.SoftBreach, message, evidence);
+            tick.Act(new AlertAction(AlertKind.Pause, message, evidence));
+        }
+
+        return true;
+    }
+
+    private static GuardrailState Compare(GuardrailSpec guardrail, GuardrailState state, RolloutObservation observation, double alpha)
+    {
+        ArmInterval? interval = null;
+        var threshold = state.Threshold;
+        if (guardrail.Kind == SignalKind.Quantile)
+        {
+            if (!observation.Quantiles.TryGetValue(guardrail.Signal, out var q))
+            {
+                return state;
+            }
+
+            // Counts taken against any other threshold than the one fixed before the interval are not a valid test input.
+            if (state.Threshold is { } expected && q.ThresholdUsed == expected)
+            {
+                interval = q.Exceedances;
+            }
+
+            threshold = q.BaselineQuantile;
+        }
+        else if (observation.Comparisons.TryGetValue(guardrail.Signal, out var counts))
+        {
+            interval = counts;
+        }
+
+        if (interval is null)
+        {
+            return threshold == state.Threshold ? state : state with { Threshold = threshold };
+        }
+
+        CheckInterval(guardrail.Signal, interval.Value);
+
+        // Quantile signals arrive as exceedances already scaled by max_ratio, so their count test is at ratio 1.
+        var test = new CountRatioTest(guardrail.Kind == SignalKind.Quantile ? 1.0 : guardrail.MaxRatio);
+        var testState = test.Update(state.Test ?? test.Start(), interval.Value);
+        var evidence = test.Evidence(testState, alpha);
+        return state with
+        {
+            Test = testState,
+            Threshold = threshold,
+            Breached = state.Breached || evidence.Breached,
+            Last = new GuardrailEvidence(guardrail.Key, guardrail.Severity, evidence.Breached, evidence, null, null, null),
+        };
+    }
+
+    private static GuardrailState Absolute(GuardrailSpec guardrail, GuardrailState state, RolloutObservation observation)
+    {
+        if (!observation.Absolute.TryGetValue(guardrail.Signal, out var count))
+        {
+            return state;
+        }
+
+        if (count.Events < 0 || count.Trials < 0 || (guardrail.Kind != SignalKind.Count && count.Events > count.Trials))
+        {
+            throw new ArgumentException($"signal {guardrail.Signal}: {count.Events} events out of {count.Trials} is not a valid count", nameof(observation));
+        }
+
+        var total = state.TotalEvents + count.Events;
+        var events = state.WindowEvents + count.Events;
+        var trials = state.WindowTrials + count.Trials;
+        bool breached;
+        GuardrailEvidence evidence;
+        if (guardrail.Kind == SignalKind.Count)
+        {
+            breached = total > guardrail.Limit;
+            evidence = new GuardrailEvidence(guardrail.Key, guardrail.Severity, breached, null, total, null, guardrail.Limit);
+        }
+        else
+        {
+            var rate = trials == 0 ? 0 : (double)events / trials;
+            var judged = trials > 0 && trials >= guardrail.MinRequests;
+            breached = judged && (guardrail.Rule == GuardrailRule.Max ? rate > guardrail.Limit : rate < guardrail.Limit);
+            evidence = new GuardrailEvidence(guardrail.Key, guardrail.Severity, breached, null, events, trials, guardrail.Limit);
+        }
+
+        return state with
+        {
+            TotalEvents = total,
+            WindowEvents = events,
+            WindowTrials = trials,
+            Breached = state.Breached || breached,
+            Last = evidence,
+        };
+    }
+
+    /// <summary>
+    /// Hard comparisons share alpha (the false-rollback budget) and soft ones share another alpha (the false-pause budget):
+    /// only hard guardrails roll back, so only they spend the budget PRODUCT.md §7 promises.
+    /// </summary>
+    private static double AlphaFor(RolloutSpec spec, GuardrailSeverity severity)
+        => AlphaSplit.PerGuardrail(spec.Alpha, spec.Guardrails.Count(g => g.Rule == GuardrailRule.CompareBaseline && g.Severity == severity));
+
+    private static void CheckInterval(string signal, ArmInterval i)
+    {
+        if (i.BaselineRequests < 0 || i.CandidateRequests < 0 || i.BaselineEvents < 0 || i.CandidateEvents < 0
+            || i.BaselineEvents > i.BaselineRequests || i.CandidateEvents > i.CandidateRequests)
+        {
+            throw new ArgumentException($"signal {signal}: the interval {i} has negative counts or more events than requests");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using Switchback.Core.Analysis;
+
+namespace Switchback.Core.Rollouts;
+
+/// <summary>What the controller measured since the previous tick. Empty dictionaries mean "no data", which is never good data.</summary>
+/// <param name="IntervalEnd">The end of the measured interval.</param>
+public sealed record RolloutObservation(DateTimeOffset IntervalEnd)
+{
+    /// <summary>Requests stable served.</summary>
+    public long BaselineRequests { get; init; }
+
+    /// <summary>Requests the candidate served to users (weighted or pinned).</summary>
+    public long CandidateRequests { get; init; }
+
+    /// <summary>Requests mirrored to the candidate.</summary>
+    public long ShadowRequests { get; init; }
+
+    /// <summary>For each <c>compare: baseline</c> rate or count signal: requests and events per arm.</summary>
+    public ImmutableDictionary<string, ArmInterval> Comparisons { get; init; } = ImmutableDictionary<string, ArmInterval>.Empty;
+
+    /// <summary>For each <c>compare: baseline</c> quantile signal: exceedance counts and the baseline quantile.</summary>
+    public ImmutableDictionary<string, QuantileInterval> Quantiles { get; init; } = ImmutableDictionary<string, QuantileInterval>.Empty;
+
+    /// <summary>For each <c>max:</c>/<c>min:</c> signal: the candidate's events and trials.</summary>
+    public ImmutableDictionary<string, SignalCount> Absolute { get; init; } = ImmutableDictionary<string, SignalCount>.Empty;
+
+    /// <summary>The gate's result, once the controller has it (phase <see cref="RolloutPhase.Gating"/>).</summary>
+    public GateResult? Gate { get; init; }
+}

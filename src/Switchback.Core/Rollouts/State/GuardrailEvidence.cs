@@ -1,0 +1,28 @@
+using Switchback.Core.Analysis;
+
+namespace Switchback.Core.Rollouts;
+
+/// <summary>What one guardrail saw when it was last judged: the test's counts and statistic, or the absolute count and limit.</summary>
+/// <param name="Guardrail">The guardrail key, e.g. <c>error_rate:compare</c>.</param>
+/// <param name="Severity">Hard or soft.</param>
+/// <param name="Breached">Whether it is over its limit.</param>
+/// <param name="Test">For comparisons: counts per arm, e-value, threshold, anytime p-value and α share.</param>
+/// <param name="Events">For absolute rules: events counted (whole rollout for counts, the step for rates).</param>
+/// <param name="Trials">For absolute rate rules: the requests (or comparisons) the events are out of.</param>
+/// <param name="Limit">For absolute rules: the manifest's max or min.</param>
+public sealed record GuardrailEvidence(
+    string Guardrail,
+    GuardrailSeverity Severity,
+    bool Breached,
+    TestEvidence? Test,
+    long? Events,
+    long? Trials,
+    double? Limit)
+{
+    /// <summary>One line for alerts and <c>rollout status</c>.</summary>
+    public string Summary => Test is { } t
+        ? $"{Guardrail}: baseline {t.BaselineEvents}/{t.BaselineRequests}, candidate {t.CandidateEvents}/{t.CandidateRequests}, e-value {t.EValue:G4} (reject at {t.Threshold:G4}), p {t.PValue:G3}"
+        : Trials is { } n
+            ? $"{Guardrail}: {Events}/{n} = {(n == 0 ? 0 : (double)Events!.Value / n):G3} (limit {Limit:G4})"
+            : $"{Guardrail}: {Events} events (max {Limit:G4})";
+}

@@ -1,0 +1,23 @@
+using Switchback.Core.Analysis;
+
+namespace Switchback.Core.Rollouts;
+
+/// <summary>One guardrail's running state for the whole rollout.</summary>
+/// <param name="Test">For comparisons: the sequential test's state; null for absolute rules.</param>
+/// <param name="Threshold">
+/// For quantile signals: the baseline quantile T the controller must use for the NEXT interval's exceedance counts
+/// (it reported it with the previous observation); null until the first observation.
+/// </param>
+/// <param name="TotalEvents">For <c>max:</c> count rules: events over the whole rollout.</param>
+/// <param name="WindowEvents">For rate rules: events since the step started.</param>
+/// <param name="WindowTrials">For rate rules: requests (or comparisons) since the step started.</param>
+/// <param name="Breached">Whether it has breached; a soft one then stays quiet after an operator resumes.</param>
+/// <param name="Last">The evidence of the latest judgement.</param>
+public sealed record GuardrailState(
+    CountTestState? Test,
+    double? Threshold,
+    long TotalEvents,
+    long WindowEvents,
+    long WindowTrials,
+    bool Breached,
+    GuardrailEvidence? Last);
