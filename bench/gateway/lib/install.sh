@@ -10,6 +10,7 @@ install_tools() {
   command -v npm >/dev/null 2>&1 || need+=(npm)
   command -v envsubst >/dev/null 2>&1 || need+=(gettext-base)
   command -v curl >/dev/null 2>&1 || need+=(curl)
+  command -v jq >/dev/null 2>&1 || need+=(jq)
   if [ ${#need[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing ${need[*]}; run as root or install them with apt-get first"
     log "installing from Debian: ${need[*]}"

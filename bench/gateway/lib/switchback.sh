@@ -30,7 +30,8 @@ admin_expect() {
 
 # Writes bundle N of bench-bot: same upstream, a prompt.system Liquid template with a variable, its own wording.
 write_bundle() {
-  local version="$1" file="$work/bundle-$version.json"
+  local version="$1"
+  local file="$work/bundle-$version.json"
   cat >"$file" <<EOF
 {"kind":"Bundle","deployment":"bench-bot","version":$version,
  "model":{"provider":"openai","endpoint":"http://127.0.0.1:$upstream_port/v1","name":"bench-upstream"},
@@ -55,8 +56,8 @@ switchback_configure() {
   local out
   admin_expect "200 201" POST /api/v1/versions "$(write_bundle 1)" >/dev/null
   admin_expect "200 201" POST /api/v1/versions "$(write_bundle 2)" >/dev/null
-  # Field names as the store audits routing.set; 500 basis points = 5 % to the candidate.
-  printf '{"stable":1,"candidate":2,"candidate_weight_bps":500,"reason":"bench: 95/5 canary"}' >"$work/routing.json"
+  # bench-bot@1, registered first, is stable; 5 % of requests go to candidate @2.
+  printf '{"candidate":2,"candidate_weight":5,"reason":"bench: 95/5 canary"}' >"$work/routing.json"
   out="$(admin_call PUT /api/v1/deployments/bench-bot/routing "$work/routing.json")" || die "switchback: PUT routing did not answer"
   case "${out##*$'\n'}" in
     200|201) ;;
@@ -95,9 +96,19 @@ switchback_measure() {
 
 # The canary really ran: both versions served, the candidate near 5 %, per the gateway's own signals.
 switchback_check_split() {
-  local signals
-  signals="$(admin_expect 200 GET /api/v1/deployments/bench-bot/signals)"
-  printf '%s\n' "$signals" >"$last_run/switchback-signals.json"
+  local signals file="$last_run/switchback-signals.json" total candidate errors
+  signals="$(admin_expect 200 GET '/api/v1/deployments/bench-bot/signals?window=5m')"
+  printf '%s\n' "$signals" >"$file"
+  total="$(jq '[.versions[].requests] | add // 0' "$file")"
+  candidate="$(jq '[.versions[] | select(.version == 2) | .requests] | add // 0' "$file")"
+  errors="$(jq '[.versions[].errors | .http5xx + .timeout + .connect + .oom] | add // 0' "$file")"
+  [ "$total" -gt 0 ] || die "switchback: its signals recorded no requests ($file)"
+  switchback_share="$(awk -v c="$candidate" -v t="$total" 'BEGIN { printf "%.2f", 100 * c / t }')"
+  awk -v s="$switchback_share" 'BEGIN { exit !(s >= 4 && s <= 6) }' \
+    || die "switchback: the candidate served $switchback_share % of $total requests, not about 5 % ($file)"
+  [ "$errors" = 0 ] || add_note switchback "its signals recorded $errors failed requests"
+  add_note switchback "signals recorded $total requests over the last 5 min, $switchback_share % on the candidate @2"
+  log "switchback: signals show $total requests, $switchback_share % on candidate @2"
 }
 
 switchback_exit_status() {
