@@ -1,7 +1,7 @@
 # Load generation and parsing for run.sh: wrk at fixed concurrency, hey at a constant rate. Sourced by run.sh.
 # Results go into associative arrays keyed by target id; a target that could not be measured gets only note[id].
 
-declare -A tput p50 p99 hp50 hp99 hrate rss_peak rss_now note
+declare -A tput p50 p99 hp50 hp99 hrate hbase rss_peak rss_now note
 
 # wrk's latency with its unit (e.g. 542.00us, 1.56ms, 1.21s) in milliseconds.
 to_ms() {
@@ -67,10 +67,16 @@ add_note() {
   note[$id]="${note[$id]:+${note[$id]}; }$text"
 }
 
-# The whole measurement of one running target: wrk, hey, then its memory.
+# The whole measurement of one running target: wrk, hey, then its memory. Every target but direct gets its own
+# direct baseline at the same rate right before its hey run, so its added p99 is not skewed by the other builds and
+# runs that share this machine drifting between targets.
 measure_target() {
   local id="$1" url="$2" pid="$3"; shift 3
   measure_wrk "$id" "$url" "$@"
+  if [ "$id" != direct ]; then
+    measure_hey "${id}_base" "$direct_url"
+    hbase[$id]="${hp99[${id}_base]}"
+  fi
   measure_hey "$id" "$url" "$@"
   if [ -n "$pid" ]; then read -r rss_peak[$id] rss_now[$id] <<<"$(rss_mb "$pid")"; fi
 }

@@ -6,9 +6,10 @@ declare -A label=(
   [bare]="bare YARP forwarder (workstation GC)"
   [bare_server_gc]="bare YARP forwarder (server GC)"
   [switchback]="Switchback (95/5 canary, prompt template, signals)"
+  [switchback_quiet]="Switchback, same, with \`Logging__LogLevel__Yarp=Warning\`"
   [portkey]="Portkey gateway (loadbalance 0.95/0.05)"
 )
-order=(direct nginx bare bare_server_gc switchback portkey)
+order=(direct nginx bare bare_server_gc switchback switchback_quiet portkey)
 
 # Prints A / B with two decimals, or nothing when either is missing or B is not positive.
 ratio() {
@@ -17,8 +18,8 @@ ratio() {
 
 # p99 at the constant rate minus the direct p99: the latency the target adds.
 added_p99() {
-  [ -n "${hp99[$1]:-}" ] && [ -n "${hp99[direct]:-}" ] || return 0
-  awk -v a="${hp99[$1]}" -v b="${hp99[direct]}" 'BEGIN { printf "%.3f", a - b }'
+  [ -n "${hp99[$1]:-}" ] && [ -n "${hbase[$1]:-}" ] || return 0
+  awk -v a="${hp99[$1]}" -v b="${hbase[$1]}" 'BEGIN { printf "%.3f", a - b }'
 }
 
 # One row of the ratio table: name, value, comparison (ge|le), limit, what is compared.
@@ -61,7 +62,7 @@ $command_line
   concurrency); then \`hey -z $hey_duration -c $hey_workers -q $hey_rate_per_worker\` (hey's \`-q\` is per worker: $hey_workers × $hey_rate_per_worker =
   $(( hey_workers * hey_rate_per_worker )) RPS) for the p99 at a constant rate, computed from hey's per-request CSV (0.1 ms resolution). The load generators share
   the 2 cores with the servers, so absolute numbers are low and noisy; compare ratios within one run.
-- Added p99 = the target's p99 at $(( hey_workers * hey_rate_per_worker )) RPS minus the direct p99 in the same run. RSS = VmHWM (peak) / VmRSS
+- Added p99 = the target's p99 at $(( hey_workers * hey_rate_per_worker )) RPS minus the p99 of a direct run at the same rate made right before it. RSS = VmHWM (peak) / VmRSS
   (after the load) from /proc/PID/status, summed over an nginx master and its workers; the direct row shows the upstream's own.
 - Switchback: \`switchback serve\` (Release) on a fresh SQLite store, deployment \`bench-bot\` with two bundles whose
   \`prompt.system\` Liquid templates take a variable, routing at 95/5 stable/candidate, signals on as in production.
@@ -105,6 +106,9 @@ EOF
 For reference, the .NET floor in the same run: bare YARP throughput / nginx = $(cell "$(ratio "${tput[bare]:-}" "${tput[nginx]:-}")")
 (issue: about 0.55); bare YARP added p99 / nginx added p99 = $(cell "$(ratio "$bare_added" "$nginx_added")") (issue: 2.6);
 server GC / workstation GC throughput for the bare forwarder = $(cell "$(ratio "${tput[bare_server_gc]:-}" "${tput[bare]:-}")").
+Switchback with YARP's per-request logs at Warning: throughput / bare YARP = $(cell "$(ratio "${tput[switchback_quiet]:-}" "${tput[bare]:-}")"),
+throughput / nginx = $(cell "$(ratio "${tput[switchback_quiet]:-}" "${tput[nginx]:-}")"), added p99 / nginx added p99 = $(cell "$(ratio "$(added_p99 switchback_quiet)" "$nginx_added")"),
+RSS peak $(cell "${rss_peak[switchback_quiet]:-}") MB.
 EOF
   local notes=""
   for id in "${order[@]}"; do

@@ -43,13 +43,16 @@ EOF
   echo "$file"
 }
 
+# Starts serve on a fresh SQLite store; arguments after the id are extra environment (NAME=VALUE).
 switchback_start() {
+  local id="$1"; shift
   free_port switchback_port
-  SWITCHBACK_ADMIN_KEY="$admin_key" "$root/switchback" serve --listen "http://127.0.0.1:$switchback_port" \
-    --store "sqlite:$work/switchback.db" >"$work/switchback.log" 2>&1 &
+  rm -f "$work/switchback.db"*
+  env "$@" SWITCHBACK_ADMIN_KEY="$admin_key" "$root/switchback" serve --listen "http://127.0.0.1:$switchback_port" \
+    --store "sqlite:$work/switchback.db" >"$work/$id.log" 2>&1 &
   switchback_pid=$!
   track "$switchback_pid"
-  wait_http "$switchback_port" "$switchback_pid" switchback
+  wait_http "$switchback_port" "$switchback_pid" "$id"
 }
 
 switchback_configure() {
@@ -70,9 +73,10 @@ switchback_configure() {
   esac
 }
 
+# Measures one Switchback configuration: switchback_measure ID [NAME=VALUE...] (extra environment for serve).
 switchback_measure() {
-  local url
-  switchback_start
+  local id="$1" url; shift
+  switchback_start "$id" "$@"
   url="http://127.0.0.1:$switchback_port/v1/chat/completions"
   # A build from before the gateway is wired into serve answers the data-plane path with route_not_found.
   if curl -s --max-time 5 -X POST -H 'Content-Type: application/json' --data-binary "@$here/request.json" "$url" \
@@ -82,21 +86,22 @@ switchback_measure() {
     switchback_configure
   fi
   if [ -n "$switchback_missing" ]; then
-    note[switchback]="not yet measured: $switchback_missing"
+    note[$id]="not yet measured: $switchback_missing"
     log "switchback: $switchback_missing; its rows are marked not yet measured"
     stop_pid "$switchback_pid"
     return 0
   fi
-  verify_completion switchback "$url"
-  grep -qi '^x-switchback-version: [12]' "$work/verify.headers" || die "switchback: no x-switchback-version header"
-  measure_target switchback "$url" "$switchback_pid"
-  switchback_check_split
+  verify_completion "$id" "$url"
+  grep -qi '^x-switchback-version: [12]' "$work/verify.headers" || die "$id: no x-switchback-version header"
+  measure_target "$id" "$url" "$switchback_pid"
+  switchback_check_split "$id"
+  add_note "$id" "its log grew to $(awk -v b="$(stat -c %s "$work/$id.log")" 'BEGIN { printf "%.1f", b / 1048576 }') MB during the run"
   stop_pid "$switchback_pid"
 }
 
 # The canary really ran: both versions served, the candidate near 5 %, per the gateway's own signals.
 switchback_check_split() {
-  local signals file="$last_run/switchback-signals.json" total candidate errors
+  local id="$1" signals file="$last_run/$1-signals.json" total candidate errors
   signals="$(admin_expect 200 GET '/api/v1/deployments/bench-bot/signals?window=5m')"
   printf '%s\n' "$signals" >"$file"
   total="$(jq '[.versions[].requests] | add // 0' "$file")"
@@ -106,8 +111,8 @@ switchback_check_split() {
   switchback_share="$(awk -v c="$candidate" -v t="$total" 'BEGIN { printf "%.2f", 100 * c / t }')"
   awk -v s="$switchback_share" 'BEGIN { exit !(s >= 4 && s <= 6) }' \
     || die "switchback: the candidate served $switchback_share % of $total requests, not about 5 % ($file)"
-  [ "$errors" = 0 ] || add_note switchback "its signals recorded $errors failed requests"
-  add_note switchback "signals recorded $total requests over the last 5 min, $switchback_share % on the candidate @2"
+  [ "$errors" = 0 ] || add_note "$id" "its signals recorded $errors failed requests"
+  add_note "$id" "signals recorded $total requests over the last 5 min, $switchback_share % on the candidate @2"
   log "switchback: signals show $total requests, $switchback_share % on candidate @2"
 }
 
