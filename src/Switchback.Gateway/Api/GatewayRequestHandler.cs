@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -41,29 +40,16 @@ internal sealed class GatewayRequestHandler(
             return;
         }
 
-        JsonObject body;
-        try
+        if (RequestBodyScanner.Scan(raw, out var fields) is { } invalid)
         {
-            body = JsonNode.Parse(raw) as JsonObject ?? throw new JsonException("the body must be a JSON object");
-        }
-        catch (JsonException ex)
-        {
-            await OpenAiErrors.BadRequest(context, "invalid_json", $"the request body is not valid JSON: {ex.Message}");
+            await WriteApplyError(context, invalid);
             return;
         }
 
-        if (body["model"] is not JsonValue modelValue || modelValue.GetValueKind() != JsonValueKind.String)
-        {
-            await OpenAiErrors.BadRequest(context, "invalid_model", "'model' must be a deployment name (or deployment@version) string");
-            return;
-        }
-
-        var model = modelValue.GetValue<string>();
-        var at = model.IndexOf('@', StringComparison.Ordinal);
-        var deployment = at < 0 ? model : model[..at];
-        var pinText = at < 0 ? null : model[(at + 1)..];
-        var user = body["user"] is JsonValue u && u.GetValueKind() == JsonValueKind.String ? u.GetValue<string>() : null;
-        var route = await ResolveAsync(context, deployment, pinText, user);
+        var at = fields.Model.IndexOf('@', StringComparison.Ordinal);
+        var deployment = at < 0 ? fields.Model : fields.Model[..at];
+        var pinText = at < 0 ? null : fields.Model[(at + 1)..];
+        var route = await ResolveAsync(context, deployment, pinText, fields.User);
         if (route is null)
         {
             return;
@@ -71,51 +57,43 @@ internal sealed class GatewayRequestHandler(
 
         var (primary, fallback, shadow) = route.Value;
         byte[] outgoing = raw;
-        Dictionary<string, JsonNode?> variables = [];
+        Dictionary<string, JsonNode?>? variables = null;
         if (primary.IsOpenAi)
         {
             variables = HeaderVariables(context.Request);
-            if (BundleApplier.TakeVariables(body, variables) is { } optionsError)
+            if ((BodyRewriter.TakeVariables(raw, fields, variables) ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables, out outgoing)) is { } applyError)
             {
-                await WriteApplyError(context, optionsError);
+                await WriteApplyError(context, applyError);
                 return;
             }
 
-            var applied = await ApplyAsync(context, body, primary, kind, variables);
-            if (applied is null)
-            {
-                return;
-            }
-
-            outgoing = applied;
             if (fallback is not null)
             {
-                var fallbackBody = JsonNode.Parse(raw)!.AsObject();
-                fallbackBody.Remove(BundleApplier.OptionsField);
-                var fallbackBytes = fallback.IsOpenAi ? await ApplyAsync(context, fallbackBody, fallback, kind, variables) : raw;
-                if (fallbackBytes is null)
+                var fallbackBytes = raw;
+                if (fallback.IsOpenAi && BodyRewriter.Rewrite(raw, fields, fallback, kind, variables, out fallbackBytes) is { } fallbackError)
                 {
+                    await WriteApplyError(context, fallbackError);
                     return;
                 }
 
                 var served = await forwarder.ForwardAsync(
-                    context, Plan(context, primary, requestId, outgoing, Suffix(kind)), Plan(context, fallback, requestId, fallbackBytes, Suffix(kind)), shadow is not null);
+                    context, Plan(context, primary, requestId, outgoing, kind), Plan(context, fallback, requestId, fallbackBytes, kind), shadow is not null);
                 Mirror(context, shadow, kind, raw, variables, served);
                 return;
             }
         }
 
-        ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, Suffix(kind));
-        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, Suffix(kind)), fallbackPlan, shadow is not null);
+        ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, kind);
+        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind), fallbackPlan, shadow is not null);
         Mirror(context, shadow, kind, raw, variables, result);
     }
 
     /// <summary>Queues a copy for the shadow after the client's answer was sent; never waits (a full queue drops it).</summary>
-    private void Mirror(HttpContext context, ServingBundle? shadow, EndpointKind kind, byte[] raw, Dictionary<string, JsonNode?> variables, ForwardResult served)
+    private void Mirror(HttpContext context, ServingBundle? shadow, EndpointKind kind, byte[] raw, Dictionary<string, JsonNode?>? variables, ForwardResult served)
     {
         if (shadow is not null && !context.RequestAborted.IsCancellationRequested)
         {
-            shadows.TryEnqueue(new ShadowJob(shadow, kind, raw, variables, context.Request.QueryString.Value, served));
+            shadows.TryEnqueue(new ShadowJob(shadow, kind, raw, variables ?? [], context.Request.QueryString.Value, served));
         }
     }
 
@@ -140,19 +118,8 @@ internal sealed class GatewayRequestHandler(
         var (primary, fallback, _) = route.Value;
         await forwarder.ForwardAsync(
             context,
-            Plan(context, primary, requestId, raw, suffix),
-            fallback is null ? null : Plan(context, fallback, requestId, raw, suffix));
-    }
-
-    private async Task<byte[]?> ApplyAsync(HttpContext context, JsonObject body, ServingBundle bundle, EndpointKind kind, Dictionary<string, JsonNode?> variables)
-    {
-        if (BundleApplier.Apply(body, bundle, kind, variables) is { } error)
-        {
-            await WriteApplyError(context, error);
-            return null;
-        }
-
-        return JsonSerializer.SerializeToUtf8Bytes(body);
+            Plan(context, primary, requestId, raw, Target(context, primary, suffix)),
+            fallback is null ? null : Plan(context, fallback, requestId, raw, Target(context, fallback, suffix)));
     }
 
     /// <summary>
@@ -259,12 +226,17 @@ internal sealed class GatewayRequestHandler(
         return true;
     }
 
-    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, string suffix)
+    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind)
+        => Plan(context, bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, Suffix(kind)) : bundle.Rewrite.Targets[(int)kind]);
+
+    private static Uri Target(HttpContext context, ServingBundle bundle, string suffix)
+        => new(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + suffix + context.Request.QueryString.Value);
+
+    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, Uri target)
     {
-        var target = new Uri(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + suffix + context.Request.QueryString.Value);
         var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultTimeout;
         var credential = bundle.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null;
-        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, body, context.Request.ContentType, credential, bundle.Retrieval, bundle.Tokenizer, timeout);
+        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, context.Request.ContentType, credential, bundle.Retrieval, bundle.Tokenizer, timeout);
     }
 
     private static Dictionary<string, JsonNode?> HeaderVariables(HttpRequest request)

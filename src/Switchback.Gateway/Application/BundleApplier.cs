@@ -90,7 +90,8 @@ internal static class BundleApplier
         return null;
     }
 
-    private static string Render(ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables)
+    /// <summary>Renders the bundle's <c>prompt.system</c> with its own variables overridden by <paramref name="variables"/>; throws when it cannot.</summary>
+    internal static string Render(ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables)
     {
         var context = new TemplateContext(Options);
         foreach (var (name, value) in bundle.Variables)

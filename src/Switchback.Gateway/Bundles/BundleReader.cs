@@ -54,7 +54,7 @@ internal sealed class BundleReader
             }
         }
 
-        return new ServingBundle(
+        var bundle = new ServingBundle(
             stored.Deployment,
             stored.Version,
             stored.Digest,
@@ -69,6 +69,7 @@ internal sealed class BundleReader
             Pair(root["tokenizer"] as JsonObject, "name"),
             defaults,
             serving?["timeout_ms"] is JsonValue t && t.TryGetValue<int>(out var ms) ? ms : null);
+        return bundle with { Rewrite = BundleRewrite.For(bundle, system) };
     }
 
     private static (IFluidTemplate?, string?) Compile(string source)

@@ -21,4 +21,8 @@ internal sealed record ServingBundle(
     string? Retrieval,
     string? Tokenizer,
     IReadOnlyDictionary<string, JsonNode> ServingDefaults,
-    int? TimeoutMs);
+    int? TimeoutMs)
+{
+    /// <summary>The request rewrite prepared from this bundle (set by <see cref="BundleReader"/>).</summary>
+    public BundleRewrite Rewrite { get; init; } = null!;
+}

@@ -6,6 +6,7 @@ internal sealed record ForwardPlan(
     int Version,
     string RequestId,
     Uri Target,
+    string DestinationPrefix,
     byte[] Body,
     string? ContentType,
     string? Credential,

@@ -13,8 +13,11 @@ internal sealed class UpstreamClients : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<HttpMessageInvoker>> clients = new(StringComparer.OrdinalIgnoreCase);
 
-    public HttpMessageInvoker For(Uri endpoint)
-        => clients.GetOrAdd(endpoint.GetLeftPart(UriPartial.Authority), static _ => new Lazy<HttpMessageInvoker>(Create)).Value;
+    public HttpMessageInvoker For(Uri endpoint) => For(endpoint.GetLeftPart(UriPartial.Authority));
+
+    /// <summary>The invoker for an origin given as scheme://host:port.</summary>
+    public HttpMessageInvoker For(string origin)
+        => clients.GetOrAdd(origin, static _ => new Lazy<HttpMessageInvoker>(Create)).Value;
 
     public void Dispose()
     {

@@ -44,7 +44,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         context.Request.Headers.Remove("Transfer-Encoding");
         var started = time.GetTimestamp();
         using var timeout = new CancellationTokenSource(plan.Timeout, time);
-        var error = await forwarder.SendAsync(context, plan.Target.GetLeftPart(UriPartial.Authority), clients.For(plan.Target), config, transformer, timeout.Token);
+        var error = await forwarder.SendAsync(context, plan.DestinationPrefix, clients.For(plan.DestinationPrefix), config, transformer, timeout.Token);
         var outcome = Classify(context, error, observation, timeout.IsCancellationRequested);
         if (outcome is null)
         {

@@ -1,0 +1,106 @@
+using System.Text.Json;
+
+namespace Switchback.Gateway.Application;
+
+/// <summary>
+/// Validates a request body and finds its <see cref="RequestFields"/> in one pass of <see cref="Utf8JsonReader"/>,
+/// without building a DOM: the body is a single JSON object (syntax checked to the end, nothing after it) whose
+/// <c>model</c> is a string; <c>model</c>, <c>user</c>, <c>messages</c> and <c>switchback</c> may appear once each.
+/// Stateless and thread-safe; allocates only the strings it returns.
+/// </summary>
+internal static class RequestBodyScanner
+{
+    /// <summary>The fields of <paramref name="body"/>, or the 400 to answer with.</summary>
+    public static ApplyError? Scan(ReadOnlySpan<byte> body, out RequestFields fields)
+    {
+        fields = default;
+        string? model = null;
+        string? user = null;
+        var modelSeen = false;
+        var userSeen = false;
+        var options = default(Range);
+        var hasOptions = false;
+        var messages = JsonTokenType.None;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                if (reader.TokenType is JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+
+                while (reader.Read())
+                {
+                    // Reads to the end so that a syntax error is reported as such rather than as "not an object".
+                }
+
+                return InvalidJson("the body must be a JSON object");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = Known(ref reader);
+                if (name is not null && (name == "model" ? modelSeen : name == "user" ? userSeen : name == "messages" ? messages != JsonTokenType.None : hasOptions))
+                {
+                    return InvalidJson($"the property '{name}' appears more than once");
+                }
+
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                var kind = reader.TokenType;
+                switch (name)
+                {
+                    case "model":
+                        modelSeen = true;
+                        model = kind == JsonTokenType.String ? reader.GetString() : null;
+                        break;
+                    case "user":
+                        userSeen = true;
+                        user = kind == JsonTokenType.String ? reader.GetString() : null;
+                        break;
+                    case "messages":
+                        messages = kind;
+                        break;
+                    case "switchback":
+                        hasOptions = true;
+                        break;
+                }
+
+                reader.Skip();
+                if (name == "switchback")
+                {
+                    options = start..(int)reader.BytesConsumed;
+                }
+            }
+
+            if (reader.Read())
+            {
+                return InvalidJson($"'{(char)body[(int)reader.TokenStartIndex]}' after the end of the object");
+            }
+        }
+        catch (JsonException ex)
+        {
+            return InvalidJson(ex.Message);
+        }
+
+        if (model is null)
+        {
+            return new ApplyError(400, "invalid_request_error", "invalid_model", "'model' must be a deployment name (or deployment@version) string");
+        }
+
+        fields = new RequestFields(model, user, options, hasOptions, messages);
+        return null;
+    }
+
+    private static string? Known(ref Utf8JsonReader reader)
+        => reader.ValueTextEquals("model"u8) ? "model"
+            : reader.ValueTextEquals("user"u8) ? "user"
+            : reader.ValueTextEquals("messages"u8) ? "messages"
+            : reader.ValueTextEquals("switchback"u8) ? BundleApplier.OptionsField
+            : null;
+
+    private static ApplyError InvalidJson(string detail)
+        => new(400, "invalid_request_error", "invalid_json", $"the request body is not valid JSON: {detail}");
+}
