@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -6,6 +7,8 @@ namespace Switchback.Gateway.Api;
 /// <summary>Reads a whole request body into memory up to a limit (bodies are buffered so a failed attempt can be replayed).</summary>
 internal static class RequestBodyReader
 {
+    private const int ChunkSize = 16 * 1024;
+
     /// <summary>The body, or null when it is larger than <paramref name="limit"/>.</summary>
     public static async Task<byte[]?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
@@ -20,19 +23,51 @@ internal static class RequestBodyReader
             size.MaxRequestBodySize = null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (request.ContentLength is { } declared && declared <= Array.MaxLength)
         {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
+            return await ReadDeclaredAsync(request.Body, (int)declared, cancellationToken);
         }
 
-        return buffer.ToArray();
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            using var buffer = new MemoryStream();
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk.AsMemory(0, ChunkSize), cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    // The common case: Content-Length is known (and within the limit), so the body is read straight into its own array.
+    private static async Task<byte[]> ReadDeclaredAsync(Stream body, int length, CancellationToken cancellationToken)
+    {
+        var bytes = length == 0 ? [] : new byte[length];
+        var filled = 0;
+        while (filled < length)
+        {
+            var read = await body.ReadAsync(bytes.AsMemory(filled), cancellationToken);
+            if (read == 0)
+            {
+                // Kestrel reports a body shorter than its Content-Length as a BadHttpRequestException; this is a guard.
+                throw new BadHttpRequestException("the request body ended before its Content-Length", StatusCodes.Status400BadRequest);
+            }
+
+            filled += read;
+        }
+
+        return bytes;
     }
 }

@@ -19,9 +19,14 @@ internal sealed class GatewayTransformer(ForwardPlan plan, bool retryOnFailure, 
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.RequestUri = plan.Target;
         proxyRequest.Headers.Authorization = null;
-        foreach (var name in proxyRequest.Headers.Select(h => h.Key).Where(IsSwitchbackHeader).ToList())
+        // The client's headers were copied as they are, so only names the client sent can need removing; walking
+        // Kestrel's header collection allocates nothing, unlike enumerating the HttpRequestMessage's.
+        foreach (var header in httpContext.Request.Headers)
         {
-            proxyRequest.Headers.Remove(name);
+            if (IsSwitchbackHeader(header.Key))
+            {
+                proxyRequest.Headers.Remove(header.Key);
+            }
         }
 
         if (plan.Credential is { Length: > 0 } credential)

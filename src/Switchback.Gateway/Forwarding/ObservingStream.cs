@@ -3,13 +3,14 @@ namespace Switchback.Gateway.Forwarding;
 /// <summary>
 /// Passes an upstream body through unchanged while noting when the first byte arrived, keeping the first 64 KiB (enough
 /// for a non-streamed answer's <c>usage</c>) and the last 8 KiB (where a stream's final usage chunk is). Read-only.
+/// The tail ring is only allocated once a body outgrows the head: a small answer costs one small head buffer.
 /// </summary>
 internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseObservation observation) : Stream
 {
     private const int HeadLimit = 64 * 1024;
     private const int TailSize = 8 * 1024;
     private readonly MemoryStream head = new(); // not disposed: holds no unmanaged resource
-    private readonly byte[] tail = new byte[TailSize];
+    private byte[]? tail;
     private long total;
 
     public long TotalBytes => total;
@@ -32,6 +33,11 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
     {
         get
         {
+            if (tail is null)
+            {
+                return head.GetBuffer().AsSpan(0, (int)head.Length)[(int)Math.Max(0, total - TailSize)..];
+            }
+
             var length = (int)Math.Min(total, TailSize);
             var result = new byte[length];
             var end = (int)(total % TailSize);
@@ -95,11 +101,30 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
             head.Write(data[..(int)Math.Min(data.Length, HeadLimit - total)]);
         }
 
-        var skip = Math.Max(0, data.Length - TailSize);
-        total += skip;
-        foreach (var b in data[skip..])
+        if (tail is null && total + data.Length > HeadLimit)
         {
-            tail[(int)(total++ % TailSize)] = b;
+            // Seeds the ring with the end of the head (all of the body so far) before the body outgrows it.
+            tail = new byte[TailSize];
+            var kept = head.GetBuffer().AsSpan(0, (int)total);
+            var seed = kept[(int)Math.Max(0, total - TailSize)..];
+            var at = total - seed.Length;
+            foreach (var b in seed)
+            {
+                tail[(int)(at++ % TailSize)] = b;
+            }
         }
+
+        if (tail is not null)
+        {
+            var skip = Math.Max(0, data.Length - TailSize);
+            var position = total + skip;
+            var rest = data[skip..];
+            var start = (int)(position % TailSize);
+            var first = Math.Min(rest.Length, TailSize - start);
+            rest[..first].CopyTo(tail.AsSpan(start));
+            rest[first..].CopyTo(tail);
+        }
+
+        total += data.Length;
     }
 }
