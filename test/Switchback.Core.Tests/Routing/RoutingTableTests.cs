@@ -92,7 +92,9 @@ public sealed class RoutingTableTests
             found += table.TryGet(name.AsSpan(), out _) ? 1 : 0;
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // One allocation per call would be at least 240,000 bytes over 10,000 calls; the slack absorbs a one-off
+        // allocation by the runtime itself (seen once under heavy machine load), not a hot-path allocation.
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 9_999);
         Assert.Equal(10_100, found);
     }
 }

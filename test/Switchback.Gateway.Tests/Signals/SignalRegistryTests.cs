@@ -78,7 +78,9 @@ public sealed class SignalRegistryTests
             registry.Get(deployment, 7).Record(new RequestSample(1));
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // One allocation per call would be at least 240,000 bytes over 10,000 calls; the slack absorbs a one-off
+        // allocation by the runtime itself (seen once under heavy machine load), not a hot-path allocation.
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 9_999);
     }
 
     [Fact]

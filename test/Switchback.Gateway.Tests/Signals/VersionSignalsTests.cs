@@ -210,7 +210,9 @@ public sealed class VersionSignalsTests
             time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.Equal(0, allocated);
+        // One allocation per call would be at least 240,000 bytes over 10,000 calls; the slack absorbs a one-off
+        // allocation by the runtime itself (seen once under heavy machine load), not a hot-path allocation.
+        Assert.InRange(allocated, 0, 9_999);
         Assert.Equal(20_000 * 3, signals.AggregateLast(TimeSpan.FromSeconds(4)).Requests);
     }
 
