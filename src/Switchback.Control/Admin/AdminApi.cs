@@ -21,6 +21,7 @@ public static class AdminApi
         KeyEndpoints.Map(api);
         RoutingEndpoints.Map(api);
         SignalEndpoints.Map(api);
+        HealthEndpoints.Map(api);
         return endpoints;
     }
 }
