@@ -23,6 +23,7 @@ public static class AdminApi
         SignalEndpoints.Map(api);
         RolloutEndpoints.Map(api);
         RollbackEndpoints.Map(api);
+        HealthEndpoints.Map(api);
         return endpoints;
     }
 }
