@@ -21,6 +21,8 @@ public static class AdminApi
         KeyEndpoints.Map(api);
         RoutingEndpoints.Map(api);
         SignalEndpoints.Map(api);
+        RolloutEndpoints.Map(api);
+        RollbackEndpoints.Map(api);
         HealthEndpoints.Map(api);
         return endpoints;
     }
