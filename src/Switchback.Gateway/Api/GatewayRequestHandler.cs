@@ -27,11 +27,12 @@ internal sealed class GatewayRequestHandler(
     VersionHealthMonitor health,
     ShadowQueue shadows,
     SignalRegistry signals,
+    RequestJournal journal,
     IOptions<GatewayOptions> options)
 {
     public async Task HandleOpenAiAsync(HttpContext context, EndpointKind kind)
     {
-        var requestId = NewRequestId();
+        var requestId = journal.NextRequestId();
         context.Response.Headers[GatewayHeaders.RequestId] = requestId;
         var raw = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
         if (raw is null)
@@ -99,7 +100,7 @@ internal sealed class GatewayRequestHandler(
 
     public async Task HandleRawAsync(HttpContext context, string deployment, string? path)
     {
-        var requestId = NewRequestId();
+        var requestId = journal.NextRequestId();
         context.Response.Headers[GatewayHeaders.RequestId] = requestId;
         var raw = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
         if (raw is null)
@@ -259,8 +260,6 @@ internal sealed class GatewayRequestHandler(
         EndpointKind.Completions => "/completions",
         _ => "/embeddings",
     };
-
-    private static string NewRequestId() => "req_" + Guid.NewGuid().ToString("N");
 
     private static Task WriteApplyError(HttpContext context, ApplyError error)
         => OpenAiErrors.WriteAsync(context, error.Status, error.Type, error.Code, error.Message);

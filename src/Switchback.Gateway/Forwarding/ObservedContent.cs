@@ -14,9 +14,17 @@ internal sealed class ObservedContent : HttpContent
         this.inner = inner;
         this.time = time;
         this.observation = observation;
-        foreach (var header in inner.Headers)
+        // NonValidated: copying must not parse each header value into objects only to turn them back into strings.
+        foreach (var (name, values) in inner.Headers.NonValidated)
         {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
+            if (values.Count == 1)
+            {
+                Headers.TryAddWithoutValidation(name, values.ToString());
+            }
+            else
+            {
+                Headers.TryAddWithoutValidation(name, values);
+            }
         }
     }
 

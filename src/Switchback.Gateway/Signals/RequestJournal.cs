@@ -7,7 +7,10 @@ namespace Switchback.Gateway.Signals;
 /// Request id → <see cref="JournalEntry"/>, bounded by count and age (both evict oldest first). Thread-safe: adds and
 /// lookups are lock-free; eviction runs under a lock that a busy writer skips rather than waits for, so the count can
 /// exceed <see cref="RequestJournalOptions.MaxEntries"/> by the few entries added during one eviction pass.
-/// Lookups never return an entry older than <see cref="RequestJournalOptions.MaxAge"/>.
+/// Lookups never return an entry older than <see cref="RequestJournalOptions.MaxAge"/>. Ids issued by
+/// <see cref="NextRequestId"/> (every request the gateway serves) are kept in a compact ring instead (see
+/// <c>IssuedRequestRing</c>): about 40 bytes each, evicted by issue order once <see cref="RequestJournalOptions.MaxEntries"/>
+/// newer ids were issued; <see cref="Count"/> counts only the others.
 /// </summary>
 public sealed class RequestJournal
 {
@@ -16,6 +19,7 @@ public sealed class RequestJournal
     private readonly Lock _evicting = new();
     private readonly TimeProvider _time;
     private readonly RequestJournalOptions _options;
+    private readonly IssuedRequestRing _issued;
     private long _queued;
 
     /// <summary>Creates an empty journal; <paramref name="options"/> is validated here.</summary>
@@ -25,7 +29,11 @@ public sealed class RequestJournal
         _time = time;
         _options = options ?? new RequestJournalOptions();
         _options.Validate();
+        _issued = new IssuedRequestRing(_options.MaxEntries);
     }
+
+    /// <summary>A new, unguessable request id (<c>req_</c> and 32 hex digits) that this journal stores compactly.</summary>
+    public string NextRequestId() => _issued.Issue();
 
     /// <summary>The number of requests remembered.</summary>
     public int Count => _entries.Count;
@@ -36,7 +44,14 @@ public sealed class RequestJournal
         ArgumentException.ThrowIfNullOrEmpty(requestId);
         ArgumentException.ThrowIfNullOrEmpty(deployment);
         ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
-        var entry = new JournalEntry(requestId, deployment, version, _time.GetUtcNow(), outcome);
+        var at = _time.GetUtcNow();
+        if (_issued.Owns(requestId, out var sequence, out var tag))
+        {
+            _issued.Write(sequence, tag, deployment, version, at.UtcTicks, outcome);
+            return new JournalEntry(requestId, deployment, version, at, outcome);
+        }
+
+        var entry = new JournalEntry(requestId, deployment, version, at, outcome);
         _entries[requestId] = entry;
         _order.Enqueue(entry);
         Interlocked.Increment(ref _queued);
@@ -48,6 +63,21 @@ public sealed class RequestJournal
     public bool TryGet(string requestId, [MaybeNullWhen(false)] out JournalEntry entry)
     {
         ArgumentNullException.ThrowIfNull(requestId);
+        if (_issued.Owns(requestId, out var sequence, out var tag))
+        {
+            if (_issued.TryRead(sequence, tag, out var found))
+            {
+                entry = new JournalEntry(requestId, found.Deployment, found.Version, new DateTimeOffset(found.AtTicks, TimeSpan.Zero), found.Outcome);
+                if (!IsExpired(entry, _time.GetUtcNow()))
+                {
+                    return true;
+                }
+            }
+
+            entry = null;
+            return false;
+        }
+
         if (_entries.TryGetValue(requestId, out entry) && !IsExpired(entry, _time.GetUtcNow()))
         {
             return true;

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchback.Gateway.Application;
+using Switchback.Gateway.Bundles;
+using Switchback.Gateway.Signals;
+using Switchback.Storage;
+
+// Per-request cost of each gateway stage, in-process and single-threaded: mean time and bytes allocated per call,
+// measured with Stopwatch and GC.GetAllocatedBytesForCurrentThread after a warm-up. Usage: dotnet run -c Release
+// [-- iterations]. The body and bundle are bench/gateway's (request.json and the bundle lib/switchback.sh registers).
+var iterations = args.Length > 0 && int.TryParse(args[0], out var n) && n > 0 ? n : 200_000;
+var here = AppContext.BaseDirectory;
+var requestPath = Path.Combine(here, "request.json");
+var raw = File.ReadAllBytes(requestPath).AsSpan().TrimEnd("\n\r "u8).ToArray();
+var completion = File.ReadAllBytes(Path.Combine(here, "completion.json"));
+var bundleJson = """
+{"kind":"Bundle","deployment":"bench-bot","version":1,
+ "model":{"provider":"openai","endpoint":"http://127.0.0.1:9/v1","name":"bench-upstream"},
+ "prompt":{"engine":"liquid","system":"You are the support assistant of {{ company }} (bundle 1). Answer in {{ tone }} tone.",
+           "variables":{"company":"Acme","tone":"friendly"}},
+ "serving":{"temperature":0.2,"max_tokens":64,"timeout_ms":20000},"labels":{"purpose":"bench"}}
+""";
+var bundle = new BundleReader().Read(new StoredBundle("bench-bot", 1, "sha256:bench", bundleJson, DateTimeOffset.UnixEpoch, "bench", false));
+var noVariables = new Dictionary<string, JsonNode?>();
+var time = TimeProvider.System;
+var signals = new SignalRegistry(time, new SignalOptions { CounterNames = ["circuit_open", "shadow_requests"] });
+var journal = new RequestJournal(time);
+long sink = 0;
+
+Console.WriteLine($"{iterations:N0} iterations, request {raw.Length} B, completion {completion.Length} B");
+Console.WriteLine($"{"stage",-58} {"ns/call",10} {"B/call",8}");
+Measure("before: JsonNode.Parse + BundleApplier.Apply + serialise", () =>
+{
+    var body = JsonNode.Parse(raw)!.AsObject();
+    var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+    BundleApplier.TakeVariables(body, variables);
+    BundleApplier.Apply(body, bundle, EndpointKind.Chat, variables);
+    sink += JsonSerializer.SerializeToUtf8Bytes(body).Length;
+});
+Measure("after: RequestBodyScanner.Scan + BodyRewriter.Rewrite", () =>
+{
+    RequestBodyScanner.Scan(raw, out var fields);
+    BodyRewriter.TakeVariables(raw, fields, noVariables);
+    BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, noVariables, out var body);
+    sink += body.Length;
+});
+Measure("after, with a request variable (rendered per request)", () =>
+{
+    RequestBodyScanner.Scan(raw, out var fields);
+    var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["tone"] = "formal" };
+    BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, variables, out var body);
+    sink += body.Length;
+});
+Measure("request id (req_ + Guid N)", () => sink += ("req_" + Guid.NewGuid().ToString("N")).Length);
+var ids = Enumerable.Range(0, 1024).Select(i => "req_" + i.ToString("x32", null)).ToArray();
+var next = 0;
+Measure("journal: RequestJournal.Record", () => sink += journal.Record(ids[next++ & 1023], "bench-bot", 1, RequestOutcome.Ok).Version);
+Measure("signals: SignalRegistry.Get + VersionSignals.Record", () => signals.Get("bench-bot", 1).Record(new RequestSample(3.2, RequestOutcome.Ok, 12, 30, null)));
+Measure("usage: JsonDocument parse of the completion", () =>
+{
+    using var document = JsonDocument.Parse(completion);
+    sink += document.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt64();
+});
+Console.WriteLine($"(checksum {sink})");
+
+void Measure(string name, Action stage)
+{
+    for (var i = 0; i < Math.Min(iterations, 50_000); i++)
+    {
+        stage();
+    }
+
+    var allocated = GC.GetAllocatedBytesForCurrentThread();
+    var watch = Stopwatch.StartNew();
+    for (var i = 0; i < iterations; i++)
+    {
+        stage();
+    }
+
+    watch.Stop();
+    var bytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)iterations;
+    Console.WriteLine($"{name,-58} {watch.Elapsed.TotalNanoseconds / iterations,10:N0} {bytes,8:N0}");
+}
