@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchback.Gateway.Application;
 using Switchback.Gateway.Bundles;
+using Switchback.Gateway.Forwarding;
 using Switchback.Gateway.Signals;
 using Switchback.Storage;
 
@@ -52,16 +53,37 @@ Measure("after, with a request variable (rendered per request)", () =>
     BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, variables, out var body);
     sink += body.Length;
 });
-Measure("request id (req_ + Guid N)", () => sink += ("req_" + Guid.NewGuid().ToString("N")).Length);
+Measure("before: request id (req_ + Guid N)", () => sink += ("req_" + Guid.NewGuid().ToString("N")).Length);
+Measure("after: request id (RequestJournal.NextRequestId)", () => sink += journal.NextRequestId().Length);
 var ids = Enumerable.Range(0, 1024).Select(i => "req_" + i.ToString("x32", null)).ToArray();
 var next = 0;
-Measure("journal: RequestJournal.Record", () => sink += journal.Record(ids[next++ & 1023], "bench-bot", 1, RequestOutcome.Ok).Version);
+Measure("journal: Record of an id it did not issue (dictionary)", () => sink += journal.Record(ids[next++ & 1023], "bench-bot", 1, RequestOutcome.Ok).Version);
+Measure("journal: NextRequestId + Record (ring)", () => sink += journal.Record(journal.NextRequestId(), "bench-bot", 1, RequestOutcome.Ok).Version);
+var retained = GC.GetTotalMemory(forceFullCollection: true);
+var big = new RequestJournal(time);
+for (var i = 0; i < 1_000_000; i++)
+{
+    big.Record(big.NextRequestId(), "bench-bot", 1, RequestOutcome.Ok);
+}
+
+Console.WriteLine($"{"journal: heap retained by 1,000,000 issued entries",-58} {(GC.GetTotalMemory(forceFullCollection: true) - retained) / 1048576.0,10:N1} MB");
+var dictionary = new RequestJournal(time);
+retained = GC.GetTotalMemory(forceFullCollection: true);
+for (var i = 0; i < 1_000_000; i++)
+{
+    dictionary.Record("req_" + Guid.NewGuid().ToString("N"), "bench-bot", 1, RequestOutcome.Ok);
+}
+
+Console.WriteLine($"{"journal: heap retained by 1,000,000 other ids (as before)",-58} {(GC.GetTotalMemory(forceFullCollection: true) - retained) / 1048576.0,10:N1} MB");
+GC.KeepAlive(big);
+GC.KeepAlive(dictionary);
 Measure("signals: SignalRegistry.Get + VersionSignals.Record", () => signals.Get("bench-bot", 1).Record(new RequestSample(3.2, RequestOutcome.Ok, 12, 30, null)));
-Measure("usage: JsonDocument parse of the completion", () =>
+Measure("before: usage by JsonDocument parse of the completion", () =>
 {
     using var document = JsonDocument.Parse(completion);
     sink += document.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt64();
 });
+Measure("after: usage by UpstreamForwarder's reader pass", () => sink += UpstreamForwarder.ReadUsage(completion).Out);
 Console.WriteLine($"(checksum {sink})");
 
 void Measure(string name, Action stage)

@@ -128,26 +128,67 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         return (0, 0);
     }
 
-    private static (long, long) ReadUsage(ReadOnlySpan<byte> json)
+    // One forward pass of the reader instead of a JsonDocument: usage is read from every answer, so this is per request.
+    // The whole first value is still read, so a body that is not JSON (or is cut off) gives no usage, as before.
+    internal static (long In, long Out) ReadUsage(ReadOnlySpan<byte> json)
     {
         try
         {
             var reader = new Utf8JsonReader(json);
-            using var document = JsonDocument.ParseValue(ref reader);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return (Number(usage, "prompt_tokens"), Number(usage, "completion_tokens"));
+                reader.Skip();
+                return (0, 0);
             }
+
+            (long, long)? usage = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isUsage = usage is null && reader.ValueTextEquals("usage"u8);
+                reader.Read();
+                if (isUsage && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    usage = ReadCounts(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            return usage ?? (0, 0);
         }
         catch (JsonException)
         {
             // Not JSON (or cut off): no usage to count.
+            return (0, 0);
         }
-
-        return (0, 0);
     }
 
-    private static long Number(JsonElement usage, string name)
-        => usage.TryGetProperty(name, out var value) && value.TryGetInt64(out var n) && n >= 0 ? n : 0;
+    private static (long, long) ReadCounts(ref Utf8JsonReader reader)
+    {
+        long? prompt = null;
+        long? completion = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isPrompt = prompt is null && reader.ValueTextEquals("prompt_tokens"u8);
+            var isCompletion = !isPrompt && completion is null && reader.ValueTextEquals("completion_tokens"u8);
+            reader.Read();
+            if (isPrompt)
+            {
+                prompt = Number(ref reader);
+            }
+            else if (isCompletion)
+            {
+                completion = Number(ref reader);
+            }
+
+            reader.Skip();
+        }
+
+        return (prompt ?? 0, completion ?? 0);
+    }
+
+    private static long Number(ref Utf8JsonReader reader)
+        => reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n >= 0 ? n : 0;
 }
