@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Switchback.Control.Admin;
+using Switchback.Control.Evaluation;
 using Switchback.Gateway.Hosting;
 using Switchback.Storage;
 
@@ -105,6 +106,7 @@ public static class SwitchbackServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSwitchbackGateway(o => o.MaxRequestBodyBytes = options.MaxRequestBodyBytes);
+        builder.Services.AddSwitchbackEvals();
 
         var app = builder.Build();
         app.UseMiddleware<ErrorMiddleware>();
