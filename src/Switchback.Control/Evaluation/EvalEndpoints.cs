@@ -9,6 +9,7 @@ using Switchback.Control.Admin;
 using Switchback.Core.Access;
 using Switchback.Core.Bundles;
 using Switchback.Core.Evals;
+using Switchback.Gateway.Routing;
 using Switchback.Storage;
 
 namespace Switchback.Control.Evaluation;
@@ -27,7 +28,7 @@ internal static class EvalEndpoints
         api.MapGet("/deployments/{deployment}/versions/{version}/evals/{id}", GetAsync).RequireRole(Role.Viewer);
     }
 
-    private static async Task<IResult> RunAsync(string deployment, string version, HttpContext http, IRegistryStore store, EvalRunner runner, IServer server, CancellationToken ct)
+    private static async Task<IResult> RunAsync(string deployment, string version, HttpContext http, IRegistryStore store, EvalRunner runner, RoutingSnapshotLoader loader, IServer server, CancellationToken ct)
     {
         if (RequestInput.CheckVersion(deployment, version, out var reference) is { } error)
         {
@@ -74,6 +75,8 @@ internal static class EvalEndpoints
             return ApiError.Conflict("version_archived", $"{reference} is archived; the gateway does not serve it, so it cannot be evaluated.");
         }
 
+        // Versions registered since the gateway's last poll (up to 1 s ago) must be routable now, the judge's too.
+        await loader.RefreshAsync(ct);
         var caller = RoleFilter.Caller(http);
         var target = new EvalTarget(reference, bundle.Digest, GatewayAddress(server), BearerKey(http.Request));
         var stream = http.Request.Query["stream"].ToString() == "true";
@@ -87,6 +90,7 @@ internal static class EvalEndpoints
         // Streaming: one JSON object per line — progress events, then the stored report — so the CLI can draw a progress bar.
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/x-ndjson";
+        await http.Response.StartAsync(ct);
         var lines = new ProgressWriter(http.Response, ct);
         var result = await runner.RunAsync(target, parsed.Dataset!, options, lines, ct);
         await lines.DrainAsync();
