@@ -14,16 +14,16 @@ public sealed record CountTestOptions
     public static CountTestOptions Default { get; } = new();
 
     /// <summary>The smallest alternative ratio, as a multiple of <c>max_ratio</c>.</summary>
-    /// <value>Default 1.1; must be above 1.</value>
-    public double SmallestEffect { get; init; } = 1.1;
+    /// <value>Default 1.25 (1.1 before the detection study); must be above 1.</value>
+    public double SmallestEffect { get; init; } = 1.25;
 
     /// <summary>The largest alternative ratio, as a multiple of <c>max_ratio</c>.</summary>
-    /// <value>Default 16; at least <see cref="SmallestEffect"/>, at most 1,000,000.</value>
-    public double LargestEffect { get; init; } = 16;
+    /// <value>Default 8 (16 before the detection study); at least <see cref="SmallestEffect"/>, at most 1,000,000.</value>
+    public double LargestEffect { get; init; } = 8;
 
     /// <summary>How many alternative ratios the mixture holds.</summary>
-    /// <value>Default 16; 1 to 256 (1 needs <see cref="SmallestEffect"/> = <see cref="LargestEffect"/>).</value>
-    public int GridSize { get; init; } = 16;
+    /// <value>Default 8 (16 before the detection study); 1 to 256 (1 needs <see cref="SmallestEffect"/> = <see cref="LargestEffect"/>).</value>
+    public int GridSize { get; init; } = 8;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()

@@ -190,14 +190,14 @@ public sealed class CountRatioTestTests
 
         var error = Assert.Throws<ArgumentException>(() => new CountRatioTest().Update(other, new ArmInterval(1, 0, 1, 0)));
 
-        Assert.Contains("grid has 16", error.Message, StringComparison.Ordinal);
+        Assert.Contains("grid has 8", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Update_CorruptState_Throws()
     {
         var test = new CountRatioTest();
-        var corrupt = test.Start() with { LogMixtureTerms = Enumerable.Repeat(double.NaN, 16).ToImmutableArray() };
+        var corrupt = test.Start() with { LogMixtureTerms = Enumerable.Repeat(double.NaN, 8).ToImmutableArray() };
 
         Assert.Throws<ArgumentException>(() => test.Update(corrupt, new ArmInterval(1, 0, 1, 0)));
         Assert.Throws<ArgumentException>(() => test.EValue(test.Start() with { LogMixtureTerms = default }));
@@ -237,10 +237,10 @@ public sealed class CountRatioTestTests
     {
         var effects = CountTestOptions.Default.Effects();
 
-        Assert.Equal(16, effects.Length);
-        Assert.Equal(1.1, effects[0], 12);
-        Assert.Equal(16, effects[^1], 9);
-        Assert.Equal(effects[1] / effects[0], effects[15] / effects[14], 9);
+        Assert.Equal(8, effects.Length);
+        Assert.Equal(1.25, effects[0], 12);
+        Assert.Equal(8, effects[^1], 9);
+        Assert.Equal(effects[1] / effects[0], effects[7] / effects[6], 9);
     }
 
     [Theory]

@@ -1,0 +1,15 @@
+using System.Diagnostics;
+using System.Globalization;
+using Switchback.Bench.Detection;
+
+var options = StudyOptions.Parse(args);
+var study = new Study(options);
+var clock = Stopwatch.StartNew();
+var rows = study.Run();
+var section = Report.Section(options, rows, clock.Elapsed);
+Console.WriteLine(section);
+if (options.Write)
+{
+    Report.WriteInto(options.OutputPath, section);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote the Detection study section of {options.OutputPath} in {clock.Elapsed.TotalSeconds:0} s"));
+}

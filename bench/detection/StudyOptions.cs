@@ -1,0 +1,78 @@
+using System.Globalization;
+using Switchback.Core.Analysis;
+
+namespace Switchback.Bench.Detection;
+
+/// <summary>Command-line settings of the study; defaults are the published configuration.</summary>
+internal sealed record StudyOptions(int RegressionRuns, int AaRuns, bool Write, string OutputPath, IReadOnlyList<CountTestOptions> ExtraGrids)
+{
+    public const double Alpha = 0.01;
+
+    public static StudyOptions Parse(string[] args)
+    {
+        int regressionRuns = 200, aaRuns = 1000;
+        var write = true;
+        string? output = null;
+        var grids = new List<CountTestOptions>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--runs":
+                    regressionRuns = PositiveInt(args, ++i);
+                    break;
+                case "--aa-runs":
+                    aaRuns = PositiveInt(args, ++i);
+                    break;
+                case "--grid":
+                    grids.Add(Grid(args, ++i));
+                    break;
+                case "--no-write":
+                    write = false;
+                    break;
+                case "--out":
+                    output = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--out needs a path");
+                    break;
+                default:
+                    throw new ArgumentException($"unknown argument '{args[i]}' (expected --runs N, --aa-runs N, --grid SMALLEST,LARGEST,SIZE, --out PATH, --no-write)");
+            }
+        }
+
+        return new StudyOptions(regressionRuns, aaRuns, write, output ?? DefaultOutput(), grids);
+    }
+
+    private static int PositiveInt(string[] args, int i) =>
+        i < args.Length && int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{args[i - 1]} needs a positive whole number");
+
+    /// <summary>An extra Switchback prior to run side by side, e.g. <c>--grid 1.1,16,16</c>.</summary>
+    private static CountTestOptions Grid(string[] args, int i)
+    {
+        var parts = i < args.Length ? args[i].Split(',') : [];
+        if (parts.Length != 3
+            || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var smallest)
+            || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var largest)
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        {
+            throw new ArgumentException("--grid needs SMALLEST,LARGEST,SIZE, e.g. --grid 1.1,16,16");
+        }
+
+        var grid = new CountTestOptions { SmallestEffect = smallest, LargestEffect = largest, GridSize = size };
+        grid.Validate();
+        return grid;
+    }
+
+    private static string DefaultOutput()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Switchback.slnx")))
+            {
+                return Path.Combine(dir.FullName, "docs", "benchmarks.md");
+            }
+        }
+
+        return Path.Combine(Environment.CurrentDirectory, "docs", "benchmarks.md");
+    }
+}
