@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Switchback.Core.Access;
 using Switchback.Core.Manifests;
+using Switchback.Gateway.Routing;
 using Switchback.Storage;
 
 namespace Switchback.Control.Admin;
@@ -16,7 +17,7 @@ internal static class RegisterEndpoint
 {
     public static void Map(IEndpointRouteBuilder api) => api.MapPost("/versions", RegisterAsync).RequireRole(Role.Admin);
 
-    private static async Task<IResult> RegisterAsync(HttpContext http, IRegistryStore store, ILogger<AdminRequests> logger, CancellationToken ct)
+    private static async Task<IResult> RegisterAsync(HttpContext http, IRegistryStore store, RoutingSnapshotLoader loader, ILogger<AdminRequests> logger, CancellationToken ct)
     {
         var caller = RoleFilter.Caller(http);
         var source = http.Request.Query["source"].ToString();
@@ -52,6 +53,12 @@ internal static class RegisterEndpoint
         var stored = outcome.Bundle;
         var target = $"{stored.Deployment}@{stored.Version}";
         AdminLog.Changed(logger, "register", target, caller.Name, outcome.Status.ToString());
+        if (outcome.Status == RegisterStatus.Created)
+        {
+            // A deployment's first version becomes stable: this process's gateway serves it when the call returns, not a poll later.
+            await loader.RefreshAsync(ct);
+        }
+
         return outcome.Status switch
         {
             RegisterStatus.Created => Results.Json(new RegisterView("created", stored.Deployment, stored.Version, stored.Digest), AdminJson.Options, statusCode: StatusCodes.Status201Created),

@@ -157,7 +157,9 @@ public sealed class EvalRunner(HttpClient http, TimeProvider time)
     {
         try
         {
-            var content = JsonNode.Parse(text)?["choices"]?[0]?["message"]?["content"];
+            var content = JsonNode.Parse(text) is JsonObject root && root["choices"] is JsonArray { Count: > 0 } choices && choices[0] is JsonObject choice
+                ? choice["message"]?["content"]
+                : null;
             return content?.GetValueKind() == JsonValueKind.String
                 ? (content.GetValue<string>(), null)
                 : (null, "the answer has no choices[0].message.content text");
