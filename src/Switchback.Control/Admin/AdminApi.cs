@@ -22,6 +22,9 @@ public static class AdminApi
         RoutingEndpoints.Map(api);
         SignalEndpoints.Map(api);
         Evaluation.EvalEndpoints.Map(api);
+        RolloutEndpoints.Map(api);
+        RollbackEndpoints.Map(api);
+        HealthEndpoints.Map(api);
         return endpoints;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Switchback.Core.Access;
 using Switchback.Core.Bundles;
+using Switchback.Gateway.Routing;
 using Switchback.Storage;
 
 namespace Switchback.Control.Admin;
@@ -31,7 +32,8 @@ internal static class AliasEndpoints
             : Results.Json(new { Deployment = deployment, info.Aliases }, AdminJson.Options);
     }
 
-    private static async Task<IResult> SetAsync(string deployment, string alias, HttpContext http, IRegistryStore store, ILogger<AdminRequests> logger, CancellationToken ct)
+    private static async Task<IResult> SetAsync(
+        string deployment, string alias, HttpContext http, IRegistryStore store, RoutingSnapshotLoader loader, ILogger<AdminRequests> logger, CancellationToken ct)
     {
         if ((RequestInput.CheckName(deployment, "deployment") ?? RequestInput.CheckName(alias, "alias")) is { } error)
         {
@@ -54,6 +56,12 @@ internal static class AliasEndpoints
         var reference = new VersionRef(deployment, version);
         var outcome = await store.SetAliasAsync(reference, alias, new AuditContext(caller.Name, reason), ct);
         AdminLog.Changed(logger, $"alias {alias}", reference.ToString(), caller.Name, outcome.Status.ToString());
+        if (outcome.Status == AliasStatus.Moved && alias == "stable")
+        {
+            // Moving stable moves routing too (same transaction): answer only once this process's gateway routes by it.
+            await loader.RefreshAsync(ct);
+        }
+
         return outcome.Status switch
         {
             AliasStatus.Moved => Results.Json(new { Status = "moved", Deployment = deployment, Alias = alias, Version = version, PreviousVersion = outcome.Previous }, AdminJson.Options),

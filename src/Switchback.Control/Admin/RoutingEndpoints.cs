@@ -94,7 +94,8 @@ internal static class RoutingEndpoints
         return Results.Json(new { Status = outcome.Status == RoutingSetStatus.Set ? "set" : "unchanged", Routing = view }, AdminJson.Options);
     }
 
-    private static async Task<RoutingState?> CurrentAsync(string deployment, IRegistryStore store, CancellationToken ct)
+    /// <summary>The stored routing state, or 100 % to the stable alias when none was set; null for an unknown deployment.</summary>
+    internal static async Task<RoutingState?> CurrentAsync(string deployment, IRegistryStore store, CancellationToken ct)
     {
         if (await store.GetRoutingStateAsync(deployment, ct) is { } stored)
         {

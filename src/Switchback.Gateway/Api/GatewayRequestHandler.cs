@@ -9,7 +9,10 @@ using Switchback.Gateway.Access;
 using Switchback.Gateway.Application;
 using Switchback.Gateway.Bundles;
 using Switchback.Gateway.Forwarding;
+using Switchback.Gateway.Health;
 using Switchback.Gateway.Hosting;
+using Switchback.Gateway.Shadow;
+using Switchback.Gateway.Signals;
 
 namespace Switchback.Gateway.Api;
 
@@ -22,6 +25,9 @@ internal sealed class GatewayRequestHandler(
     BundleCache bundles,
     KeyCache keys,
     UpstreamForwarder forwarder,
+    VersionHealthMonitor health,
+    ShadowQueue shadows,
+    SignalRegistry signals,
     IOptions<GatewayOptions> options)
 {
     public async Task HandleOpenAiAsync(HttpContext context, EndpointKind kind)
@@ -63,11 +69,12 @@ internal sealed class GatewayRequestHandler(
             return;
         }
 
-        var (primary, fallback) = route.Value;
+        var (primary, fallback, shadow) = route.Value;
         byte[] outgoing = raw;
+        Dictionary<string, JsonNode?> variables = [];
         if (primary.IsOpenAi)
         {
-            var variables = HeaderVariables(context.Request);
+            variables = HeaderVariables(context.Request);
             if (BundleApplier.TakeVariables(body, variables) is { } optionsError)
             {
                 await WriteApplyError(context, optionsError);
@@ -91,13 +98,25 @@ internal sealed class GatewayRequestHandler(
                     return;
                 }
 
-                await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, Suffix(kind)), Plan(context, fallback, requestId, fallbackBytes, Suffix(kind)));
+                var served = await forwarder.ForwardAsync(
+                    context, Plan(context, primary, requestId, outgoing, Suffix(kind)), Plan(context, fallback, requestId, fallbackBytes, Suffix(kind)), shadow is not null);
+                Mirror(context, shadow, kind, raw, variables, served);
                 return;
             }
         }
 
         ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, Suffix(kind));
-        await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, Suffix(kind)), fallbackPlan);
+        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, Suffix(kind)), fallbackPlan, shadow is not null);
+        Mirror(context, shadow, kind, raw, variables, result);
+    }
+
+    /// <summary>Queues a copy for the shadow after the client's answer was sent; never waits (a full queue drops it).</summary>
+    private void Mirror(HttpContext context, ServingBundle? shadow, EndpointKind kind, byte[] raw, Dictionary<string, JsonNode?> variables, ForwardResult served)
+    {
+        if (shadow is not null && !context.RequestAborted.IsCancellationRequested)
+        {
+            shadows.TryEnqueue(new ShadowJob(shadow, kind, raw, variables, context.Request.QueryString.Value, served));
+        }
     }
 
     public async Task HandleRawAsync(HttpContext context, string deployment, string? path)
@@ -118,7 +137,7 @@ internal sealed class GatewayRequestHandler(
         }
 
         var suffix = "/" + (path ?? string.Empty);
-        var (primary, fallback) = route.Value;
+        var (primary, fallback, _) = route.Value;
         await forwarder.ForwardAsync(
             context,
             Plan(context, primary, requestId, raw, suffix),
@@ -136,8 +155,12 @@ internal sealed class GatewayRequestHandler(
         return JsonSerializer.SerializeToUtf8Bytes(body);
     }
 
-    /// <summary>The bundle to serve and, for a candidate, the stable bundle to fail over to; null after writing an error.</summary>
-    private async Task<(ServingBundle Primary, ServingBundle? Fallback)?> ResolveAsync(HttpContext context, string deployment, string? pinText, string? user)
+    /// <summary>
+    /// The bundle to serve, for a candidate the stable bundle to fail over to, and the shadow bundle when this request is
+    /// sampled for mirroring; null after writing an error. A candidate or shadow whose breaker is open is skipped (counted
+    /// as <c>circuit_open</c> on it): its requests go straight to stable.
+    /// </summary>
+    private async Task<(ServingBundle Primary, ServingBundle? Fallback, ServingBundle? Shadow)?> ResolveAsync(HttpContext context, string deployment, string? pinText, string? user)
     {
         var headerPin = context.Request.Headers[GatewayHeaders.Version].ToString();
         if (pinText is null && headerPin.Length > 0)
@@ -177,7 +200,7 @@ internal sealed class GatewayRequestHandler(
                 return null;
             }
 
-            return (bundle, null);
+            return (bundle, null, null);
         }
 
         var key = StickyAssigner.SelectKey(state.StickySource, context.Request.Headers[GatewayHeaders.Key].ToString(), user);
@@ -189,7 +212,26 @@ internal sealed class GatewayRequestHandler(
             return null;
         }
 
-        return (chosen, decision.IsCandidate ? stable : null);
+        if (decision.IsCandidate && !health.AllowsRequests(deployment, decision.Version))
+        {
+            GatewayCounters.Add(signals.Get(deployment, decision.Version), GatewayCounters.CircuitOpen);
+            chosen = stable;
+        }
+
+        ServingBundle? shadow = null;
+        if (decision.ShadowVersion is { } shadowVersion && bundles.TryGet(deployment, shadowVersion, out var shadowBundle))
+        {
+            if (health.AllowsRequests(deployment, shadowVersion))
+            {
+                shadow = shadowBundle;
+            }
+            else
+            {
+                GatewayCounters.Add(signals.Get(deployment, shadowVersion), GatewayCounters.CircuitOpen);
+            }
+        }
+
+        return (chosen, chosen != stable ? stable : null, shadow);
     }
 
     private async Task<bool> MayPinAsync(HttpContext context)

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchback.Gateway.Api;
+using Switchback.Gateway.Health;
 using Switchback.Gateway.Signals;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -13,20 +14,26 @@ namespace Switchback.Gateway.Forwarding;
 /// a <c>fallback</c> plan is retried once on it when nothing has reached the client yet; the failure still counts
 /// against the first version. Thread-safe.
 /// </summary>
-internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClients clients, SignalRegistry signals, RequestJournal journal, TimeProvider time)
+internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClients clients, SignalRegistry signals, RequestJournal journal, VersionHealthMonitor health, TimeProvider time)
 {
-    public async Task ForwardAsync(HttpContext context, ForwardPlan plan, ForwardPlan? fallback)
+    /// <summary>
+    /// Forwards, failing over when possible, and returns the attempt the client got; with <paramref name="captureBody"/>
+    /// (shadowed requests only, so others copy nothing) its complete non-streamed body is copied from the observation buffer.
+    /// </summary>
+    public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardPlan plan, ForwardPlan? fallback, bool captureBody = false)
     {
-        var first = await AttemptAsync(context, plan, retry: fallback is not null);
-        if (first != RequestOutcome.Ok && fallback is not null && !context.Response.HasStarted)
+        var first = await AttemptAsync(context, plan, retry: fallback is not null, captureBody);
+        if (first.Outcome != RequestOutcome.Ok && fallback is not null && !context.Response.HasStarted)
         {
             context.Response.Clear();
             context.Features.Set<IForwarderErrorFeature>(null);
-            await AttemptAsync(context, fallback, retry: false);
+            return await AttemptAsync(context, fallback, retry: false, captureBody);
         }
+
+        return first;
     }
 
-    private async Task<RequestOutcome> AttemptAsync(HttpContext context, ForwardPlan plan, bool retry)
+    private async Task<ForwardResult> AttemptAsync(HttpContext context, ForwardPlan plan, bool retry, bool captureBody)
     {
         var observation = new ResponseObservation();
         var transformer = new GatewayTransformer(plan, retry, time, observation);
@@ -42,7 +49,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         if (outcome is null)
         {
             // The client went away: nothing to learn about the upstream.
-            return RequestOutcome.Ok;
+            return new ForwardResult(plan.Version, RequestOutcome.Ok, 0, null, null);
         }
 
         var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
@@ -50,6 +57,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         double? ttft = observation.IsStream && observation.FirstByteTimestamp is { } first ? time.GetElapsedTime(started, first).TotalMilliseconds : null;
         signals.Get(plan.Deployment, plan.Version).Record(new RequestSample(elapsed, outcome.Value, tokensIn, tokensOut, ttft));
         journal.Record(plan.RequestId, plan.Deployment, plan.Version, outcome.Value);
+        health.Observe(plan.Deployment, plan.Version, outcome.Value);
 
         if (outcome != RequestOutcome.Ok && !retry && !context.Response.HasStarted)
         {
@@ -61,7 +69,10 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
                 : OpenAiErrors.WriteAsync(context, 502, "upstream_error", "upstream_unreachable", $"{plan.Deployment}@{plan.Version} could not be reached ({error})"));
         }
 
-        return outcome.Value;
+        var body = captureBody && outcome == RequestOutcome.Ok && !observation.IsStream && observation.Body is { } observed && !observed.WholeBody.IsEmpty
+            ? observed.WholeBody.ToArray()
+            : null;
+        return new ForwardResult(plan.Version, outcome.Value, elapsed, observation.Status, body);
     }
 
     private static RequestOutcome? Classify(HttpContext context, ForwarderError error, ResponseObservation observation, bool timedOut)

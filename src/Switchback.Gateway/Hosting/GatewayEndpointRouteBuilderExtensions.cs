@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Switchback.Gateway.Api;
 using Switchback.Gateway.Application;
+using Switchback.Gateway.Metrics;
 
 namespace Switchback.Gateway.Hosting;
 
@@ -12,7 +13,7 @@ public static class GatewayEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>POST /v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/embeddings</c>, <c>GET /v1/models</c>,
-    /// <c>POST /v1/feedback</c> and <c>ANY /d/{deployment}/{**path}</c>.
+    /// <c>POST /v1/feedback</c>, <c>ANY /d/{deployment}/{**path}</c> and <c>GET /metrics</c> (Prometheus, no key).
     /// </summary>
     public static IEndpointRouteBuilder MapSwitchbackGateway(this IEndpointRouteBuilder endpoints)
     {
@@ -24,6 +25,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         endpoints.MapGet("/v1/models", (HttpContext c) => endpoints.ServiceProvider.GetRequiredService<ModelsEndpoint>().HandleAsync(c));
         endpoints.MapPost("/v1/feedback", (HttpContext c) => endpoints.ServiceProvider.GetRequiredService<FeedbackEndpoint>().HandleAsync(c));
         endpoints.Map("/d/{deployment}/{**path}", (HttpContext c, string deployment, string? path) => handler.HandleRawAsync(c, deployment, path));
+        endpoints.MapGet("/metrics", (HttpContext c) => endpoints.ServiceProvider.GetRequiredService<MetricsEndpoint>().HandleAsync(c));
         return endpoints;
     }
 }

@@ -5,7 +5,10 @@ using Switchback.Gateway.Access;
 using Switchback.Gateway.Api;
 using Switchback.Gateway.Bundles;
 using Switchback.Gateway.Forwarding;
+using Switchback.Gateway.Health;
+using Switchback.Gateway.Metrics;
 using Switchback.Gateway.Routing;
+using Switchback.Gateway.Shadow;
 using Switchback.Gateway.Signals;
 
 namespace Switchback.Gateway.Hosting;
@@ -14,10 +17,16 @@ namespace Switchback.Gateway.Hosting;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the gateway: routing snapshot (loaded at start and polled), bundle cache, signals, journal, YARP forwarder.
+    /// Adds the gateway: routing snapshot (loaded at start and polled), bundle cache, signals, journal, YARP forwarder,
+    /// upstream health probes and circuit breakers (<see cref="IVersionHealthMonitor"/>), shadow workers, Prometheus
+    /// metrics and <see cref="RollbackMetrics"/>.
     /// Needs an <c>IRegistryStore</c> registered by the caller; uses a registered <see cref="TimeProvider"/> or the system clock.
     /// </summary>
-    public static IServiceCollection AddSwitchbackGateway(this IServiceCollection services, Action<GatewayOptions>? configure = null)
+    public static IServiceCollection AddSwitchbackGateway(
+        this IServiceCollection services,
+        Action<GatewayOptions>? configure = null,
+        Action<HealthOptions>? configureHealth = null,
+        Action<ShadowOptions>? configureShadow = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<GatewayOptions>().Configure(o => configure?.Invoke(o)).Validate(o =>
@@ -25,15 +34,32 @@ public static class GatewayServiceCollectionExtensions
             o.Validate();
             return true;
         }).ValidateOnStart();
+        services.AddOptions<HealthOptions>().Configure(o => configureHealth?.Invoke(o)).Validate(o =>
+        {
+            o.Validate();
+            return true;
+        }).ValidateOnStart();
+        services.AddOptions<ShadowOptions>().Configure(o => configureShadow?.Invoke(o)).Validate(o =>
+        {
+            o.Validate();
+            return true;
+        }).ValidateOnStart();
         services.AddHttpForwarder();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RoutingTableHolder>();
-        services.TryAddSingleton(sp => new SignalRegistry(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SignalRegistry(sp.GetRequiredService<TimeProvider>(), new SignalOptions { CounterNames = GatewayCounters.All }));
         services.TryAddSingleton(sp => new RequestJournal(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<BundleReader>();
         services.TryAddSingleton<BundleCache>();
         services.TryAddSingleton<KeyCache>();
         services.TryAddSingleton<UpstreamClients>();
+        services.TryAddSingleton<VersionHealthMonitor>();
+        services.TryAddSingleton<IVersionHealthMonitor>(sp => sp.GetRequiredService<VersionHealthMonitor>());
+        services.TryAddSingleton<ShadowQueue>();
+        services.TryAddSingleton<ShadowSender>();
+        services.TryAddSingleton<RollbackMetrics>();
+        services.TryAddSingleton<PrometheusExposition>();
+        services.TryAddSingleton<MetricsEndpoint>();
         services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<GatewayRequestHandler>();
         services.TryAddSingleton<FeedbackEndpoint>();
@@ -44,6 +70,8 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<BundleCache>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RoutingSnapshotLoader>>()));
         services.AddHostedService<RoutingRefreshService>();
+        services.AddHostedService<HealthProbeService>();
+        services.AddHostedService<ShadowWorkers>();
         return services;
     }
 }

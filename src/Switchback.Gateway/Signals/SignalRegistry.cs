@@ -46,6 +46,10 @@ public sealed class SignalRegistry
         return _byDeployment.TryGetValue(deployment, out var versions) && versions.TryGetValue(version, out signals);
     }
 
+    /// <summary>The versions of <paramref name="deployment"/> that have signals, ascending.</summary>
+    public IReadOnlyList<VersionSignals> Versions(string deployment)
+        => _byDeployment.TryGetValue(deployment, out var versions) ? [.. versions.Values.OrderBy(v => v.Version)] : [];
+
     /// <summary>Forgets a version's signals (for example after it was archived).</summary>
     public bool Remove(string deployment, int version)
         => _byDeployment.TryGetValue(deployment, out var versions) && versions.TryRemove(version, out _);

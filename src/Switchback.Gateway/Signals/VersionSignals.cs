@@ -14,6 +14,7 @@ public sealed class VersionSignals
     private readonly TimeProvider _time;
     private readonly SignalOptions _options;
     private long _droppedLate;
+    private readonly LifetimeTotals _lifetime = new();
 
     /// <summary>Creates an empty ring; <paramref name="options"/> must be valid (see <see cref="SignalOptions.Validate"/>).</summary>
     public VersionSignals(string deployment, int version, TimeProvider time, SignalOptions? options = null)
@@ -62,7 +63,11 @@ public sealed class VersionSignals
         }
 
         CurrentWindow()?.Record(sample);
+        _lifetime.Record(sample);
     }
+
+    /// <summary>Totals since this version's signals were created (never reset), for Prometheus counters and histograms.</summary>
+    public LifetimeTotals Lifetime => _lifetime;
 
     /// <summary>
     /// Records user feedback in the current second's window: <paramref name="score"/> is −1 (thumbs down), 1 (thumbs

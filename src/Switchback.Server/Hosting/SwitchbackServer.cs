@@ -8,7 +8,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Switchback.Control.Admin;
+using Switchback.Control.Alerts;
 using Switchback.Control.Evaluation;
+using Switchback.Control.Rollouts;
 using Switchback.Gateway.Hosting;
 using Switchback.Storage;
 
@@ -102,10 +104,14 @@ public static class SwitchbackServer
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // YARP logs two Information lines per forwarded request: on the data plane that costs more than the forwarding.
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSwitchbackGateway(o => o.MaxRequestBodyBytes = options.MaxRequestBodyBytes);
+        builder.Services.AddSwitchbackAlerts();
+        builder.Services.AddSwitchbackRollouts();
         builder.Services.AddSwitchbackEvals();
 
         var app = builder.Build();

@@ -141,7 +141,7 @@ public sealed class EvalRunTests : IAsyncLifetime
         Assert.Contains("line 2: prompt: expected text, got a number", run.Stderr, StringComparison.Ordinal);
         Assert.True(missing.ExitCode == 1, missing.ToString());
         Assert.Contains("file not found", missing.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, healthy.Stats.Requests);
+        Assert.Equal(0, healthy.Stats.RequestsTo(SimEndpoint.ChatCompletions));
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class EvalRunTests : IAsyncLifetime
 
         var list = JsonNode.Parse(await viewer.GetStringAsync(path, Ct))!;
         Assert.Empty(list["evals"]!.AsArray());
-        Assert.Equal(0, healthy.Stats.Requests);
+        Assert.Equal(0, healthy.Stats.RequestsTo(SimEndpoint.ChatCompletions));
     }
 
     private static async Task AssertErrorAsync(Task<HttpResponseMessage> call, HttpStatusCode status, string code)

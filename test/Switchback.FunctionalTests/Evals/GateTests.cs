@@ -135,6 +135,6 @@ public sealed class GateTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Service().RunAsync(request, new EvalRunOptions(), Ct));
 
         Assert.Contains("line 1:", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, regressed.Stats.Requests + healthy.Stats.Requests);
+        Assert.Equal(0, regressed.Stats.RequestsTo(SimEndpoint.ChatCompletions) + healthy.Stats.RequestsTo(SimEndpoint.ChatCompletions));
     }
 }

@@ -43,7 +43,14 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public RoutingTableHolder Routing => app.Services.GetRequiredService<RoutingTableHolder>();
 
-    public static async Task<GatewayHost> StartAsync(TimeProvider? time = null, Action<GatewayOptions>? configure = null, Func<IRegistryStore, Task>? seed = null)
+    public IServiceProvider Services => app.Services;
+
+    public static async Task<GatewayHost> StartAsync(
+        TimeProvider? time = null,
+        Action<GatewayOptions>? configure = null,
+        Func<IRegistryStore, Task>? seed = null,
+        Action<Switchback.Gateway.Health.HealthOptions>? health = null,
+        Action<Switchback.Gateway.Shadow.ShadowOptions>? shadow = null)
     {
         time ??= TimeProvider.System;
         var directory = Directory.CreateTempSubdirectory("sb-gateway-").FullName;
@@ -64,7 +71,7 @@ internal sealed class GatewayHost : IAsyncDisposable
 
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(time);
-        builder.Services.AddSwitchbackGateway(configure);
+        builder.Services.AddSwitchbackGateway(configure, health, shadow);
         var app = builder.Build();
         app.MapSwitchbackGateway();
         await app.StartAsync();

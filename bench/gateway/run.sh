@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Gateway benchmark (issue 3, item 9): one command. Measures, side by side against one nginx upstream serving a canned
+# chat completion: direct, nginx as reverse proxy, a bare YARP forwarder (workstation and server GC), Switchback and
+# the Portkey open-source gateway; then rewrites the "## Gateway" section of docs/benchmarks.md with the results.
+#
+# Usage: bench/gateway/run.sh
+# Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (5s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
+#   BENCH_HEY_DURATION (10s), BENCH_HEY_WORKERS (10), BENCH_HEY_RATE (100 per worker), BENCH_NGINX_WORKERS (1),
+#   BENCH_DOC (docs/benchmarks.md; "-" prints the section instead of writing it).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+duration="${BENCH_DURATION:-15s}"
+warmup="${BENCH_WARMUP:-5s}"
+threads="${BENCH_THREADS:-2}"
+connections="${BENCH_CONNECTIONS:-64}"
+hey_duration="${BENCH_HEY_DURATION:-10s}"
+hey_workers="${BENCH_HEY_WORKERS:-10}"
+hey_rate_per_worker="${BENCH_HEY_RATE:-100}"
+nginx_workers="${BENCH_NGINX_WORKERS:-1}"
+doc="${BENCH_DOC:-$root/docs/benchmarks.md}"
+command_line="bench/gateway/run.sh"
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
+
+for knob in "$threads" "$connections" "$hey_workers" "$hey_rate_per_worker"; do
+  [[ "$knob" =~ ^[1-9][0-9]*$ ]] || die "BENCH_THREADS, BENCH_CONNECTIONS, BENCH_HEY_WORKERS and BENCH_HEY_RATE take a positive integer (got '$knob')"
+done
+for knob in "$duration" "$warmup" "$hey_duration"; do
+  [[ "$knob" =~ ^[1-9][0-9]*[sm]$ ]] || die "BENCH_DURATION, BENCH_WARMUP and BENCH_HEY_DURATION take a duration like 15s or 1m (got '$knob')"
+done
+[[ "$nginx_workers" =~ ^([1-9][0-9]*|auto)$ ]] || die "BENCH_NGINX_WORKERS takes a positive integer or auto (got '$nginx_workers')"
+
+source "$here/lib/servers.sh"
+source "$here/lib/measure.sh"
+source "$here/lib/report.sh"
+source "$here/lib/install.sh"
+source "$here/lib/switchback.sh"
+
+work="$(mktemp -d /tmp/switchback-bench.XXXXXX)"
+chmod 755 "$work" # nginx workers run as an unprivileged user and must reach their temp paths under it
+last_run="$here/.last-run"
+rm -rf "$last_run" && mkdir -p "$last_run"
+cleanup() {
+  local rc=$?
+  set +e
+  stop_all
+  [ $rc -ne 0 ] && cp "$work"/*.log "$last_run/" 2>/dev/null
+  rm -rf "$work"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- 1. tools and builds ---------------------------------------------------------------------------
+install_tools
+install_portkey
+log "building the bare forwarder (Release)"
+dotnet build "$here/BareForwarder/BareForwarder.csproj" -c Release -o "$work/bare" --nologo -v quiet \
+  >"$work/bare-build.log" 2>&1 || { cat "$work/bare-build.log" >&2; die "the bare forwarder did not build"; }
+switchback_build
+
+completion="$(cat "$here/completion.json")"
+completion_bytes="$(printf '%s' "$completion" | wc -c)"
+
+# --- 2. upstream and direct --------------------------------------------------------------------------
+free_port upstream_port
+start_nginx upstream "$upstream_port"
+upstream_pid="$last_pid"
+verify_completion direct "http://127.0.0.1:$upstream_port/v1/chat/completions"
+direct_url="http://127.0.0.1:$upstream_port/v1/chat/completions"
+measure_target direct "$direct_url" "$upstream_pid"
+
+# --- 3. nginx as reverse proxy ------------------------------------------------------------------------
+free_port proxy_port
+start_nginx proxy "$proxy_port"
+proxy_pid="$last_pid"
+verify_completion nginx "http://127.0.0.1:$proxy_port/v1/chat/completions"
+measure_target nginx "http://127.0.0.1:$proxy_port/v1/chat/completions" "$proxy_pid"
+stop_pid "$proxy_pid"
+
+# --- 4. the bare YARP forwarder, workstation GC (the floor) and server GC --------------------------------
+for gc in 0 1; do
+  id=bare; [ "$gc" = 1 ] && id=bare_server_gc
+  free_port bare_port
+  DOTNET_gcServer="$gc" "$work/bare/BareForwarder" --urls "http://127.0.0.1:$bare_port" \
+    --upstream "http://127.0.0.1:$upstream_port" >"$work/$id.log" 2>&1 &
+  bare_pid=$!
+  track "$bare_pid"
+  wait_http "$bare_port" "$bare_pid" "$id"
+  verify_completion "$id" "http://127.0.0.1:$bare_port/v1/chat/completions"
+  measure_target "$id" "http://127.0.0.1:$bare_port/v1/chat/completions" "$bare_pid"
+  stop_pid "$bare_pid"
+done
+
+# --- 5. Switchback, as shipped, then without YARP's per-request Information logs (what bounds it) -----------
+switchback_measure switchback
+[ -z "$switchback_missing" ] && switchback_measure switchback_quiet Logging__LogLevel__Yarp=Warning
+
+# --- 6. Portkey -------------------------------------------------------------------------------------------
+free_port portkey_port
+(cd "$here/.portkey" && NODE_ENV=production exec node --import "$here/portkey-loopback.mjs" \
+  node_modules/@portkey-ai/gateway/build/start-server.js --port="$portkey_port" --headless) >"$work/portkey.log" 2>&1 &
+portkey_pid=$!
+track "$portkey_pid"
+wait_http "$portkey_port" "$portkey_pid" portkey
+portkey_target="{\"provider\":\"openai\",\"api_key\":\"sk-bench\",\"custom_host\":\"http://127.0.0.1:$upstream_port/v1\""
+portkey_config="{\"strategy\":{\"mode\":\"loadbalance\"},\"targets\":[$portkey_target,\"weight\":0.95},$portkey_target,\"weight\":0.05}]}"
+verify_completion portkey "http://127.0.0.1:$portkey_port/v1/chat/completions" -H "x-portkey-config: $portkey_config"
+grep -qi '^x-portkey-provider: openai' "$work/verify.headers" || die "portkey: the response did not come through Portkey"
+measure_target portkey "http://127.0.0.1:$portkey_port/v1/chat/completions" "$portkey_pid" -H "x-portkey-config: $portkey_config"
+stop_pid "$portkey_pid"
+
+# --- 7. report --------------------------------------------------------------------------------------------
+run_date="$(date -u '+%Y-%m-%d %H:%M UTC')"
+cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+mem="$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+machine="$(nproc) cores${cpu:+ ($cpu)}, $mem memory, Linux $(uname -r); load generators on the same machine"
+machine="$machine; load average (1/5/15 min) $load_before at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+portkey_version="$(node -p "require('$here/.portkey/node_modules/@portkey-ai/gateway/package.json').version")"
+yarp_version="$(grep -o 'Include="Yarp.ReverseProxy" Version="[^"]*"' "$root/Directory.Packages.props" | grep -o '[0-9][^"]*')"
+versions="nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'), wrk $(dpkg-query -W -f '${Version}' wrk), hey $(dpkg-query -W -f '${Version}' hey)"
+versions="$versions, .NET $(dotnet --version), Yarp.ReverseProxy $yarp_version, node $(node --version), @portkey-ai/gateway $portkey_version"
+versions="$versions, switchback $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+nginx_workers_why="with the upstream, the target and the load generator sharing 2 cores, a second upstream worker only takes CPU from the target under test (a trial with \`auto\` gave the bare forwarder less and nginx more); one worker caps the reverse proxy at one core while the .NET and node targets may use both, so ratios to nginx flatter the others rather than nginx."
+[ "$nginx_workers" != 1 ] && nginx_workers_why="set by BENCH_NGINX_WORKERS for this run."
+
+if [ "$doc" = - ]; then
+  render_section
+else
+  write_section "$doc"
+  cp "$work/gateway-section.md" "$last_run/"
+  log "wrote the Gateway section of ${doc#"$root"/} (raw wrk output in ${last_run#"$root"/})"
+fi
+switchback_exit_status

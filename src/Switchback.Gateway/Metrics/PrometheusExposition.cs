@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using Switchback.Core.Routing;
+using Switchback.Gateway.Signals;
+
+namespace Switchback.Gateway.Metrics;
+
+/// <summary>
+/// Writes the Prometheus text exposition (format 0.0.4) of PRODUCT.md §6 from state the gateway already keeps: the
+/// lifetime totals and signal rings of <see cref="SignalRegistry"/>, the routing snapshot and <see cref="RollbackMetrics"/>.
+/// Written by hand rather than through OpenTelemetry instruments because every value already exists; observable
+/// instruments would add a second registry and a dependency for a read-only view, and the request path stays untouched
+/// either way. All work happens at scrape time. Thread-safe.
+/// </summary>
+internal sealed class PrometheusExposition(SignalRegistry signals, RoutingTableHolder routing, RollbackMetrics rollbacks)
+{
+    /// <summary>The window of the <c>switchback_signal</c> gauges.</summary>
+    public static readonly TimeSpan SignalWindow = TimeSpan.FromSeconds(60);
+
+    private static readonly (RequestOutcome Outcome, string Label)[] Outcomes =
+    [
+        (RequestOutcome.Ok, "ok"), (RequestOutcome.Http5xx, "http_5xx"), (RequestOutcome.Timeout, "timeout"),
+        (RequestOutcome.Connect, "connect_error"), (RequestOutcome.Oom, "oom"),
+    ];
+
+    public string Write()
+    {
+        var versions = signals.Deployments.OrderBy(d => d, StringComparer.Ordinal).SelectMany(signals.Versions).ToList();
+        var text = new StringBuilder();
+        Requests(text, versions);
+        Durations(text, versions);
+        Signals(text, versions);
+        Weights(text);
+        Rollbacks(text);
+        return text.ToString();
+    }
+
+    private static void Requests(StringBuilder text, List<VersionSignals> versions)
+    {
+        Header(text, "switchback_requests_total", "counter", "Requests forwarded to a version (mirrored shadow requests included), by outcome.");
+        foreach (var v in versions)
+        {
+            foreach (var (outcome, label) in Outcomes)
+            {
+                Line(text, "switchback_requests_total", Labels(v, ("outcome", label)), v.Lifetime.Count(outcome));
+            }
+        }
+    }
+
+    private static void Durations(StringBuilder text, List<VersionSignals> versions)
+    {
+        Header(text, "switchback_request_duration_seconds", "histogram", "Time to the last byte of successful requests, in seconds.");
+        foreach (var v in versions)
+        {
+            var buckets = v.Lifetime.CumulativeBuckets();
+            for (var i = 0; i < buckets.Length; i++)
+            {
+                var le = i < LifetimeTotals.BucketBoundsSeconds.Count ? Number(LifetimeTotals.BucketBoundsSeconds[i]) : "+Inf";
+                Line(text, "switchback_request_duration_seconds_bucket", Labels(v, ("le", le)), buckets[i]);
+            }
+
+            Line(text, "switchback_request_duration_seconds_sum", Labels(v), v.Lifetime.LatencySumSeconds);
+            Line(text, "switchback_request_duration_seconds_count", Labels(v), buckets[^1]);
+        }
+    }
+
+    private void Signals(StringBuilder text, List<VersionSignals> versions)
+    {
+        Header(text, "switchback_signal", "gauge", "Live per-version signals over the last 60 s (rates 0..1, latencies in seconds, counts).");
+        foreach (var v in versions)
+        {
+            var s = v.AggregateLast(SignalWindow);
+            var compared = s.Counters.GetValueOrDefault(GatewayCounters.ShadowCompared);
+            (string, double?)[] values =
+            [
+                ("requests", s.Requests),
+                ("error_rate", s.ErrorRate),
+                ("timeout_rate", s.TimeoutRate),
+                ("upstream_oom", s.Errors.Oom),
+                ("latency_p50", s.Latency.P50 / 1000),
+                ("latency_p95", s.Latency.P95 / 1000),
+                ("latency_p99", s.Latency.P99 / 1000),
+                ("tokens_in", s.TokensIn),
+                ("tokens_out", s.TokensOut),
+                ("thumbs_down_rate", s.Feedback.ThumbsDownRate),
+                ("escalation_rate", s.Feedback.EscalationRate),
+                ("shadow_requests", s.Counters.GetValueOrDefault(GatewayCounters.ShadowRequests)),
+                ("shadow_dropped", s.Counters.GetValueOrDefault(GatewayCounters.ShadowDropped)),
+                ("shadow_agreement", compared == 0 ? null : s.Counters.GetValueOrDefault(GatewayCounters.ShadowAgreementMicros) / 1e6 / compared),
+                ("shadow_exact_match_rate", compared == 0 ? null : (double)s.Counters.GetValueOrDefault(GatewayCounters.ShadowExactMatch) / compared),
+                ("circuit_open", s.Counters.GetValueOrDefault(GatewayCounters.CircuitOpen)),
+            ];
+            // A value that is undefined in this window (a percentile without requests, a rate without feedback) is left out.
+            foreach (var (name, value) in values)
+            {
+                if (value is { } known)
+                {
+                    Line(text, "switchback_signal", Labels(v, ("signal", name)), known);
+                }
+            }
+        }
+    }
+
+    private void Weights(StringBuilder text)
+    {
+        Header(text, "switchback_routing_weight", "gauge", "Share of a deployment's traffic routed to a version, in percent (0..100).");
+        foreach (var state in routing.Current.States.OrderBy(s => s.Deployment, StringComparer.Ordinal))
+        {
+            var candidate = state.CandidateVersion is null ? 0 : state.CandidateWeightBps;
+            Line(text, "switchback_routing_weight", Labels(state.Deployment, state.StableVersion), (RoutingState.FullBps - candidate) / 100.0);
+            if (state.CandidateVersion is { } c)
+            {
+                Line(text, "switchback_routing_weight", Labels(state.Deployment, c), candidate / 100.0);
+            }
+        }
+    }
+
+    private void Rollbacks(StringBuilder text)
+    {
+        Header(text, "switchback_rollbacks_total", "counter", "Rollbacks performed, by deployment and trigger.");
+        foreach (var (deployment, trigger, count) in rollbacks.Snapshot().OrderBy(r => r.Deployment, StringComparer.Ordinal).ThenBy(r => r.Trigger, StringComparer.Ordinal))
+        {
+            Line(text, "switchback_rollbacks_total", $"deployment=\"{Escape(deployment)}\",trigger=\"{Escape(trigger)}\"", count);
+        }
+    }
+
+    private static void Header(StringBuilder text, string name, string type, string help)
+        => text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n').Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static void Line(StringBuilder text, string name, string labels, double value)
+        => text.Append(name).Append('{').Append(labels).Append("} ").Append(Number(value)).Append('\n');
+
+    private static string Labels(VersionSignals v, params (string Name, string Value)[] extra) => Labels(v.Deployment, v.Version, extra);
+
+    private static string Labels(string deployment, int version, params (string Name, string Value)[] extra)
+    {
+        var labels = $"deployment=\"{Escape(deployment)}\",version=\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+        foreach (var (name, value) in extra)
+        {
+            labels += $",{name}=\"{Escape(value)}\"";
+        }
+
+        return labels;
+    }
+
+    private static string Number(double value) => value switch
+    {
+        double.PositiveInfinity => "+Inf",
+        double.NegativeInfinity => "-Inf",
+        double.NaN => "NaN",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+}
