@@ -30,6 +30,8 @@ internal sealed class GatewayRequestHandler(
     RequestJournal journal,
     IOptions<GatewayOptions> options)
 {
+    private static readonly IReadOnlyDictionary<string, JsonNode?> NoVariables = new Dictionary<string, JsonNode?>();
+
     public async Task HandleOpenAiAsync(HttpContext context, EndpointKind kind)
     {
         var requestId = journal.NextRequestId();
@@ -61,8 +63,9 @@ internal sealed class GatewayRequestHandler(
         Dictionary<string, JsonNode?>? variables = null;
         if (primary.IsOpenAi)
         {
-            variables = HeaderVariables(context.Request);
-            if ((BodyRewriter.TakeVariables(raw, fields, variables) ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables, out outgoing)) is { } applyError)
+            variables = HeaderVariables(context.Request, always: fields.HasOptions);
+            if (((variables is null ? null : BodyRewriter.TakeVariables(raw, fields, variables))
+                ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables ?? NoVariables, out outgoing)) is { } applyError)
             {
                 await WriteApplyError(context, applyError);
                 return;
@@ -71,7 +74,7 @@ internal sealed class GatewayRequestHandler(
             if (fallback is not null)
             {
                 var fallbackBytes = raw;
-                if (fallback.IsOpenAi && BodyRewriter.Rewrite(raw, fields, fallback, kind, variables, out fallbackBytes) is { } fallbackError)
+                if (fallback.IsOpenAi && BodyRewriter.Rewrite(raw, fields, fallback, kind, variables ?? NoVariables, out fallbackBytes) is { } fallbackError)
                 {
                     await WriteApplyError(context, fallbackError);
                     return;
@@ -240,13 +243,15 @@ internal sealed class GatewayRequestHandler(
         return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, context.Request.ContentType, credential, bundle.Retrieval, bundle.Tokenizer, timeout);
     }
 
-    private static Dictionary<string, JsonNode?> HeaderVariables(HttpRequest request)
+    /// <summary>The request's <c>x-switchback-var-*</c> headers; null when there are none and <paramref name="always"/> is false.</summary>
+    private static Dictionary<string, JsonNode?>? HeaderVariables(HttpRequest request, bool always)
     {
-        var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        Dictionary<string, JsonNode?>? variables = always ? new(StringComparer.Ordinal) : null;
         foreach (var (name, value) in request.Headers)
         {
             if (name.StartsWith(GatewayHeaders.VariablePrefix, StringComparison.OrdinalIgnoreCase) && name.Length > GatewayHeaders.VariablePrefix.Length)
             {
+                variables ??= new(StringComparer.Ordinal);
                 variables[name[GatewayHeaders.VariablePrefix.Length..].ToLowerInvariant()] = value.ToString();
             }
         }
