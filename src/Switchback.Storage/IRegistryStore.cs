@@ -2,6 +2,7 @@ using Switchback.Core.Access;
 using Switchback.Core.Audit;
 using Switchback.Core.Bundles;
 using Switchback.Core.Routing;
+using Switchback.Core.Rollouts;
 
 namespace Switchback.Storage;
 
@@ -84,4 +85,26 @@ public interface IRegistryStore : IAsyncDisposable
     /// alias in the same transaction (alias event and <c>alias.set</c> audit), so the two never disagree.
     /// </summary>
     Task<RoutingSetOutcome> SetRoutingStateAsync(RoutingState state, AuditContext who, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a new rollout (its state's generation as given, normally 0), audited as <c>rollout.start</c>. At most one
+    /// unfinished rollout per deployment: checked under the writer lock and enforced by a unique index.
+    /// </summary>
+    Task<RolloutStartOutcome> StartRolloutAsync(RolloutState rollout, AuditContext who, CancellationToken cancellationToken = default);
+
+    /// <summary>The deployment's unfinished rollout, or null.</summary>
+    Task<RolloutState?> GetActiveRolloutAsync(string deployment, CancellationToken cancellationToken = default);
+
+    /// <summary>Every unfinished rollout, by deployment (the controller loads them at start).</summary>
+    Task<IReadOnlyList<RolloutState>> ListActiveRolloutsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The deployment's rollouts, newest first.</summary>
+    Task<IReadOnlyList<RolloutState>> ListRolloutsAsync(string deployment, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces a rollout's state if its stored generation is <paramref name="expectedGeneration"/> (optimistic concurrency);
+    /// <paramref name="rollout"/>'s generation must be higher. Audited as <c>rollout.&lt;decision&gt;</c> (the newest history
+    /// entry, e.g. <c>rollout.rolled_back</c>) with the phase, reason and evidence in <c>after</c>.
+    /// </summary>
+    Task<RolloutSaveStatus> SaveRolloutAsync(RolloutState rollout, long expectedGeneration, AuditContext who, CancellationToken cancellationToken = default);
 }

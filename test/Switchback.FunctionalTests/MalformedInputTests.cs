@@ -23,7 +23,7 @@ public sealed class MalformedInputTests : IAsyncLifetime
         { "PUT", "api/v1/deployments/support-bot/aliases/stable", """{"version":"abc","reason":"x"}""", "version number" },
         { "PUT", "api/v1/deployments/support-bot/aliases/Bad%20Alias", """{"version":1,"reason":"x"}""", "Invalid alias name" },
         { "POST", "api/v1/versions", string.Empty, "empty" },
-        { "POST", "api/v1/versions", "kind: Rollout\ndeployment: support-bot\ncandidate: 2\nstrategy: canary\n", "not supported" },
+        { "POST", "api/v1/versions", "kind: Rollout\ndeployment: support-bot\ncandidate: 2\nstrategy: canary\n", "registers bundles" },
         { "POST", "api/v1/versions", "{\"kind\": \"Bundle\", ", "manifest" },
         { "POST", "api/v1/deployments/support-bot/versions/zero/archive", "{}", "version number" },
         { "GET", "api/v1/deployments/support-bot/diff?from=1", string.Empty, "'to'" },

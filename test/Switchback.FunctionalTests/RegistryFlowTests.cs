@@ -180,15 +180,29 @@ public sealed class RegistryFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Apply_FileWithRollout_ExitsOneAndSendsNothing()
+    public async Task Apply_FileWithInvalidRollout_ExitsOneAndSendsNothing()
     {
-        var file = dir.Write("mixed.yaml", Manifests.Bundle() + "---\nkind: Rollout\ndeployment: support-bot\ncandidate: 2\nstrategy: canary\nsteps:\n  - canary: { weight: 100 }\n");
+        var file = dir.Write("mixed.yaml", Manifests.Bundle() + "---\nkind: Rollout\ndeployment: support-bot\ncandidate: 2\nstrategy: canary\nsteps:\n  - canary: { weight: 150 }\n");
 
         var apply = await server.CliAsync("apply", "-f", file);
 
         Assert.True(apply.ExitCode == 1, apply.ToString());
-        Assert.Contains("not supported", apply.Stderr);
+        Assert.Contains("steps[0].canary.weight", apply.Stderr);
         Assert.Equal(1, (await server.CliAsync("bundle", "list", "support-bot")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Apply_FileWithBundlesAndRollout_RegistersThenStartsRolloutIdempotently()
+    {
+        var file = dir.Write("mixed.yaml", Manifests.TwoVersions() + "---\nkind: Rollout\ndeployment: support-bot\ncandidate: 2\nsteps:\n  - pause: {}\n  - canary: { weight: 100 }\n");
+
+        var apply = await server.CliAsync("apply", "-f", file);
+        var again = await server.CliAsync("apply", "-f", file);
+
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Contains("rollout r-", apply.Stdout);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("unchanged", again.Stdout);
     }
 
     private async Task<JsonArray> ListJsonAsync(string deployment)

@@ -37,16 +37,33 @@ internal static class BundleSender
             return ExitCodes.Error;
         }
 
-        if (read.Documents.FirstOrDefault(d => d is not BundleManifest) is { } other)
+        // Rollout plans are validated locally too, so a bad plan stops the file before any bundle is registered.
+        foreach (var rollout in read.Documents.OfType<RolloutManifest>())
         {
-            await context.Err.WriteLineAsync($"error: {path} document {other.Index}: rollouts are not supported by this version yet; nothing was sent");
-            return ExitCodes.Error;
+            if (!await RolloutSender.CheckAsync(context, rollout, path))
+            {
+                return ExitCodes.Error;
+            }
         }
 
         var results = new JsonArray();
         var exit = ExitCodes.Ok;
-        foreach (var manifest in read.Documents.Cast<BundleManifest>())
+        foreach (var document in read.Documents)
         {
+            if (document is RolloutManifest rollout)
+            {
+                var (rolloutExit, body) = await RolloutSender.StartAsync(context, rollout, path, null, idempotent: true, ct);
+                results.Add(body?.DeepClone());
+                exit = rolloutExit;
+                if (exit != ExitCodes.Ok)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            var manifest = (BundleManifest)document;
             var response = await context.Client.PostAsync("versions?source=" + Uri.EscapeDataString(Path.GetFileName(path)), ToRequest(manifest), ct);
             results.Add(response.Body?.DeepClone());
             exit = Report(context, manifest, response);

@@ -22,6 +22,8 @@ public static class AdminApi
         RoutingEndpoints.Map(api);
         SignalEndpoints.Map(api);
         HealthEndpoints.Map(api);
+        RolloutEndpoints.Map(api);
+        RollbackEndpoints.Map(api);
         return endpoints;
     }
 }

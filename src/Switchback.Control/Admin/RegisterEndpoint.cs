@@ -45,7 +45,7 @@ internal static class RegisterEndpoint
 
         if (read.Documents[0] is not BundleManifest manifest)
         {
-            return ApiError.BadRequest("rollouts_not_supported", "Rollouts are not supported by this server yet: send a 'kind: Bundle' document.");
+            return ApiError.BadRequest("bundle_expected", $"This endpoint registers bundles: send the kind: Rollout document to POST /api/v1/deployments/{read.Documents[0] switch { RolloutManifest r => r.Deployment, _ => "DEPLOYMENT" }}/rollouts.");
         }
 
         var bundle = manifest.Bundle;
@@ -78,7 +78,7 @@ internal static class RegisterEndpoint
         return Results.Json(new ConflictEnvelope(error, conflict), AdminJson.Options, statusCode: StatusCodes.Status409Conflict);
     }
 
-    private static IResult InvalidManifest(IReadOnlyList<ManifestError> errors)
+    internal static IResult InvalidManifest(IReadOnlyList<ManifestError> errors)
     {
         var details = errors.Select(e => new ApiError.ManifestErrorDetail(e.Source, e.DocumentIndex, e.Path, e.Message)).ToList();
         var message = "The manifest is not valid: " + string.Join("; ", errors.Select(e => e.ToString()));

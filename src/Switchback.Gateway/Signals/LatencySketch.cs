@@ -131,6 +131,27 @@ public sealed class LatencySketch
         return Layout.ValueOf(last);
     }
 
+    /// <summary>
+    /// How many recorded values lie above <paramref name="threshold"/> ms, judged by bucket: a bucket counts when the value it
+    /// reports (the one <see cref="Quantile"/> returns) is above the threshold. So a threshold taken from <see cref="Quantile"/>
+    /// splits the sketch exactly at that bucket. Used to reduce quantile guardrails to exceedance counts.
+    /// </summary>
+    public long CountAbove(double threshold)
+    {
+        if (double.IsNaN(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "a threshold must be a number");
+        }
+
+        long above = 0;
+        for (var i = _counts.Length - 1; i >= 0 && Layout.ValueOf(i) > threshold; i--)
+        {
+            above += Volatile.Read(ref _counts[i]);
+        }
+
+        return above;
+    }
+
     /// <summary>Empties the sketch; the caller guarantees no concurrent writer (see VersionSignals' window epochs).</summary>
     internal void Clear()
     {

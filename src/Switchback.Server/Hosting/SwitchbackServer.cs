@@ -8,6 +8,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Switchback.Control.Admin;
+using Switchback.Control.Alerts;
+using Switchback.Control.Rollouts;
 using Switchback.Gateway.Hosting;
 using Switchback.Storage;
 
@@ -105,6 +107,8 @@ public static class SwitchbackServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSwitchbackGateway(o => o.MaxRequestBodyBytes = options.MaxRequestBodyBytes);
+        builder.Services.AddSwitchbackAlerts();
+        builder.Services.AddSwitchbackRollouts();
 
         var app = builder.Build();
         app.UseMiddleware<ErrorMiddleware>();

@@ -95,5 +95,20 @@ internal static class PostgresSchema
                 FOREIGN KEY (deployment, shadow) REFERENCES bundles (deployment, version)
             );
             """),
+        new(5, "rollouts", """
+            CREATE TABLE rollouts (
+                id text PRIMARY KEY,
+                deployment text NOT NULL REFERENCES deployments (name),
+                candidate integer NOT NULL,
+                phase text NOT NULL,
+                active integer NOT NULL CHECK (active IN (0, 1)),
+                state_json text NOT NULL,
+                generation bigint NOT NULL CHECK (generation >= 0),
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL
+            );
+            CREATE UNIQUE INDEX rollouts_one_active ON rollouts (deployment) WHERE active = 1;
+            CREATE INDEX rollouts_by_deployment ON rollouts (deployment, created_at);
+            """),
     ];
 }

@@ -95,5 +95,20 @@ internal static class SqliteSchema
                 FOREIGN KEY (deployment, shadow) REFERENCES bundles (deployment, version)
             );
             """),
+        new(5, "rollouts", """
+            CREATE TABLE rollouts (
+                id TEXT PRIMARY KEY NOT NULL,
+                deployment TEXT NOT NULL REFERENCES deployments (name),
+                candidate INTEGER NOT NULL,
+                phase TEXT NOT NULL,
+                active INTEGER NOT NULL CHECK (active IN (0, 1)),
+                state_json TEXT NOT NULL,
+                generation INTEGER NOT NULL CHECK (generation >= 0),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE UNIQUE INDEX rollouts_one_active ON rollouts (deployment) WHERE active = 1;
+            CREATE INDEX rollouts_by_deployment ON rollouts (deployment, created_at);
+            """),
     ];
 }

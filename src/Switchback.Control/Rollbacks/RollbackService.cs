@@ -1,0 +1,182 @@
+using Switchback.Control.Rollouts;
+using Switchback.Core.Rollouts;
+using Switchback.Core.Routing;
+using Switchback.Gateway.Routing;
+using Switchback.Storage;
+
+namespace Switchback.Control.Rollbacks;
+
+/// <summary>
+/// Instant rollback, shared by the admin endpoint, <c>rollout abort</c> and the controller's automatic rollback: picks and
+/// checks the target, ends an active rollout (persisted first), writes the routing (which moves <c>stable</c> with it),
+/// swaps this process's routing snapshot, and returns only once the gateway routes to the target. Thread-safe.
+/// </summary>
+internal sealed class RollbackService(
+    IRegistryStore store,
+    RoutingTableHolder routing,
+    RoutingSnapshotLoader loader,
+    ITargetHealthCheck health,
+    RollbackMetrics metrics,
+    TimeProvider time)
+{
+    public async Task<RollbackResult> RollbackAsync(RollbackRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = time.GetTimestamp();
+        var current = await CurrentRoutingAsync(request.Deployment, ct);
+        if (current is null)
+        {
+            return new RollbackResult(RollbackStatus.NotFound, $"Deployment '{request.Deployment}' does not exist.");
+        }
+
+        var active = await store.GetActiveRolloutAsync(request.Deployment, ct);
+        var target = request.To ?? active?.StableVersion ?? await PreviousStableAsync(request.Deployment, current.StableVersion, ct);
+        if (target is not { } to)
+        {
+            return new RollbackResult(RollbackStatus.NoTarget,
+                $"{request.Deployment} has no previous stable version to go back to; name one with --to.", current.StableVersion);
+        }
+
+        var bundle = await store.GetBundleAsync(new Core.Bundles.VersionRef(request.Deployment, to), ct);
+        if (bundle is null)
+        {
+            return new RollbackResult(RollbackStatus.NotFound, $"{request.Deployment}@{to} does not exist.", current.StableVersion, to);
+        }
+
+        if (bundle.Archived)
+        {
+            return new RollbackResult(RollbackStatus.Archived, $"{request.Deployment}@{to} is archived; it cannot receive traffic.", current.StableVersion, to);
+        }
+
+        var now = time.GetUtcNow();
+        var window = active?.Spec.RollbackWindow ?? RolloutSpec.DefaultRollbackWindow;
+        var fast = RollbackPlanner.IsFastPath(to, await LastServedAsync(current, to, now, ct), window, now);
+        string? healthText = null;
+        if (!request.Force)
+        {
+            if (!fast)
+            {
+                return new RollbackResult(RollbackStatus.OutsideWindow,
+                    $"{request.Deployment}@{to} has not served within the rollback window ({window}); roll it out with 'switchback rollout start', or pass --force.",
+                    current.StableVersion, to);
+            }
+
+            if (await health.ProblemAsync(request.Deployment, to, ct) is { } problem)
+            {
+                return new RollbackResult(RollbackStatus.Unhealthy, $"Refused: the target is not healthy: {problem}. Pass --force to roll back anyway.",
+                    current.StableVersion, to, Health: problem);
+            }
+
+            healthText = "healthy";
+        }
+
+        var aborted = active is null ? null : await AbortAsync(active, request, ct);
+        var next = RolloutRouting.Only(current, to);
+        if (next == current)
+        {
+            return new RollbackResult(RollbackStatus.Unchanged, $"{request.Deployment}@{to} already serves 100 %.", current.StableVersion, to, fast,
+                0, time.GetElapsedTime(started).TotalMilliseconds, current, aborted, healthText);
+        }
+
+        var switching = time.GetTimestamp();
+        var outcome = await store.SetRoutingStateAsync(next, new AuditContext(request.Actor, $"rollback ({request.Trigger}): {request.Reason}"), ct);
+        if (outcome.Status is RoutingSetStatus.NotFound or RoutingSetStatus.Archived)
+        {
+            return new RollbackResult(RollbackStatus.NotFound, $"{request.Deployment}@{outcome.Version} is missing or archived.", current.StableVersion, to);
+        }
+
+        var applied = outcome.State ?? next;
+        await SwapAsync(applied, ct);
+        var propagation = time.GetElapsedTime(switching).TotalMilliseconds;
+        metrics.Count(request.Deployment, request.Trigger);
+        return new RollbackResult(RollbackStatus.RolledBack,
+            $"{request.Deployment} rolled back from {current.StableVersion}{(current.CandidateVersion is { } c ? $" (candidate {c})" : string.Empty)} to {to}.",
+            current.StableVersion, to, fast, propagation, time.GetElapsedTime(started).TotalMilliseconds, applied, aborted, healthText);
+    }
+
+    /// <summary>The routing in force: the stored state, else 100 % to the <c>stable</c> alias; null for an unknown deployment.</summary>
+    public async Task<RoutingState?> CurrentRoutingAsync(string deployment, CancellationToken ct)
+    {
+        if (await store.GetRoutingStateAsync(deployment, ct) is { } stored)
+        {
+            return stored;
+        }
+
+        var info = await store.GetDeploymentAsync(deployment, ct);
+        return info is not null && info.Aliases.TryGetValue("stable", out var stable) ? new RoutingState(deployment, stable) : null;
+    }
+
+    /// <summary>
+    /// Makes this process's gateway route by <paramref name="state"/> and returns once it does: a direct swap when every
+    /// version it names is already routed (their bundles are loaded), else a full reload from the store.
+    /// </summary>
+    public async Task SwapAsync(RoutingState state, CancellationToken ct)
+    {
+        var table = routing.Current;
+        var loaded = table.TryGet(state.Deployment, out var before)
+            && new[] { state.StableVersion, state.CandidateVersion, state.ShadowVersion }.All(v => v is null || v == before.StableVersion || v == before.CandidateVersion || v == before.ShadowVersion);
+        if (loaded)
+        {
+            routing.Update(t => t.TryGet(state.Deployment, out var s) && s.Generation >= state.Generation ? t : t.With(state));
+        }
+
+        if (!RoutesBy(state))
+        {
+            await loader.RefreshAsync(ct);
+        }
+
+        if (!RoutesBy(state))
+        {
+            throw new InvalidOperationException($"the gateway did not take the routing of '{state.Deployment}' (generation {state.Generation}); see the server log");
+        }
+    }
+
+    private bool RoutesBy(RoutingState state)
+        => routing.Current.TryGet(state.Deployment, out var s) && s.Generation >= state.Generation;
+
+    private async Task<string?> AbortAsync(RolloutState active, RollbackRequest request, CancellationToken ct)
+    {
+        var state = active;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var result = RolloutDecider.Apply(state, new AbortCommand($"rollback: {request.Reason}"), time.GetUtcNow());
+            if (!result.Accepted)
+            {
+                return null;
+            }
+
+            var saved = await store.SaveRolloutAsync(result.Decision!.Next, state.Generation, new AuditContext(request.Actor, request.Reason), ct);
+            if (saved == RolloutSaveStatus.Saved)
+            {
+                return state.Id;
+            }
+
+            // Someone (the controller) saved first: take its state and try again; it may have finished meanwhile.
+            state = (await store.ListRolloutsAsync(active.Deployment, ct)).FirstOrDefault(r => r.Id == active.Id) ?? state;
+            if (state.IsFinished)
+            {
+                return null;
+            }
+        }
+
+        throw new InvalidOperationException($"rollout {active.Id} kept changing while it was being aborted");
+    }
+
+    private async Task<int?> PreviousStableAsync(string deployment, int stable, CancellationToken ct)
+    {
+        var history = await store.GetAliasHistoryAsync(deployment, ct);
+        return history.LastOrDefault(e => e.Alias == "stable" && e.ToVersion == stable && e.FromVersion is not null)?.FromVersion;
+    }
+
+    /// <summary>When <paramref name="version"/> last served users: now if it serves, else when <c>stable</c> last left it.</summary>
+    private async Task<DateTimeOffset?> LastServedAsync(RoutingState current, int version, DateTimeOffset now, CancellationToken ct)
+    {
+        if (current.StableVersion == version || (current.CandidateVersion == version && current.CandidateWeightBps > 0))
+        {
+            return now;
+        }
+
+        var history = await store.GetAliasHistoryAsync(current.Deployment, ct);
+        return history.LastOrDefault(e => e.Alias == "stable" && e.FromVersion == version)?.Time;
+    }
+}

@@ -1,0 +1,181 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchback.Control.Alerts;
+using Switchback.Control.Rollbacks;
+using Switchback.Core.Rollouts;
+using Switchback.Storage;
+
+namespace Switchback.Control.Rollouts;
+
+/// <summary>
+/// The rollout controller: every <see cref="TickInterval"/> on the injected clock it observes each active rollout, calls the
+/// pure <see cref="RolloutDecider.Decide"/>, persists the new state first (optimistic concurrency), then executes the actions
+/// (routing, promotion, rollback, alerts). Operator commands and starts go through the same path. On start it re-applies the
+/// routing every rollout's persisted phase implies, so a process killed mid-rollout carries on where it was.
+/// Thread-safe: one lock serialises every tick and command in this process; the store's generations guard other processes.
+/// </summary>
+internal sealed partial class RolloutController(
+    IRegistryStore store,
+    RolloutObserver observer,
+    RollbackService rollbacks,
+    IAlertDispatcher alerts,
+    TimeProvider time,
+    ILogger<RolloutController> logger) : BackgroundService
+{
+    /// <summary>How often rollouts are reconciled.</summary>
+    public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+
+    private const string Actor = "controller";
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    /// <summary>Reconciles every active rollout once, at the clock's now.</summary>
+    public async Task TickAsync(CancellationToken ct)
+    {
+        foreach (var rollout in await store.ListActiveRolloutsAsync(ct))
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                // Re-read under the lock: a command may have moved it since the list was taken.
+                if (await store.GetActiveRolloutAsync(rollout.Deployment, ct) is { } fresh && fresh.Id == rollout.Id)
+                {
+                    await ReconcileAsync(fresh, ct);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                RolloutLog.TickFailed(logger, ex, rollout.Deployment);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ResumeAsync(stoppingToken);
+            using var timer = new PeriodicTimer(TickInterval, time);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await TickAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>One reconcile step of one rollout (caller holds the lock); returns the state in force afterwards.</summary>
+    private async Task<RolloutState> ReconcileAsync(RolloutState state, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var decision = RolloutDecider.Decide(state, observer.Observe(state, now), now);
+        return await PersistAndActAsync(state, decision, ct) ?? state;
+    }
+
+    /// <summary>Persists <paramref name="decision"/>'s state, then runs its actions; null when someone else saved first.</summary>
+    private async Task<RolloutState?> PersistAndActAsync(RolloutState before, RolloutDecision decision, CancellationToken ct, string actor = Actor)
+    {
+        var next = decision.Next;
+        if (ReferenceEquals(next, before))
+        {
+            return before;
+        }
+
+        var reason = next.History.Count > before.History.Count ? next.History[^1].Reason : next.ReasonText;
+        if (await store.SaveRolloutAsync(next, before.Generation, new AuditContext(actor, reason), ct) != RolloutSaveStatus.Saved)
+        {
+            RolloutLog.Stale(logger, next.Id, next.Deployment);
+            return null;
+        }
+
+        if (next.History.Count > before.History.Count)
+        {
+            var last = next.History[^1];
+            RolloutLog.Decided(logger, next.Id, next.Deployment, last.Kind.ToString(), next.Phase.ToString(), last.Reason);
+        }
+
+        foreach (var action in decision.Actions)
+        {
+            await ExecuteAsync(next, action, actor, ct);
+        }
+
+        if (next.IsFinished)
+        {
+            observer.Forget(next.Id);
+        }
+
+        return next;
+    }
+
+    private async Task ExecuteAsync(RolloutState rollout, RolloutAction action, string actor, CancellationToken ct)
+    {
+        switch (action)
+        {
+            case SetRoutingAction set:
+                await SetRoutingAsync(rollout, current => RolloutRouting.Apply(current, rollout, set), actor, ct);
+                break;
+            case PromoteAction promote:
+                await SetRoutingAsync(rollout, current => RolloutRouting.Promote(current, promote.Version), actor, ct);
+                break;
+            case RollbackAction rollback:
+                await rollbacks.RollbackAsync(
+                    new RollbackRequest(rollout.Deployment, rollout.StableVersion, rollout.ReasonText, Force: true, rollback.Trigger, actor), ct);
+                break;
+            case AlertAction alert when rollout.Spec.Alerts.Length > 0:
+                alerts.Enqueue(RolloutAlerts.Message(rollout, alert, time.GetUtcNow()), RolloutAlerts.Receivers(rollout));
+                break;
+        }
+    }
+
+    private async Task SetRoutingAsync(RolloutState rollout, Func<Core.Routing.RoutingState, Core.Routing.RoutingState> change, string actor, CancellationToken ct)
+    {
+        var current = await rollbacks.CurrentRoutingAsync(rollout.Deployment, ct)
+            ?? throw new InvalidOperationException($"deployment '{rollout.Deployment}' has no stable version");
+        var outcome = await store.SetRoutingStateAsync(change(current), new AuditContext(actor, $"rollout {rollout.Id}: {rollout.ReasonText}"), ct);
+        if (outcome.State is { } state && outcome.Status is RoutingSetStatus.Set or RoutingSetStatus.Unchanged)
+        {
+            await rollbacks.SwapAsync(state, ct);
+        }
+        else
+        {
+            throw new InvalidOperationException($"routing of '{rollout.Deployment}' was refused: {outcome.Status} (version {outcome.Version})");
+        }
+    }
+
+    /// <summary>After a restart: makes the routing match every deployment's latest rollout (see <see cref="RolloutRouting.Expected"/>).</summary>
+    internal async Task ResumeAsync(CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            foreach (var deployment in await store.ListDeploymentsAsync(ct))
+            {
+                var latest = (await store.ListRolloutsAsync(deployment.Name, ct)).FirstOrDefault();
+                var current = latest is null ? null : await rollbacks.CurrentRoutingAsync(deployment.Name, ct);
+                if (latest is null || current is null || RolloutRouting.Expected(current, latest) is not { } expected
+                    || expected == current)
+                {
+                    continue;
+                }
+
+                var outcome = await store.SetRoutingStateAsync(expected, new AuditContext(Actor, $"rollout {latest.Id}: routing re-applied after a restart"), ct);
+                if (outcome.State is { } state)
+                {
+                    await rollbacks.SwapAsync(state, ct);
+                    RolloutLog.Reapplied(logger, latest.Id, latest.Deployment, state.Generation);
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}

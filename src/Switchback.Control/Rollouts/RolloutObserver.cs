@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Switchback.Core.Analysis;
+using Switchback.Core.Rollouts;
+using Switchback.Gateway.Signals;
+
+namespace Switchback.Control.Rollouts;
+
+/// <summary>
+/// Turns the gateway's per-second signal windows into one <see cref="RolloutObservation"/> per tick: only whole seconds
+/// not yet observed, so no request is counted twice. Keeps, per rollout, the cursor and the baseline's cumulative latency
+/// sketches (the quantile T of docs/rollouts.md "observations"); after a restart both start again, which only means the
+/// first interval sets T again. Thread-safe (one tick at a time per rollout, enforced by the controller).
+/// </summary>
+internal sealed class RolloutObserver(SignalRegistry signals)
+{
+    private readonly ConcurrentDictionary<string, Cursor> cursors = new(StringComparer.Ordinal);
+
+    /// <summary>What happened since the previous call for this rollout; the first call only starts the cursor.</summary>
+    public RolloutObservation Observe(RolloutState state, DateTimeOffset now)
+    {
+        var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        var cursor = cursors.GetOrAdd(state.Id, _ => new Cursor(end));
+        var from = cursor.ObservedUntil;
+        if (end <= from)
+        {
+            return new RolloutObservation(now);
+        }
+
+        cursor.ObservedUntil = end;
+        var baseline = signals.Get(state.Deployment, state.StableVersion).Aggregate(from, end);
+        var candidate = signals.Get(state.Deployment, state.CandidateVersion).Aggregate(from, end);
+        var shadowing = state.Phase == RolloutPhase.Shadowing;
+        var observation = new RolloutObservation(end)
+        {
+            BaselineRequests = baseline.Requests,
+            CandidateRequests = shadowing ? 0 : candidate.Requests,
+            ShadowRequests = shadowing ? candidate.Requests : 0,
+        };
+        var comparisons = ImmutableDictionary.CreateBuilder<string, ArmInterval>(StringComparer.Ordinal);
+        var quantiles = ImmutableDictionary.CreateBuilder<string, QuantileInterval>(StringComparer.Ordinal);
+        var absolute = ImmutableDictionary.CreateBuilder<string, SignalCount>(StringComparer.Ordinal);
+        foreach (var guardrail in state.Spec.Guardrails)
+        {
+            if (guardrail.Kind == SignalKind.Quantile)
+            {
+                if (guardrail.Rule == GuardrailRule.CompareBaseline && Quantile(state, guardrail, cursor, baseline, candidate) is { } q)
+                {
+                    quantiles[guardrail.Signal] = q;
+                }
+
+                continue;
+            }
+
+            if (Events(guardrail.Signal, baseline) is not { } b || Events(guardrail.Signal, candidate) is not { } c)
+            {
+                continue;
+            }
+
+            if (guardrail.Rule == GuardrailRule.CompareBaseline)
+            {
+                comparisons[guardrail.Signal] = new ArmInterval(b.Trials, b.Events, c.Trials, c.Events);
+            }
+            else
+            {
+                absolute[guardrail.Signal] = new SignalCount(c.Events, c.Trials);
+            }
+        }
+
+        return observation with { Comparisons = comparisons.ToImmutable(), Quantiles = quantiles.ToImmutable(), Absolute = absolute.ToImmutable() };
+    }
+
+    /// <summary>Forgets a finished rollout's cursor and sketches.</summary>
+    public void Forget(string rolloutId) => cursors.TryRemove(rolloutId, out _);
+
+    /// <summary>A signal's events and what they are out of, for one version and interval; null when the gateway does not measure it.</summary>
+    private static SignalCount? Events(string signal, SignalSnapshot s) => signal switch
+    {
+        "error_rate" => new SignalCount(s.Errors.Total, s.Requests),
+        "timeout_rate" => new SignalCount(s.Errors.Timeout, s.Requests),
+        "upstream_oom" => new SignalCount(s.Errors.Oom, s.Requests),
+        "thumbs_down_rate" => new SignalCount(s.Feedback.ThumbsDown, s.Feedback.Count),
+        "escalation_rate" => new SignalCount(s.Feedback.Escalations, s.Feedback.Count),
+
+        // Output-quality signals are counters that evaluators add to the signal windows under the signal's own name.
+        _ => s.Counters.TryGetValue(signal, out var events) ? new SignalCount(Math.Min(events, s.Requests), s.Requests) : null,
+    };
+
+    private static QuantileInterval? Quantile(RolloutState state, GuardrailSpec guardrail, Cursor cursor, SignalSnapshot baseline, SignalSnapshot candidate)
+    {
+        var ttft = guardrail.Signal.StartsWith("ttft_", StringComparison.Ordinal);
+        if (!ttft && !guardrail.Signal.StartsWith("latency_", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var baseSketch = ttft ? baseline.TimeToFirstTokenSketch : baseline.LatencySketch;
+        var candSketch = ttft ? candidate.TimeToFirstTokenSketch : candidate.LatencySketch;
+        var cumulative = cursor.Baseline.GetOrAdd(guardrail.Signal, _ => new LatencySketch(baseSketch.Layout));
+        cumulative.Merge(baseSketch);
+        var quantile = cumulative.Quantile(guardrail.Quantile!.Value);
+        if (double.IsNaN(quantile))
+        {
+            return null;
+        }
+
+        // Counts are taken against the T the decider fixed before this interval; the first interval only sets T.
+        var threshold = state.QuantileThreshold(guardrail.Signal);
+        var exceedances = threshold is { } t
+            ? new ArmInterval(baseSketch.Count, baseSketch.CountAbove(t), candSketch.Count, candSketch.CountAbove(t * guardrail.MaxRatio))
+            : default;
+        return new QuantileInterval(exceedances, threshold, quantile);
+    }
+
+    private sealed class Cursor(DateTimeOffset start)
+    {
+        public DateTimeOffset ObservedUntil { get; set; } = start;
+
+        public ConcurrentDictionary<string, LatencySketch> Baseline { get; } = new(StringComparer.Ordinal);
+    }
+}

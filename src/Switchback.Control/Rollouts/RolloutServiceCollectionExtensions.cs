@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Switchback.Control.Rollbacks;
+
+namespace Switchback.Control.Rollouts;
+
+/// <summary>Registers the rollout controller and the rollback service.</summary>
+public static class RolloutServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the rollout controller (a hosted service ticking every second), the rollback service, the target health check and
+    /// the rollback counter. Needs the gateway (<c>AddSwitchbackGateway</c>), the alerts (<c>AddSwitchbackAlerts</c>) and a store.
+    /// </summary>
+    public static IServiceCollection AddSwitchbackRollouts(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RolloutObserver>();
+        services.TryAddSingleton<RollbackMetrics>();
+        services.TryAddSingleton<ITargetHealthCheck, UpstreamHealthCheck>();
+        services.TryAddSingleton<RollbackService>();
+        services.TryAddSingleton<RolloutController>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RolloutController>());
+        return services;
+    }
+}
