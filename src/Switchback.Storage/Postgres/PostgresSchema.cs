@@ -110,5 +110,18 @@ internal static class PostgresSchema
             CREATE UNIQUE INDEX rollouts_one_active ON rollouts (deployment) WHERE active = 1;
             CREATE INDEX rollouts_by_deployment ON rollouts (deployment, created_at);
             """),
+        new(7, "drills", """
+            CREATE TABLE drills (
+                id text PRIMARY KEY,
+                deployment text NOT NULL REFERENCES deployments (name),
+                dry_run integer NOT NULL CHECK (dry_run IN (0, 1)),
+                outcome text NOT NULL,
+                started_at timestamptz NOT NULL,
+                actor text NOT NULL,
+                reason text NOT NULL,
+                result_json text NOT NULL
+            );
+            CREATE INDEX drills_by_deployment ON drills (deployment, started_at);
+            """),
     ];
 }

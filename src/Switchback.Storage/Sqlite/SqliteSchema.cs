@@ -110,5 +110,18 @@ internal static class SqliteSchema
             CREATE UNIQUE INDEX rollouts_one_active ON rollouts (deployment) WHERE active = 1;
             CREATE INDEX rollouts_by_deployment ON rollouts (deployment, created_at);
             """),
+        new(7, "drills", """
+            CREATE TABLE drills (
+                id TEXT PRIMARY KEY NOT NULL,
+                deployment TEXT NOT NULL REFERENCES deployments (name),
+                dry_run INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+                outcome TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                result_json TEXT NOT NULL
+            );
+            CREATE INDEX drills_by_deployment ON drills (deployment, started_at);
+            """),
     ];
 }
