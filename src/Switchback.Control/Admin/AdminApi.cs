@@ -24,6 +24,8 @@ public static class AdminApi
         HealthEndpoints.Map(api);
         RolloutEndpoints.Map(api);
         RollbackEndpoints.Map(api);
+        DrillEndpoints.Map(api);
+        RunbookEndpoints.Map(api);
         return endpoints;
     }
 }
