@@ -18,6 +18,8 @@ internal static class CliApp
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(RolloutCommand.Create());
         root.Subcommands.Add(RollbackCommand.Create());
+        root.Subcommands.Add(DrillCommand.Create());
+        root.Subcommands.Add(RunbookCommand.Create());
         root.Subcommands.Add(UpstreamSimCommand.Create());
         return root;
     }
