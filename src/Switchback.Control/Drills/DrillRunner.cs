@@ -90,7 +90,10 @@ internal sealed partial class DrillRunner(
         string? problem = checkedHealth switch
         {
             null => $"{deployment}@{target} does not exist or is archived: a rollback to it would be refused.",
-            { IsServing: false } h => $"{deployment}@{target} is not warm ({h.State.ToString().ToLowerInvariant()}): {h.LastCheckError ?? h.LastProbeError ?? "its upstream does not answer"}. A rollback now would be refused; fix its upstream before you need it.",
+            // The check that just ran must itself have succeeded: a version whose breaker has not opened yet is still
+            // "serving" to the gateway, but a target whose probe or synthetic request fails right now is not warm.
+            { } h when !h.IsServing || h.LastProbeError is not null || h.LastCheckError is not null =>
+                $"{deployment}@{target} is not warm ({h.State.ToString().ToLowerInvariant()}): {h.LastCheckError ?? h.LastProbeError ?? "its upstream does not answer"}. A rollback now would be refused; fix its upstream before you need it.",
             _ => null,
         };
         var detail = problem ?? $"{deployment}@{target} is {checkedHealth!.State.ToString().ToLowerInvariant()}: probe HTTP {checkedHealth.LastProbeStatus?.ToString(CultureInfo.InvariantCulture) ?? "-"}" +
