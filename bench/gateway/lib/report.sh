@@ -133,6 +133,6 @@ write_section() {
     !skipping { print }
     END { if (!done) { print ""; emit() } }
   ' "$doc" >"$tmp"
-  # Keep exactly one blank line between sections and none at the end.
-  cat -s "$tmp" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' >"$doc"
+  # Other sections are copied as they are; only blank lines at the very end of the file are dropped.
+  sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$tmp" >"$doc"
 }

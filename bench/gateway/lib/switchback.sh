@@ -111,7 +111,7 @@ switchback_check_split() {
   switchback_share="$(awk -v c="$candidate" -v t="$total" 'BEGIN { printf "%.2f", 100 * c / t }')"
   awk -v s="$switchback_share" 'BEGIN { exit !(s >= 4 && s <= 6) }' \
     || die "switchback: the candidate served $switchback_share % of $total requests, not about 5 % ($file)"
-  [ "$errors" = 0 ] || add_note "$id" "its signals recorded $errors failed requests"
+  [ "$errors" = 0 ] || add_note "$id" "its signals recorded $errors failed request(s) (wrk cuts open requests when it stops)"
   add_note "$id" "signals recorded $total requests over the last 5 min, $switchback_share % on the candidate @2"
   log "switchback: signals show $total requests, $switchback_share % on candidate @2"
 }

@@ -21,9 +21,9 @@ public static class AdminApi
         KeyEndpoints.Map(api);
         RoutingEndpoints.Map(api);
         SignalEndpoints.Map(api);
-        HealthEndpoints.Map(api);
         RolloutEndpoints.Map(api);
         RollbackEndpoints.Map(api);
+        HealthEndpoints.Map(api);
         DrillEndpoints.Map(api);
         RunbookEndpoints.Map(api);
         return endpoints;

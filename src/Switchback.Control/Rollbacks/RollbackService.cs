@@ -16,7 +16,7 @@ internal sealed class RollbackService(
     RoutingTableHolder routing,
     RoutingSnapshotLoader loader,
     ITargetHealthCheck health,
-    RollbackMetrics metrics,
+    RollbackCounter metrics,
     TimeProvider time)
 {
     public async Task<RollbackResult> RollbackAsync(RollbackRequest request, CancellationToken ct)

@@ -18,8 +18,8 @@ public static class RolloutServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RolloutObserver>();
-        services.TryAddSingleton<RollbackMetrics>();
-        services.TryAddSingleton<ITargetHealthCheck, UpstreamHealthCheck>();
+        services.TryAddSingleton<RollbackCounter>();
+        services.TryAddSingleton<ITargetHealthCheck, MonitorHealthCheck>();
         services.TryAddSingleton<RollbackService>();
         services.TryAddSingleton<RolloutController>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RolloutController>());
