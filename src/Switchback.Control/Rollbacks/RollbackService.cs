@@ -30,7 +30,7 @@ internal sealed class RollbackService(
         }
 
         var active = await store.GetActiveRolloutAsync(request.Deployment, ct);
-        var target = request.To ?? active?.StableVersion ?? await PreviousStableAsync(request.Deployment, current.StableVersion, ct);
+        var target = request.To ?? await DefaultTargetAsync(request.Deployment, current.StableVersion, ct);
         if (target is not { } to)
         {
             return new RollbackResult(RollbackStatus.NoTarget,
@@ -93,6 +93,13 @@ internal sealed class RollbackService(
             $"{request.Deployment} rolled back from {current.StableVersion}{(current.CandidateVersion is { } c ? $" (candidate {c})" : string.Empty)} to {to}.",
             current.StableVersion, to, fast, propagation, time.GetElapsedTime(started).TotalMilliseconds, applied, aborted, healthText);
     }
+
+    /// <summary>
+    /// The version a rollback without <c>--to</c> goes back to: the active rollout's stable, else the version <c>stable</c>
+    /// last moved from to <paramref name="currentStable"/>; null when there is none. Drills and runbooks use it too.
+    /// </summary>
+    public async Task<int?> DefaultTargetAsync(string deployment, int currentStable, CancellationToken ct)
+        => (await store.GetActiveRolloutAsync(deployment, ct))?.StableVersion ?? await PreviousStableAsync(deployment, currentStable, ct);
 
     /// <summary>The routing in force: the stored state, else 100 % to the <c>stable</c> alias; null for an unknown deployment.</summary>
     public async Task<RoutingState?> CurrentRoutingAsync(string deployment, CancellationToken ct)
