@@ -19,6 +19,7 @@ internal static class CliApp
         root.Subcommands.Add(RolloutCommand.Create());
         root.Subcommands.Add(RollbackCommand.Create());
         root.Subcommands.Add(UpstreamSimCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 
