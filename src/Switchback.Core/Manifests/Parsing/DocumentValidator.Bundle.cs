@@ -8,7 +8,7 @@ namespace Switchback.Core.Manifests.Parsing;
 /// <summary>The <c>kind: Bundle</c> schema: top level, <c>model</c> and <c>prompt</c>.</summary>
 internal sealed partial class DocumentValidator
 {
-    private static readonly string[] TopFields = ["kind", "deployment", "version", "model", "prompt", "retrieval", "tokenizer", "serving", "lineage", "labels"];
+    private static readonly string[] TopFields = ["kind", "deployment", "version", "model", "prompt", "retrieval", "tokenizer", "serving", "lineage", "labels", "evaluators"];
     private static readonly string[] ModelFields = ["provider", "endpoint", "name", "weights", "api_key_env"];
     private static readonly string[] PromptFields = ["engine", "system", "user_prefix", "user_suffix", "variables"];
 
@@ -35,6 +35,7 @@ internal sealed partial class DocumentValidator
         AddSection(content, "serving", Serving(map));
         AddSection(content, "lineage", Lineage(map));
         AddSection(content, "labels", Labels(map));
+        AddSection(content, "evaluators", Evaluators(map));
         return deployment is null ? null : new BundleManifest(index, BundleDigest.Create(deployment, version, content));
     }
 
