@@ -22,6 +22,7 @@ internal static class CliApp
         root.Subcommands.Add(DrillCommand.Create());
         root.Subcommands.Add(RunbookCommand.Create());
         root.Subcommands.Add(UpstreamSimCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 

@@ -11,6 +11,7 @@ using Switchback.Gateway.Bundles;
 using Switchback.Gateway.Forwarding;
 using Switchback.Gateway.Health;
 using Switchback.Gateway.Hosting;
+using Switchback.Gateway.Routing;
 using Switchback.Gateway.Shadow;
 using Switchback.Gateway.Signals;
 
@@ -28,6 +29,7 @@ internal sealed class GatewayRequestHandler(
     VersionHealthMonitor health,
     ShadowQueue shadows,
     SignalRegistry signals,
+    FirstServedProbe firstServed,
     IOptions<GatewayOptions> options)
 {
     public async Task HandleOpenAiAsync(HttpContext context, EndpointKind kind)
@@ -231,6 +233,7 @@ internal sealed class GatewayRequestHandler(
             }
         }
 
+        firstServed.Observe(deployment, state.Generation, chosen.Version);
         return (chosen, chosen != stable ? stable : null, shadow);
     }
 

@@ -47,6 +47,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHttpForwarder();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RoutingTableHolder>();
+        services.TryAddSingleton<FirstServedProbe>();
         services.TryAddSingleton(sp => new SignalRegistry(sp.GetRequiredService<TimeProvider>(), new SignalOptions { CounterNames = GatewayCounters.All }));
         services.TryAddSingleton(sp => new RequestJournal(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<BundleReader>();

@@ -57,6 +57,8 @@ internal sealed class ControllerHarness : IAsyncDisposable
 
     public RollbackService Rollbacks => provider.GetRequiredService<RollbackService>();
 
+    public IServiceProvider Provider => provider;
+
     public SignalRegistry Signals => provider.GetRequiredService<SignalRegistry>();
 
     public RoutingTableHolder Routing => provider.GetRequiredService<RoutingTableHolder>();
