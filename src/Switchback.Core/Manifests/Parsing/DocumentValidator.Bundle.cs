@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Switchback.Core.Bundles;
+using Switchback.Core.Evaluation;
 
 namespace Switchback.Core.Manifests.Parsing;
 
 /// <summary>The <c>kind: Bundle</c> schema: top level, <c>model</c> and <c>prompt</c>.</summary>
 internal sealed partial class DocumentValidator
 {
-    private static readonly string[] TopFields = ["kind", "deployment", "version", "model", "prompt", "retrieval", "tokenizer", "serving", "lineage", "labels"];
+    private static readonly string[] TopFields = ["kind", "deployment", "version", "model", "prompt", "retrieval", "tokenizer", "serving", "lineage", "labels", "evaluators"];
     private static readonly string[] ModelFields = ["provider", "endpoint", "name", "weights", "api_key_env"];
     private static readonly string[] PromptFields = ["engine", "system", "user_prefix", "user_suffix", "variables"];
 
@@ -35,6 +36,7 @@ internal sealed partial class DocumentValidator
         AddSection(content, "serving", Serving(map));
         AddSection(content, "lineage", Lineage(map));
         AddSection(content, "labels", Labels(map));
+        AddSection(content, "evaluators", Evaluators(map));
         return deployment is null ? null : new BundleManifest(index, BundleDigest.Create(deployment, version, content));
     }
 
@@ -134,6 +136,38 @@ internal sealed partial class DocumentValidator
         }
 
         return prompt;
+    }
+
+    /// <summary>The <c>evaluators</c> section, checked by <see cref="EvaluatorOptions.FromJson"/> so the manifest and the gateway agree on it.</summary>
+    private JsonObject? Evaluators(MappingNode root)
+    {
+        var node = Get(root, "evaluators");
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (CoreValue(node, "evaluators") is not JsonObject section)
+        {
+            Error("evaluators", $"expected a mapping (sample_rate, max_scan_chars, safety, refusal, json), got {Describe(node)}", node);
+            return null;
+        }
+
+        try
+        {
+            _ = EvaluatorOptions.FromJson(section);
+        }
+        catch (EvaluatorOptionsException ex)
+        {
+            foreach (var error in ex.Errors)
+            {
+                Error(error.Path, error.Message, node);
+            }
+
+            return null;
+        }
+
+        return section;
     }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
