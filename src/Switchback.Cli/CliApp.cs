@@ -16,6 +16,7 @@ internal static class CliApp
         root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RolloutCommand.Create());
         root.Subcommands.Add(RollbackCommand.Create());
         root.Subcommands.Add(UpstreamSimCommand.Create());

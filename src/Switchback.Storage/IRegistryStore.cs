@@ -11,7 +11,7 @@ namespace Switchback.Storage;
 /// Every mutation appends its audit entry in the same transaction, so the log and the state never disagree.
 /// Implementations are thread-safe and safe to use from several processes on one store.
 /// </summary>
-public interface IRegistryStore : IAsyncDisposable
+public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
 {
     /// <summary>Applies pending schema migrations; safe to call any number of times, also concurrently.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);

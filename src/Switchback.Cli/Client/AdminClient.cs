@@ -34,6 +34,48 @@ internal sealed class AdminClient : IDisposable
 
     public Task<ApiResponse> PutAsync(string path, JsonNode body, CancellationToken ct) => SendAsync(HttpMethod.Put, path, body, ct);
 
+    /// <summary>
+    /// POSTs <paramref name="body"/> and hands each line of an NDJSON answer to <paramref name="onLine"/> as it arrives (no
+    /// overall timeout: long runs stream progress). A non-2xx answer is returned whole, as for other calls.
+    /// </summary>
+    public async Task<ApiResponse> PostLinesAsync(string path, JsonNode body, Func<JsonNode, Task> onLine, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/" + path.TrimStart('/'))
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(ct);
+                return new ApiResponse((int)response.StatusCode, TryParse(text), text);
+            }
+
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8);
+            JsonNode? last = null;
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                if (line.Length > 0 && TryParse(line) is { } node)
+                {
+                    last = node;
+                    await onLine(node);
+                }
+            }
+
+            return new ApiResponse((int)response.StatusCode, last, last?.ToJsonString() ?? string.Empty);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ServerUnreachableException(server, ex.Message, ex);
+        }
+        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new ServerUnreachableException(server, $"no answer within {http.Timeout.TotalSeconds:0} seconds", ex);
+        }
+    }
+
     public void Dispose() => http.Dispose();
 
     private async Task<ApiResponse> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken ct)

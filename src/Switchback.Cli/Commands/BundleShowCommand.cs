@@ -35,6 +35,7 @@ internal static class BundleShowCommand
             await context.Out.WriteLineAsync($"created:  {Formats.Time(body["created_at"])} UTC by {Formats.Text(body["created_by"])}");
             await context.Out.WriteLineAsync($"aliases:  {Formats.List(body["aliases"])}");
             await context.Out.WriteLineAsync($"archived: {(body["archived"]?.GetValue<bool>() == true ? "yes" : "no")}");
+            await EvalReportLines.WriteAsync(context, reference, ct);
             await context.Out.WriteLineAsync("content:");
             context.WriteJson(body["content"]);
             return ExitCodes.Ok;

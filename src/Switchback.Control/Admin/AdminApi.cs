@@ -21,6 +21,7 @@ public static class AdminApi
         KeyEndpoints.Map(api);
         RoutingEndpoints.Map(api);
         SignalEndpoints.Map(api);
+        Evaluation.EvalEndpoints.Map(api);
         RolloutEndpoints.Map(api);
         RollbackEndpoints.Map(api);
         HealthEndpoints.Map(api);

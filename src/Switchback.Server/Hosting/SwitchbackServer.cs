@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Switchback.Control.Admin;
 using Switchback.Control.Alerts;
+using Switchback.Control.Evaluation;
 using Switchback.Control.Rollouts;
 using Switchback.Gateway.Hosting;
 using Switchback.Storage;
@@ -111,6 +112,7 @@ public static class SwitchbackServer
         builder.Services.AddSwitchbackGateway(o => o.MaxRequestBodyBytes = options.MaxRequestBodyBytes);
         builder.Services.AddSwitchbackAlerts();
         builder.Services.AddSwitchbackRollouts();
+        builder.Services.AddSwitchbackEvals();
 
         var app = builder.Build();
         app.UseMiddleware<ErrorMiddleware>();

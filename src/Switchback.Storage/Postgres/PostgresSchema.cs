@@ -110,5 +110,23 @@ internal static class PostgresSchema
             CREATE UNIQUE INDEX rollouts_one_active ON rollouts (deployment) WHERE active = 1;
             CREATE INDEX rollouts_by_deployment ON rollouts (deployment, created_at);
             """),
+        new(6, "eval-reports", """
+            CREATE TABLE eval_reports (
+                id bigint PRIMARY KEY CHECK (id >= 1),
+                deployment text NOT NULL,
+                version integer NOT NULL,
+                bundle_digest text NOT NULL,
+                dataset_digest text NOT NULL,
+                mean_score double precision NOT NULL,
+                pass_rate double precision NOT NULL,
+                case_count integer NOT NULL,
+                errors integer NOT NULL,
+                created_at timestamptz NOT NULL,
+                created_by text NOT NULL,
+                report_json text NOT NULL,
+                FOREIGN KEY (deployment, version) REFERENCES bundles (deployment, version)
+            );
+            CREATE INDEX eval_reports_by_version ON eval_reports (deployment, version);
+            """),
     ];
 }

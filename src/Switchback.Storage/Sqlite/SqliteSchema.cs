@@ -110,5 +110,23 @@ internal static class SqliteSchema
             CREATE UNIQUE INDEX rollouts_one_active ON rollouts (deployment) WHERE active = 1;
             CREATE INDEX rollouts_by_deployment ON rollouts (deployment, created_at);
             """),
+        new(6, "eval-reports", """
+            CREATE TABLE eval_reports (
+                id INTEGER PRIMARY KEY NOT NULL CHECK (id >= 1),
+                deployment TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                bundle_digest TEXT NOT NULL,
+                dataset_digest TEXT NOT NULL,
+                mean_score REAL NOT NULL,
+                pass_rate REAL NOT NULL,
+                case_count INTEGER NOT NULL,
+                errors INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                report_json TEXT NOT NULL,
+                FOREIGN KEY (deployment, version) REFERENCES bundles (deployment, version)
+            );
+            CREATE INDEX eval_reports_by_version ON eval_reports (deployment, version);
+            """),
     ];
 }

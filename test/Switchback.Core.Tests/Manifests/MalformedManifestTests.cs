@@ -62,6 +62,11 @@ public sealed class MalformedManifestTests
         { "rollout-missing-deployment.yaml", 0, "deployment", "required field is missing" },
         { "binary-nul.yaml", 0, "(file)", "contains a NUL byte at offset 12: this looks like a binary file" },
         { "invalid-utf8.yaml", 0, "(file)", "is not valid UTF-8 text" },
+        { "evaluators-bad-pattern.yaml", 0, "evaluators.safety.deny[1].pattern", "not a valid .NET regular expression" },
+        { "evaluators-unknown-field.yaml", 0, "evaluators.sample_rat", "unknown" },
+        { "evaluators-list.yaml", 0, "evaluators", "expected a mapping of evaluator settings" },
+        { "evaluators-sample-rate-range.yaml", 0, "evaluators.sample_rate", "1.5" },
+        { "evaluators-wrong-type.yaml", 0, "evaluators.refusal.enabled", "true or false" },
     };
 
     [Theory]

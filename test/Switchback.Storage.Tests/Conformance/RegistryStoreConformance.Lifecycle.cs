@@ -10,8 +10,8 @@ public abstract partial class RegistryStoreConformance
         await Store.MigrateAsync(Ct);
         await Store.MigrateAsync(Ct);
 
-        Assert.Equal(5, await CountAsync("schema_migrations"));
-        Assert.Equal(5, await QueryLongAsync(Database, "SELECT count(DISTINCT version) FROM schema_migrations"));
+        Assert.Equal(MigrationCount, await CountAsync("schema_migrations"));
+        Assert.Equal(MigrationCount, await QueryLongAsync(Database, "SELECT count(DISTINCT version) FROM schema_migrations"));
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public abstract partial class RegistryStoreConformance
 
         await Task.WhenAll(Task.Run(() => first.MigrateAsync(Ct), Ct), Task.Run(() => second.MigrateAsync(Ct), Ct));
 
-        Assert.Equal(5, await QueryLongAsync(fresh, "SELECT count(*) FROM schema_migrations"));
+        Assert.Equal(MigrationCount, await QueryLongAsync(fresh, "SELECT count(*) FROM schema_migrations"));
         var outcome = await second.RegisterAsync(Bundle("svc", "a"), Admin, Ct);
         Assert.Equal(RegisterStatus.Created, outcome.Status);
     }

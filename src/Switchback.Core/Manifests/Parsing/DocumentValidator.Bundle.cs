@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Switchback.Core.Bundles;
-using Switchback.Core.Evaluation;
 
 namespace Switchback.Core.Manifests.Parsing;
 
@@ -136,38 +135,6 @@ internal sealed partial class DocumentValidator
         }
 
         return prompt;
-    }
-
-    /// <summary>The <c>evaluators</c> section, checked by <see cref="EvaluatorOptions.FromJson"/> so the manifest and the gateway agree on it.</summary>
-    private JsonObject? Evaluators(MappingNode root)
-    {
-        var node = Get(root, "evaluators");
-        if (node is null)
-        {
-            return null;
-        }
-
-        if (CoreValue(node, "evaluators") is not JsonObject section)
-        {
-            Error("evaluators", $"expected a mapping (sample_rate, max_scan_chars, safety, refusal, json), got {Describe(node)}", node);
-            return null;
-        }
-
-        try
-        {
-            _ = EvaluatorOptions.FromJson(section);
-        }
-        catch (EvaluatorOptionsException ex)
-        {
-            foreach (var error in ex.Errors)
-            {
-                Error(error.Path, error.Message, node);
-            }
-
-            return null;
-        }
-
-        return section;
     }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
