@@ -47,7 +47,14 @@ public sealed class SilentRegressionTests
 
         // The silent failure gets through: nothing in errors or latency tells v2 apart.
         Assert.Equal("promoted", status["phase"]!.GetValue<string>());
-        Assert.Equal(2, (await http.GetFromJsonAsync<JsonNode>("api/v1/deployments/svc/routing", Ct))!["stable"]!.GetValue<int>());
+        // The decision is persisted before its actions run, so the promotion's routing change may land a moment later.
+        var stable = 0;
+        for (var until = DateTimeOffset.UtcNow.AddSeconds(10); stable != 2 && DateTimeOffset.UtcNow < until;)
+        {
+            stable = (await http.GetFromJsonAsync<JsonNode>("api/v1/deployments/svc/routing", Ct))!["stable"]!.GetValue<int>();
+        }
+
+        Assert.Equal(2, stable);
     }
 
     [Fact]
