@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Fluid;
+using Switchback.Core.Evaluation;
 
 namespace Switchback.Gateway.Bundles;
 
@@ -21,4 +22,11 @@ internal sealed record ServingBundle(
     string? Retrieval,
     string? Tokenizer,
     IReadOnlyDictionary<string, JsonNode> ServingDefaults,
-    int? TimeoutMs);
+    int? TimeoutMs)
+{
+    /// <summary>The bundle's online evaluators; null when it has no <c>evaluators:</c> section (or an invalid one).</summary>
+    public ResponseEvaluator? Evaluator { get; init; }
+
+    /// <summary>Why a stored <c>evaluators:</c> section could not be used; null when it could (or there is none).</summary>
+    public string? EvaluatorError { get; init; }
+}

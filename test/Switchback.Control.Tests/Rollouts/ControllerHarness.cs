@@ -63,6 +63,8 @@ internal sealed class ControllerHarness : IAsyncDisposable
 
     public RoutingTableHolder Routing => provider.GetRequiredService<RoutingTableHolder>();
 
+    public IServiceProvider Services => provider;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static RolloutSpec Spec(string body)
