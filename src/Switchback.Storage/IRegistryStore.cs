@@ -107,4 +107,13 @@ public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
     /// entry, e.g. <c>rollout.rolled_back</c>) with the phase, reason and evidence in <c>after</c>.
     /// </summary>
     Task<RolloutSaveStatus> SaveRolloutAsync(RolloutState rollout, long expectedGeneration, AuditContext who, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a rollback drill and appends <c>drill.run</c> to the audit log (its result as <c>after</c>) in one
+    /// transaction. False when the deployment does not exist; throws when the result is not a JSON object.
+    /// </summary>
+    Task<bool> RecordDrillAsync(StoredDrill drill, CancellationToken cancellationToken = default);
+
+    /// <summary>The deployment's drills, newest first, at most <paramref name="limit"/> (≥ 1).</summary>
+    Task<IReadOnlyList<StoredDrill>> ListDrillsAsync(string deployment, int limit, CancellationToken cancellationToken = default);
 }

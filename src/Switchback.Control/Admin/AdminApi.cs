@@ -25,6 +25,8 @@ public static class AdminApi
         RolloutEndpoints.Map(api);
         RollbackEndpoints.Map(api);
         HealthEndpoints.Map(api);
+        DrillEndpoints.Map(api);
+        RunbookEndpoints.Map(api);
         return endpoints;
     }
 }

@@ -12,7 +12,23 @@ namespace Switchback.Control.Admin;
 internal static class RollbackEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
-        => api.MapPost("/deployments/{deployment}/rollback", RollbackAsync).RequireRole(Role.Operator);
+    {
+        api.MapPost("/deployments/{deployment}/rollback", RollbackAsync).RequireRole(Role.Operator);
+        api.MapGet("/deployments/{deployment}/rollback", LastRollback).RequireRole(Role.Viewer);
+    }
+
+    /// <summary>The last rollback of the deployment in this process, with <c>first_request_ms</c> once a request reached the target.</summary>
+    private static IResult LastRollback(string deployment, RollbackTimings timings)
+    {
+        if (RequestInput.CheckName(deployment, "deployment") is { } error)
+        {
+            return error;
+        }
+
+        return timings.Last(deployment) is { } last
+            ? Results.Json(RollbackTimingView.Of(last), AdminJson.Options)
+            : ApiError.NotFound("rollback_not_found", $"No rollback of '{deployment}' since this server started.");
+    }
 
     private static async Task<IResult> RollbackAsync(string deployment, HttpContext http, RollbackService rollbacks, ILogger<AdminRequests> logger, CancellationToken ct)
     {

@@ -174,6 +174,7 @@ internal static class RolloutEndpoints
     private static async Task<RolloutView> ViewAsync(RolloutState rollout, HttpContext http, CancellationToken ct)
     {
         var routing = await http.RequestServices.GetRequiredService<RollbackService>().CurrentRoutingAsync(rollout.Deployment, ct);
-        return RolloutView.From(rollout, routing, http.RequestServices.GetService<AlertDeliveryLog>());
+        var rollback = http.RequestServices.GetService<RollbackTimings>()?.Last(rollout.Deployment);
+        return RolloutView.From(rollout, routing, http.RequestServices.GetService<AlertDeliveryLog>(), rollback);
     }
 }

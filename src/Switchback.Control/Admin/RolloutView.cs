@@ -26,9 +26,11 @@ internal sealed record RolloutView(
     IReadOnlyList<AlertReceiverStatus> Alerts,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Generation)
+    long Generation,
+    RollbackTimingView? LastRollback)
 {
-    public static RolloutView From(RolloutState s, RoutingState? routing, AlertDeliveryLog? log) => new(
+    /// <summary>The view; <paramref name="rollback"/> is shown when it happened during this rollout.</summary>
+    public static RolloutView From(RolloutState s, RoutingState? routing, AlertDeliveryLog? log, Rollbacks.RollbackTiming? rollback = null) => new(
         s.Id,
         s.Deployment,
         s.StableVersion,
@@ -49,7 +51,8 @@ internal sealed record RolloutView(
         [.. s.Spec.Alerts.Select(a => log?.Status(new AlertReceiver(a.Webhook, a.Slack))).OfType<AlertReceiverStatus>()],
         s.CreatedAt,
         s.UpdatedAt,
-        s.Generation);
+        s.Generation,
+        rollback is not null && rollback.At >= s.CreatedAt ? RollbackTimingView.Of(rollback) : null);
 
     private static string Snake(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 }

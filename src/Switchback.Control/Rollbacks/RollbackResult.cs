@@ -8,7 +8,7 @@ namespace Switchback.Control.Rollbacks;
 /// <param name="From">The version stable was before.</param>
 /// <param name="To">The target.</param>
 /// <param name="FastPath">The target served within the rollback window, so it took 100 % at once.</param>
-/// <param name="PropagationMs">From the routing write to this process's gateway routing by it, in milliseconds.</param>
+/// <param name="PropagationMs">From the switch to this process's gateway routing by the target, in milliseconds (the store's write follows when the target is loaded).</param>
 /// <param name="TotalMs">From the call to its end (checks included), in milliseconds.</param>
 /// <param name="Routing">The routing in force afterwards.</param>
 /// <param name="AbortedRollout">The id of the active rollout the rollback ended, if any.</param>

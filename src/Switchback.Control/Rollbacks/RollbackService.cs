@@ -17,6 +17,8 @@ internal sealed class RollbackService(
     RoutingSnapshotLoader loader,
     ITargetHealthCheck health,
     RollbackCounter metrics,
+    FirstServedProbe firstServed,
+    RollbackTimings timings,
     TimeProvider time)
 {
     public async Task<RollbackResult> RollbackAsync(RollbackRequest request, CancellationToken ct)
@@ -30,7 +32,7 @@ internal sealed class RollbackService(
         }
 
         var active = await store.GetActiveRolloutAsync(request.Deployment, ct);
-        var target = request.To ?? active?.StableVersion ?? await PreviousStableAsync(request.Deployment, current.StableVersion, ct);
+        var target = request.To ?? await DefaultTargetAsync(request.Deployment, current.StableVersion, ct);
         if (target is not { } to)
         {
             return new RollbackResult(RollbackStatus.NoTarget,
@@ -79,20 +81,44 @@ internal sealed class RollbackService(
         }
 
         var switching = time.GetTimestamp();
+        // Users go back to the known-good version before the disk write: the store's commit must not delay a rollback.
+        var ahead = RouteAhead(next);
+        var firstRequest = ahead is { } early ? firstServed.Arm(request.Deployment, to, early.Generation, started) : null;
+        var propagation = time.GetElapsedTime(switching).TotalMilliseconds;
         var outcome = await store.SetRoutingStateAsync(next, new AuditContext(request.Actor, $"rollback ({request.Trigger}): {request.Reason}"), ct);
         if (outcome.Status is RoutingSetStatus.NotFound or RoutingSetStatus.Archived)
         {
+            if (ahead is not null)
+            {
+                routing.Update(t => t.TryGet(current.Deployment, out var s) ? t.With(current with { Generation = s.Generation + 1 }) : t);
+            }
+
             return new RollbackResult(RollbackStatus.NotFound, $"{request.Deployment}@{outcome.Version} is missing or archived.", current.StableVersion, to);
         }
 
         var applied = outcome.State ?? next;
+        // Armed before the swap, so the first request routed by the new snapshot cannot slip through unseen.
+        firstRequest ??= firstServed.Arm(request.Deployment, to, applied.Generation, started);
         await SwapAsync(applied, ct);
-        var propagation = time.GetElapsedTime(switching).TotalMilliseconds;
+        if (ahead is null)
+        {
+            propagation = time.GetElapsedTime(switching).TotalMilliseconds;
+        }
+
+        var total = time.GetElapsedTime(started).TotalMilliseconds;
+        timings.Record(request.Deployment, new RollbackTiming(now, current.StableVersion, to, request.Trigger, propagation, total, firstRequest));
         metrics.Count(request.Deployment, request.Trigger);
         return new RollbackResult(RollbackStatus.RolledBack,
             $"{request.Deployment} rolled back from {current.StableVersion}{(current.CandidateVersion is { } c ? $" (candidate {c})" : string.Empty)} to {to}.",
-            current.StableVersion, to, fast, propagation, time.GetElapsedTime(started).TotalMilliseconds, applied, aborted, healthText);
+            current.StableVersion, to, fast, propagation, total, applied, aborted, healthText);
     }
+
+    /// <summary>
+    /// The version a rollback without <c>--to</c> goes back to: the active rollout's stable, else the version <c>stable</c>
+    /// last moved from to <paramref name="currentStable"/>; null when there is none. Drills and runbooks use it too.
+    /// </summary>
+    public async Task<int?> DefaultTargetAsync(string deployment, int currentStable, CancellationToken ct)
+        => (await store.GetActiveRolloutAsync(deployment, ct))?.StableVersion ?? await PreviousStableAsync(deployment, currentStable, ct);
 
     /// <summary>The routing in force: the stored state, else 100 % to the <c>stable</c> alias; null for an unknown deployment.</summary>
     public async Task<RoutingState?> CurrentRoutingAsync(string deployment, CancellationToken ct)
@@ -129,6 +155,23 @@ internal sealed class RollbackService(
         {
             throw new InvalidOperationException($"the gateway did not take the routing of '{state.Deployment}' (generation {state.Generation}); see the server log");
         }
+    }
+
+    /// <summary>
+    /// Routes by <paramref name="next"/> in this process before it is stored, when its versions are already loaded; returns
+    /// the provisional state (the next generation), or null when only a reload can route by it. The stored state replaces it.
+    /// </summary>
+    private RoutingState? RouteAhead(RoutingState next)
+    {
+        if (!routing.Current.TryGet(next.Deployment, out var before)
+            || (next.StableVersion != before.StableVersion && next.StableVersion != before.CandidateVersion && next.StableVersion != before.ShadowVersion))
+        {
+            return null;
+        }
+
+        var provisional = next with { Generation = before.Generation + 1 };
+        routing.Update(t => t.TryGet(next.Deployment, out var s) && s.Generation >= provisional.Generation ? t : t.With(provisional));
+        return RoutesBy(provisional) ? provisional : null;
     }
 
     private bool RoutesBy(RoutingState state)

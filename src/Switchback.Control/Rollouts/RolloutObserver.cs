@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Switchback.Core.Analysis;
+using Switchback.Core.Evaluation;
 using Switchback.Core.Rollouts;
+using Switchback.Gateway.Evaluation;
 using Switchback.Gateway.Signals;
 
 namespace Switchback.Control.Rollouts;
@@ -12,7 +14,7 @@ namespace Switchback.Control.Rollouts;
 /// sketches (the quantile T of docs/rollouts.md "observations"); after a restart both start again, which only means the
 /// first interval sets T again. Thread-safe (one tick at a time per rollout, enforced by the controller).
 /// </summary>
-internal sealed class RolloutObserver(SignalRegistry signals)
+internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSignals lengths)
 {
     private readonly ConcurrentDictionary<string, Cursor> cursors = new(StringComparer.Ordinal);
 
@@ -52,6 +54,12 @@ internal sealed class RolloutObserver(SignalRegistry signals)
                 continue;
             }
 
+            if (guardrail.Kind == SignalKind.Agreement)
+            {
+                absolute[guardrail.Signal] = Agreement(cursor, candidate);
+                continue;
+            }
+
             if (Events(guardrail.Signal, baseline) is not { } b || Events(guardrail.Signal, candidate) is not { } c)
             {
                 continue;
@@ -82,20 +90,59 @@ internal sealed class RolloutObserver(SignalRegistry signals)
         "thumbs_down_rate" => new SignalCount(s.Feedback.ThumbsDown, s.Feedback.Count),
         "escalation_rate" => new SignalCount(s.Feedback.Escalations, s.Feedback.Count),
 
+        // Evaluator signals are out of the responses actually evaluated (sampling, skips and drops excluded).
+        "safety_violations" => Counter(s, EvaluationCounters.SafetyViolations, EvaluationCounters.ResponsesEvaluated),
+        "json_invalid_rate" => Counter(s, EvaluationCounters.JsonInvalid, EvaluationCounters.JsonChecked),
+        "refusal_rate" => Counter(s, EvaluationCounters.Refusals, EvaluationCounters.ResponsesEvaluated),
+        "empty_rate" => Counter(s, EvaluationCounters.Empty, EvaluationCounters.ResponsesEvaluated),
+
         // Output-quality signals are counters that evaluators add to the signal windows under the signal's own name.
         _ => s.Counters.TryGetValue(signal, out var events) ? new SignalCount(Math.Min(events, s.Requests), s.Requests) : null,
     };
 
-    private static QuantileInterval? Quantile(RolloutState state, GuardrailSpec guardrail, Cursor cursor, SignalSnapshot baseline, SignalSnapshot candidate)
+    private static SignalCount? Counter(SignalSnapshot s, string events, string trials)
+        => s.Counters.TryGetValue(events, out var e) && s.Counters.TryGetValue(trials, out var t) ? new SignalCount(Math.Min(e, t), t) : null;
+
+    /// <summary>
+    /// Agreements out of compared shadow answers. Similarities are fractions, so whole agreements are carried across
+    /// intervals: after any number of intervals the events equal ⌊Σ similarity⌋, never more than the answers compared.
+    /// </summary>
+    private static SignalCount Agreement(Cursor cursor, SignalSnapshot candidate)
     {
+        var compared = candidate.Counters.GetValueOrDefault(GatewayCounters.ShadowCompared);
+        cursor.AgreementMicros += candidate.Counters.GetValueOrDefault(GatewayCounters.ShadowAgreementMicros);
+        var whole = cursor.AgreementMicros / 1_000_000;
+        var events = whole - cursor.AgreementsReported;
+        cursor.AgreementsReported = whole;
+        return new SignalCount(events, compared);
+    }
+
+    private QuantileInterval? Quantile(RolloutState state, GuardrailSpec guardrail, Cursor cursor, SignalSnapshot baseline, SignalSnapshot candidate)
+    {
+        if (guardrail.Signal == EvaluationSignals.ResponseLength)
+        {
+            // Lengths live in their own registry; the exceedance test is the same as for latency (docs/signals.md).
+            var from = baseline.From;
+            return Exceedances(state, guardrail, cursor, lengths.Registry.Get(state.Deployment, state.StableVersion).Aggregate(from, baseline.To).LatencySketch,
+                lengths.Registry.Get(state.Deployment, state.CandidateVersion).Aggregate(from, baseline.To).LatencySketch);
+        }
+
         var ttft = guardrail.Signal.StartsWith("ttft_", StringComparison.Ordinal);
         if (!ttft && !guardrail.Signal.StartsWith("latency_", StringComparison.Ordinal))
         {
             return null;
         }
 
-        var baseSketch = ttft ? baseline.TimeToFirstTokenSketch : baseline.LatencySketch;
-        var candSketch = ttft ? candidate.TimeToFirstTokenSketch : candidate.LatencySketch;
+        return Exceedances(
+            state,
+            guardrail,
+            cursor,
+            ttft ? baseline.TimeToFirstTokenSketch : baseline.LatencySketch,
+            ttft ? candidate.TimeToFirstTokenSketch : candidate.LatencySketch);
+    }
+
+    private static QuantileInterval? Exceedances(RolloutState state, GuardrailSpec guardrail, Cursor cursor, LatencySketch baseSketch, LatencySketch candSketch)
+    {
         var cumulative = cursor.Baseline.GetOrAdd(guardrail.Signal, _ => new LatencySketch(baseSketch.Layout));
         cumulative.Merge(baseSketch);
         var quantile = cumulative.Quantile(guardrail.Quantile!.Value);
@@ -117,5 +164,9 @@ internal sealed class RolloutObserver(SignalRegistry signals)
         public DateTimeOffset ObservedUntil { get; set; } = start;
 
         public ConcurrentDictionary<string, LatencySketch> Baseline { get; } = new(StringComparer.Ordinal);
+
+        public long AgreementMicros { get; set; }
+
+        public long AgreementsReported { get; set; }
     }
 }

@@ -20,6 +20,7 @@ public static class RolloutServiceCollectionExtensions
         services.TryAddSingleton<RolloutObserver>();
         services.TryAddSingleton<RollbackCounter>();
         services.TryAddSingleton<ITargetHealthCheck, MonitorHealthCheck>();
+        services.TryAddSingleton<RollbackTimings>();
         services.TryAddSingleton<RollbackService>();
         services.TryAddSingleton<RolloutController>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RolloutController>());

@@ -10,6 +10,7 @@ using Switchback.Gateway.Bundles;
 using Switchback.Gateway.Forwarding;
 using Switchback.Gateway.Health;
 using Switchback.Gateway.Hosting;
+using Switchback.Gateway.Routing;
 using Switchback.Gateway.Shadow;
 using Switchback.Gateway.Signals;
 
@@ -27,7 +28,11 @@ internal sealed class GatewayRequestHandler(
     VersionHealthMonitor health,
     ShadowQueue shadows,
     SignalRegistry signals,
+<<<<<<< HEAD
     RequestJournal journal,
+=======
+    FirstServedProbe firstServed,
+>>>>>>> main
     IOptions<GatewayOptions> options)
 {
     private static readonly IReadOnlyDictionary<string, JsonNode?> NoVariables = new Dictionary<string, JsonNode?>();
@@ -202,6 +207,7 @@ internal sealed class GatewayRequestHandler(
             }
         }
 
+        firstServed.Observe(deployment, state.Generation, chosen.Version);
         return (chosen, chosen != stable ? stable : null, shadow);
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Fluid;
+using Switchback.Core.Evaluation;
 using Switchback.Storage;
 
 namespace Switchback.Gateway.Bundles;
@@ -18,6 +19,7 @@ internal sealed class BundleReader
 
     private static readonly FluidParser Parser = new();
     private readonly ConcurrentDictionary<string, (IFluidTemplate? Template, string? Error)> templates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ResponseEvaluator? Evaluator, string? Error)> evaluators = new(StringComparer.Ordinal);
 
     public ServingBundle Read(StoredBundle stored)
     {
@@ -54,7 +56,14 @@ internal sealed class BundleReader
             }
         }
 
+<<<<<<< HEAD
         var bundle = new ServingBundle(
+=======
+        var (evaluator, evaluatorError) = root["evaluators"] is JsonObject section
+            ? evaluators.GetOrAdd(stored.Digest, _ => BuildEvaluator(section))
+            : (null, null);
+        return new ServingBundle(
+>>>>>>> main
             stored.Deployment,
             stored.Version,
             stored.Digest,
@@ -68,8 +77,32 @@ internal sealed class BundleReader
             Pair(root["retrieval"] as JsonObject, "index"),
             Pair(root["tokenizer"] as JsonObject, "name"),
             defaults,
+<<<<<<< HEAD
             serving?["timeout_ms"] is JsonValue t && t.TryGetValue<int>(out var ms) ? ms : null);
         return bundle with { Rewrite = BundleRewrite.For(bundle, system) };
+=======
+            serving?["timeout_ms"] is JsonValue t && t.TryGetValue<int>(out var ms) ? ms : null)
+        {
+            Evaluator = evaluator,
+            EvaluatorError = evaluatorError,
+        };
+    }
+
+    /// <summary>
+    /// Manifests are checked when registered, so an error here means a bundle stored before the check existed: it is
+    /// served without evaluation rather than not at all, and the reason is kept on the bundle.
+    /// </summary>
+    private static (ResponseEvaluator?, string?) BuildEvaluator(JsonObject section)
+    {
+        try
+        {
+            return (new ResponseEvaluator(EvaluatorOptions.FromJson(section)), null);
+        }
+        catch (EvaluatorOptionsException ex)
+        {
+            return (null, string.Join("; ", ex.Errors.Select(e => $"{e.Path}: {e.Message}")));
+        }
+>>>>>>> main
     }
 
     private static (IFluidTemplate?, string?) Compile(string source)

@@ -1,13 +1,18 @@
 namespace Switchback.Gateway.Forwarding;
 
 /// <summary>
+<<<<<<< HEAD
 /// Passes an upstream body through unchanged while noting when the first byte arrived, keeping the first 64 KiB (enough
 /// for a non-streamed answer's <c>usage</c>) and the last 8 KiB (where a stream's final usage chunk is). Read-only.
 /// The tail ring is only allocated once a body outgrows the head: a small answer costs one small head buffer.
+=======
+/// Passes an upstream body through unchanged while noting when the first byte arrived, keeping the first
+/// <see cref="ResponseObservation.CaptureLimit"/> bytes (64 KiB: enough for a non-streamed answer's <c>usage</c>; more
+/// for versions whose responses are evaluated) and the last 8 KiB (where a stream's final usage chunk is). Read-only.
+>>>>>>> main
 /// </summary>
 internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseObservation observation) : Stream
 {
-    private const int HeadLimit = 64 * 1024;
     private const int TailSize = 8 * 1024;
     private readonly MemoryStream head = new(); // not disposed: holds no unmanaged resource
     private byte[]? tail;
@@ -26,7 +31,7 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
     public override long Position { get => total; set => throw new NotSupportedException(); }
 
     /// <summary>The whole body when it fit in the head buffer, else null.</summary>
-    public ReadOnlySpan<byte> WholeBody => total <= HeadLimit ? head.GetBuffer().AsSpan(0, (int)head.Length) : default;
+    public ReadOnlySpan<byte> WholeBody => total <= observation.CaptureLimit ? head.GetBuffer().AsSpan(0, (int)head.Length) : default;
 
     /// <summary>The last bytes of the body, up to 8 KiB.</summary>
     public ReadOnlySpan<byte> Tail
@@ -96,9 +101,9 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
         }
 
         observation.FirstByteTimestamp ??= time.GetTimestamp();
-        if (total < HeadLimit)
+        if (total < observation.CaptureLimit)
         {
-            head.Write(data[..(int)Math.Min(data.Length, HeadLimit - total)]);
+            head.Write(data[..(int)Math.Min(data.Length, observation.CaptureLimit - total)]);
         }
 
         if (tail is null && total + data.Length > HeadLimit)

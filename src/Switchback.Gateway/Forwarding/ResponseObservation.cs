@@ -14,4 +14,7 @@ internal sealed class ResponseObservation
     public long? FirstByteTimestamp { get; set; }
 
     public ObservingStream? Body { get; set; }
+
+    /// <summary>How many bytes of the body the <see cref="Body"/> stream keeps; more than the default only for versions with evaluators.</summary>
+    public int CaptureLimit { get; init; } = 64 * 1024;
 }

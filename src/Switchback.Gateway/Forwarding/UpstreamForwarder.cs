@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchback.Gateway.Api;
+using Switchback.Gateway.Evaluation;
 using Switchback.Gateway.Health;
 using Switchback.Gateway.Signals;
 using Yarp.ReverseProxy.Forwarder;
@@ -14,7 +15,7 @@ namespace Switchback.Gateway.Forwarding;
 /// a <c>fallback</c> plan is retried once on it when nothing has reached the client yet; the failure still counts
 /// against the first version. Thread-safe.
 /// </summary>
-internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClients clients, SignalRegistry signals, RequestJournal journal, VersionHealthMonitor health, TimeProvider time)
+internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClients clients, SignalRegistry signals, RequestJournal journal, VersionHealthMonitor health, ResponseEvaluations evaluations, TimeProvider time)
 {
     /// <summary>
     /// Forwards, failing over when possible, and returns the attempt the client got; with <paramref name="captureBody"/>
@@ -35,7 +36,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
 
     private async Task<ForwardResult> AttemptAsync(HttpContext context, ForwardPlan plan, bool retry, bool captureBody)
     {
-        var observation = new ResponseObservation();
+        var observation = new ResponseObservation { CaptureLimit = evaluations.CaptureLimit(plan) };
         var transformer = new GatewayTransformer(plan, retry, time, observation);
         var config = new ForwarderRequestConfig { ActivityTimeout = plan.Timeout + TimeSpan.FromMinutes(1) };
         // YARP forwards HttpContext.Request as it is, so each attempt replays the buffered (possibly rewritten) body from it.
@@ -58,6 +59,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         signals.Get(plan.Deployment, plan.Version).Record(new RequestSample(elapsed, outcome.Value, tokensIn, tokensOut, ttft));
         journal.Record(plan.RequestId, plan.Deployment, plan.Version, outcome.Value);
         health.Observe(plan.Deployment, plan.Version, outcome.Value);
+        evaluations.Observed(plan, observation, outcome.Value);
 
         if (outcome != RequestOutcome.Ok && !retry && !context.Response.HasStarted)
         {

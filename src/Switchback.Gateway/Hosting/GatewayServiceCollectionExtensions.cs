@@ -4,6 +4,7 @@ using Switchback.Core.Routing;
 using Switchback.Gateway.Access;
 using Switchback.Gateway.Api;
 using Switchback.Gateway.Bundles;
+using Switchback.Gateway.Evaluation;
 using Switchback.Gateway.Forwarding;
 using Switchback.Gateway.Health;
 using Switchback.Gateway.Metrics;
@@ -44,10 +45,21 @@ public static class GatewayServiceCollectionExtensions
             o.Validate();
             return true;
         }).ValidateOnStart();
+        // Evaluation sizing is set with services.Configure<EvaluationOptions>(…); defaults suit one gateway process.
+        services.AddOptions<EvaluationOptions>().Validate(o =>
+        {
+            o.Validate();
+            return true;
+        }).ValidateOnStart();
         services.AddHttpForwarder();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RoutingTableHolder>();
-        services.TryAddSingleton(sp => new SignalRegistry(sp.GetRequiredService<TimeProvider>(), new SignalOptions { CounterNames = GatewayCounters.All }));
+        services.TryAddSingleton<FirstServedProbe>();
+        services.TryAddSingleton(sp => new SignalRegistry(sp.GetRequiredService<TimeProvider>(), new SignalOptions { CounterNames = [.. GatewayCounters.All, .. EvaluationCounters.All] }));
+        services.TryAddSingleton(sp => new ResponseLengthSignals(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<EvaluationQueue>();
+        services.TryAddSingleton<EvaluationRecorder>();
+        services.TryAddSingleton<ResponseEvaluations>();
         services.TryAddSingleton(sp => new RequestJournal(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<BundleReader>();
         services.TryAddSingleton<BundleCache>();
@@ -72,6 +84,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService<RoutingRefreshService>();
         services.AddHostedService<HealthProbeService>();
         services.AddHostedService<ShadowWorkers>();
+        services.AddHostedService<EvaluationWorkers>();
         return services;
     }
 }

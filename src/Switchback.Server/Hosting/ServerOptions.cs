@@ -27,6 +27,10 @@ public sealed record ServerOptions
     /// <value>Default 10 MiB.</value>
     public long MaxRequestBodyBytes { get; init; } = 10 * 1024 * 1024;
 
+    /// <summary>The least severe log level written to stderr (the demo hosts a server in-process and keeps its terminal for itself).</summary>
+    /// <value>Default <see cref="Microsoft.Extensions.Logging.LogLevel.Information"/>.</value>
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
     /// <summary>The problems with these settings; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -103,6 +103,7 @@ public static class SwitchbackServer
         // stdout carries only the lines people and scripts read (the key, the address); logs go to stderr.
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // YARP logs two Information lines per forwarded request: on the data plane that costs more than the forwarding.
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);

@@ -128,5 +128,18 @@ internal static class PostgresSchema
             );
             CREATE INDEX eval_reports_by_version ON eval_reports (deployment, version);
             """),
+        new(7, "drills", """
+            CREATE TABLE drills (
+                id text PRIMARY KEY,
+                deployment text NOT NULL REFERENCES deployments (name),
+                dry_run integer NOT NULL CHECK (dry_run IN (0, 1)),
+                outcome text NOT NULL,
+                started_at timestamptz NOT NULL,
+                actor text NOT NULL,
+                reason text NOT NULL,
+                result_json text NOT NULL
+            );
+            CREATE INDEX drills_by_deployment ON drills (deployment, started_at);
+            """),
     ];
 }

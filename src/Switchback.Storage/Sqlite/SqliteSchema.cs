@@ -128,5 +128,18 @@ internal static class SqliteSchema
             );
             CREATE INDEX eval_reports_by_version ON eval_reports (deployment, version);
             """),
+        new(7, "drills", """
+            CREATE TABLE drills (
+                id TEXT PRIMARY KEY NOT NULL,
+                deployment TEXT NOT NULL REFERENCES deployments (name),
+                dry_run INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+                outcome TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                result_json TEXT NOT NULL
+            );
+            CREATE INDEX drills_by_deployment ON drills (deployment, started_at);
+            """),
     ];
 }

@@ -57,9 +57,13 @@ internal sealed class ControllerHarness : IAsyncDisposable
 
     public RollbackService Rollbacks => provider.GetRequiredService<RollbackService>();
 
+    public IServiceProvider Provider => provider;
+
     public SignalRegistry Signals => provider.GetRequiredService<SignalRegistry>();
 
     public RoutingTableHolder Routing => provider.GetRequiredService<RoutingTableHolder>();
+
+    public IServiceProvider Services => provider;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

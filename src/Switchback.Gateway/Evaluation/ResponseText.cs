@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchback.Core.Evaluation;
+
+namespace Switchback.Gateway.Evaluation;
+
+/// <summary>
+/// Turns a captured OpenAI answer into an <see cref="EvaluationInput"/>: a JSON body's <c>choices[0].message.content</c>
+/// (chat) or <c>choices[0].text</c> (completions), or a stream's <c>choices[0].delta.content</c> / <c>choices[0].text</c>
+/// deltas assembled in order. Runs on the evaluation workers, never on the request path. Pure.
+/// </summary>
+internal static class ResponseText
+{
+    private static readonly byte[] Done = "[DONE]"u8.ToArray();
+
+    /// <summary>The answer's text with its finish reason, or null when the body is not an OpenAI answer with text.</summary>
+    public static EvaluationInput? Read(ReadOnlySpan<byte> body, bool stream) => stream ? ReadStream(body) : ReadJson(body);
+
+    /// <summary>The request's <c>response_format</c>; <see cref="ResponseFormat.Text"/> when absent or not JSON.</summary>
+    public static ResponseFormat Format(byte[] requestBody)
+    {
+        try
+        {
+            return JsonNode.Parse(requestBody) is JsonObject request ? ResponseFormat.FromRequest(request["response_format"]) : ResponseFormat.Text;
+        }
+        catch (JsonException)
+        {
+            return ResponseFormat.Text;
+        }
+    }
+
+    private static EvaluationInput? ReadJson(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (FirstChoice(document.RootElement) is not { } choice)
+            {
+                return null;
+            }
+
+            var text = choice.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
+                ? StringOf(message, "content")
+                : StringOf(choice, "text");
+            return text is null ? null : EvaluationInput.FromText(text) with { FinishReason = StringOf(choice, "finish_reason") };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static EvaluationInput? ReadStream(ReadOnlySpan<byte> body)
+    {
+        var text = new StringBuilder();
+        string? finish = null;
+        var done = false;
+        var sawChoice = false;
+        while (!body.IsEmpty)
+        {
+            var end = body.IndexOf((byte)'\n');
+            var line = end < 0 ? body : body[..end];
+            body = end < 0 ? default : body[(end + 1)..];
+            line = line.TrimEnd((byte)'\r');
+            if (!line.StartsWith("data:"u8))
+            {
+                continue;
+            }
+
+            var data = line[5..].Trim((byte)' ');
+            if (data.SequenceEqual(Done))
+            {
+                done = true;
+                continue;
+            }
+
+            try
+            {
+                var reader = new Utf8JsonReader(data);
+                using var chunk = JsonDocument.ParseValue(ref reader);
+                if (FirstChoice(chunk.RootElement) is not { } choice)
+                {
+                    continue;
+                }
+
+                sawChoice = true;
+                var delta = choice.TryGetProperty("delta", out var d) && d.ValueKind == JsonValueKind.Object
+                    ? StringOf(d, "content")
+                    : StringOf(choice, "text");
+                text.Append(delta);
+                finish = StringOf(choice, "finish_reason") ?? finish;
+            }
+            catch (JsonException)
+            {
+                // A malformed event is the upstream's problem; the rest of the stream still counts.
+            }
+        }
+
+        return sawChoice
+            ? EvaluationInput.FromText(text.ToString()) with { FinishReason = finish, StreamCutOff = !done && finish is null }
+            : null;
+    }
+
+    private static JsonElement? FirstChoice(JsonElement root)
+        => root.ValueKind == JsonValueKind.Object && root.TryGetProperty("choices", out var choices)
+            && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0 && choices[0].ValueKind == JsonValueKind.Object
+            ? choices[0]
+            : null;
+
+    private static string? StringOf(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
