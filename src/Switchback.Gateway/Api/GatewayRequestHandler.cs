@@ -28,11 +28,8 @@ internal sealed class GatewayRequestHandler(
     VersionHealthMonitor health,
     ShadowQueue shadows,
     SignalRegistry signals,
-<<<<<<< HEAD
     RequestJournal journal,
-=======
     FirstServedProbe firstServed,
->>>>>>> main
     IOptions<GatewayOptions> options)
 {
     private static readonly IReadOnlyDictionary<string, JsonNode?> NoVariables = new Dictionary<string, JsonNode?>();

@@ -56,14 +56,10 @@ internal sealed class BundleReader
             }
         }
 
-<<<<<<< HEAD
-        var bundle = new ServingBundle(
-=======
         var (evaluator, evaluatorError) = root["evaluators"] is JsonObject section
             ? evaluators.GetOrAdd(stored.Digest, _ => BuildEvaluator(section))
             : (null, null);
-        return new ServingBundle(
->>>>>>> main
+        var bundle = new ServingBundle(
             stored.Deployment,
             stored.Version,
             stored.Digest,
@@ -77,15 +73,12 @@ internal sealed class BundleReader
             Pair(root["retrieval"] as JsonObject, "index"),
             Pair(root["tokenizer"] as JsonObject, "name"),
             defaults,
-<<<<<<< HEAD
-            serving?["timeout_ms"] is JsonValue t && t.TryGetValue<int>(out var ms) ? ms : null);
-        return bundle with { Rewrite = BundleRewrite.For(bundle, system) };
-=======
             serving?["timeout_ms"] is JsonValue t && t.TryGetValue<int>(out var ms) ? ms : null)
         {
             Evaluator = evaluator,
             EvaluatorError = evaluatorError,
         };
+        return bundle with { Rewrite = BundleRewrite.For(bundle, system) };
     }
 
     /// <summary>
@@ -102,7 +95,6 @@ internal sealed class BundleReader
         {
             return (null, string.Join("; ", ex.Errors.Select(e => $"{e.Path}: {e.Message}")));
         }
->>>>>>> main
     }
 
     private static (IFluidTemplate?, string?) Compile(string source)

@@ -24,14 +24,12 @@ internal sealed record ServingBundle(
     IReadOnlyDictionary<string, JsonNode> ServingDefaults,
     int? TimeoutMs)
 {
-<<<<<<< HEAD
     /// <summary>The request rewrite prepared from this bundle (set by <see cref="BundleReader"/>).</summary>
     public BundleRewrite Rewrite { get; init; } = null!;
-=======
+
     /// <summary>The bundle's online evaluators; null when it has no <c>evaluators:</c> section (or an invalid one).</summary>
     public ResponseEvaluator? Evaluator { get; init; }
 
     /// <summary>Why a stored <c>evaluators:</c> section could not be used; null when it could (or there is none).</summary>
     public string? EvaluatorError { get; init; }
->>>>>>> main
 }

@@ -1,15 +1,10 @@
 namespace Switchback.Gateway.Forwarding;
 
 /// <summary>
-<<<<<<< HEAD
-/// Passes an upstream body through unchanged while noting when the first byte arrived, keeping the first 64 KiB (enough
-/// for a non-streamed answer's <c>usage</c>) and the last 8 KiB (where a stream's final usage chunk is). Read-only.
-/// The tail ring is only allocated once a body outgrows the head: a small answer costs one small head buffer.
-=======
 /// Passes an upstream body through unchanged while noting when the first byte arrived, keeping the first
 /// <see cref="ResponseObservation.CaptureLimit"/> bytes (64 KiB: enough for a non-streamed answer's <c>usage</c>; more
 /// for versions whose responses are evaluated) and the last 8 KiB (where a stream's final usage chunk is). Read-only.
->>>>>>> main
+/// The tail ring is only allocated once a body outgrows the head: a small answer costs one small head buffer.
 /// </summary>
 internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseObservation observation) : Stream
 {
@@ -106,7 +101,7 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
             head.Write(data[..(int)Math.Min(data.Length, observation.CaptureLimit - total)]);
         }
 
-        if (tail is null && total + data.Length > HeadLimit)
+        if (tail is null && total + data.Length > observation.CaptureLimit)
         {
             // Seeds the ring with the end of the head (all of the body so far) before the body outgrows it.
             tail = new byte[TailSize];
