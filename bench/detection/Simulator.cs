@@ -1,3 +1,5 @@
+using Switchback.Core.Tests.Analysis;
+
 namespace Switchback.Bench.Detection;
 
 /// <summary>
