@@ -48,7 +48,13 @@ public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
     /// </summary>
     Task<AliasOutcome> SetAliasAsync(VersionRef version, string alias, AuditContext who, CancellationToken cancellationToken = default);
 
-    /// <summary>Every alias move of a deployment, oldest first.</summary>
+    /// <summary>
+    /// Removes an alias: an alias event with no target version and an <c>alias.remove</c> audit entry, in one transaction.
+    /// Refuses <c>stable</c> (a deployment always serves something); removing an absent alias changes nothing.
+    /// </summary>
+    Task<AliasRemoveStatus> RemoveAliasAsync(string deployment, string alias, AuditContext who, CancellationToken cancellationToken = default);
+
+    /// <summary>Every alias move of a deployment (removals included), oldest first.</summary>
     Task<IReadOnlyList<AliasEvent>> GetAliasHistoryAsync(string deployment, CancellationToken cancellationToken = default);
 
     /// <summary>Audit entries matching the query, oldest first.</summary>

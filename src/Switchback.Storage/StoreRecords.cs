@@ -62,8 +62,8 @@ public enum AliasStatus
     Archived,
 }
 
-/// <summary>One alias move.</summary>
-public sealed record AliasEvent(string Deployment, string Alias, int? FromVersion, int ToVersion, DateTimeOffset Time, string Actor, string? Reason);
+/// <summary>One alias move; <paramref name="ToVersion"/> is null when the alias was removed.</summary>
+public sealed record AliasEvent(string Deployment, string Alias, int? FromVersion, int? ToVersion, DateTimeOffset Time, string Actor, string? Reason);
 
 /// <summary>An API key as stored: never the secret, only its hash.</summary>
 public sealed record ApiKeyRecord(string Name, Role Role, string KeyHash, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt);

@@ -90,9 +90,8 @@ internal sealed partial class DrillRunner(
         string? problem = checkedHealth switch
         {
             null => $"{deployment}@{target} does not exist or is archived: a rollback to it would be refused.",
-            // The check that just ran must itself have succeeded: a version whose breaker has not opened yet is still
-            // "serving" to the gateway, but a target whose probe or synthetic request fails right now is not warm.
-            { } h when !h.IsServing || h.LastProbeError is not null || h.LastCheckError is not null =>
+            // CheckNowAsync reports a failed probe or synthetic request as unhealthy even before the breaker opens.
+            { } h when !h.IsServing =>
                 $"{deployment}@{target} is not warm ({h.State.ToString().ToLowerInvariant()}): {h.LastCheckError ?? h.LastProbeError ?? "its upstream does not answer"}. A rollback now would be refused; fix its upstream before you need it.",
             _ => null,
         };

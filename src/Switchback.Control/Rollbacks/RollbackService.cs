@@ -21,6 +21,9 @@ internal sealed class RollbackService(
     RollbackTimings timings,
     TimeProvider time)
 {
+    /// <summary>The alias naming an active rollout's candidate.</summary>
+    public const string CandidateAlias = "candidate";
+
     public async Task<RollbackResult> RollbackAsync(RollbackRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -76,6 +79,11 @@ internal sealed class RollbackService(
         var next = RolloutRouting.Only(current, to);
         if (next == current)
         {
+            if (aborted is not null)
+            {
+                await ClearCandidateAliasAsync(active!, request.Actor, ct);
+            }
+
             return new RollbackResult(RollbackStatus.Unchanged, $"{request.Deployment}@{to} already serves 100 %.", current.StableVersion, to, fast,
                 0, time.GetElapsedTime(started).TotalMilliseconds, current, aborted, healthText);
         }
@@ -106,11 +114,29 @@ internal sealed class RollbackService(
         }
 
         var total = time.GetElapsedTime(started).TotalMilliseconds;
+        if (aborted is not null)
+        {
+            await ClearCandidateAliasAsync(active!, request.Actor, ct);
+        }
+
         timings.Record(request.Deployment, new RollbackTiming(now, current.StableVersion, to, request.Trigger, propagation, total, firstRequest));
         metrics.Count(request.Deployment, request.Trigger);
         return new RollbackResult(RollbackStatus.RolledBack,
             $"{request.Deployment} rolled back from {current.StableVersion}{(current.CandidateVersion is { } c ? $" (candidate {c})" : string.Empty)} to {to}.",
             current.StableVersion, to, fast, propagation, total, applied, aborted, healthText);
+    }
+
+    /// <summary>
+    /// Removes the <c>candidate</c> alias once <paramref name="rollout"/> has ended, if it still names the rollout's candidate
+    /// (a user's later move of the alias is kept). Runs after the routing change, so it never delays users.
+    /// </summary>
+    public async Task ClearCandidateAliasAsync(RolloutState rollout, string actor, CancellationToken ct)
+    {
+        var info = await store.GetDeploymentAsync(rollout.Deployment, ct);
+        if (info is not null && info.Aliases.TryGetValue(CandidateAlias, out var version) && version == rollout.CandidateVersion)
+        {
+            await store.RemoveAliasAsync(rollout.Deployment, CandidateAlias, new AuditContext(actor, $"rollout {rollout.Id} ended: {rollout.ReasonText}"), ct);
+        }
     }
 
     /// <summary>

@@ -38,7 +38,7 @@ internal sealed partial class RolloutController
             var outcome = await store.StartRolloutAsync(state, new AuditContext(actor, $"roll out {spec.Deployment}@{candidate} over {current.StableVersion}"), ct);
             return outcome.Status switch
             {
-                RolloutStartStatus.Started => new RolloutStartResult(RolloutStartResultStatus.Started, await ReconcileAsync(state, ct), "started"),
+                RolloutStartStatus.Started => new RolloutStartResult(RolloutStartResultStatus.Started, await FirstStepAsync(state, actor, ct), "started"),
                 RolloutStartStatus.ActiveExists => new RolloutStartResult(RolloutStartResultStatus.ActiveExists, outcome.Rollout,
                     $"{spec.Deployment} already has an active rollout ({outcome.Rollout!.Id}, candidate {outcome.Rollout.CandidateVersion}, {outcome.Rollout.Phase}): one at a time; abort it first."),
                 RolloutStartStatus.Archived => new RolloutStartResult(RolloutStartResultStatus.Invalid, null, $"{spec.Deployment}@{outcome.Version} is archived; it cannot be rolled out."),
@@ -49,6 +49,14 @@ internal sealed partial class RolloutController
         {
             gate.Release();
         }
+    }
+
+    /// <summary>After the start is stored: <c>candidate</c> names the rollout's candidate, then the first step runs.</summary>
+    private async Task<RolloutState> FirstStepAsync(RolloutState state, string actor, CancellationToken ct)
+    {
+        await store.SetAliasAsync(
+            new Core.Bundles.VersionRef(state.Deployment, state.CandidateVersion), Rollbacks.RollbackService.CandidateAlias, new AuditContext(actor, $"rollout {state.Id} started"), ct);
+        return await ReconcileAsync(state, ct);
     }
 
     /// <summary>Applies an operator command to the deployment's active rollout, persists it, then acts.</summary>

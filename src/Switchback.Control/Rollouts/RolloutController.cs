@@ -108,6 +108,8 @@ internal sealed partial class RolloutController(
 
         if (next.IsFinished)
         {
+            // Last, after the routing: promotion already moved stable to the candidate, so the alias has no job left.
+            await rollbacks.ClearCandidateAliasAsync(next, actor, ct);
             observer.Forget(next.Id);
         }
 

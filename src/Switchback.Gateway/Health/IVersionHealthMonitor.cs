@@ -12,7 +12,8 @@ public interface IVersionHealthMonitor
 
     /// <summary>
     /// Probes the version now and sends one synthetic chat request through the full bundle path (templates, serving
-    /// defaults, model name, credential); both feed the breaker. Null when the version does not exist or is archived.
+    /// defaults, model name, credential); both feed the breaker. The result is <see cref="HealthState.Unhealthy"/> when either
+    /// just failed, even before the breaker opens. Null when the version does not exist or is archived.
     /// </summary>
     Task<VersionHealth?> CheckNowAsync(string deployment, int version, CancellationToken cancellationToken = default);
 }

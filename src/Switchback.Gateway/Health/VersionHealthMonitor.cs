@@ -45,13 +45,17 @@ internal sealed class VersionHealthMonitor(
         }
 
         var entry = Entry(deployment, version);
-        entry.Probed(await ProbeAsync(bundle, cancellationToken));
-        if (bundle.IsOpenAi)
+        var probe = await ProbeAsync(bundle, cancellationToken);
+        entry.Probed(probe);
+        var check = bundle.IsOpenAi ? await SyntheticChatAsync(bundle, cancellationToken) : null;
+        if (check is not null)
         {
-            entry.Checked(await SyntheticChatAsync(bundle, cancellationToken));
+            entry.Checked(check);
         }
 
-        return entry.ToHealth(deployment, version, bundle.Endpoint);
+        // The breaker needs several failures to open, but a check that just failed is the answer to "can it serve now?".
+        var health = entry.ToHealth(deployment, version, bundle.Endpoint);
+        return probe.Ok && check?.Ok != false ? health : health with { State = HealthState.Unhealthy };
     }
 
     /// <summary>Whether a request may go to this version now (its breaker is not open).</summary>

@@ -141,5 +141,7 @@ internal static class PostgresSchema
             );
             CREATE INDEX drills_by_deployment ON drills (deployment, started_at);
             """),
+        // Removing an alias is a history event with no target.
+        new(8, "alias-removal", "ALTER TABLE alias_events ALTER COLUMN to_version DROP NOT NULL"),
     ];
 }

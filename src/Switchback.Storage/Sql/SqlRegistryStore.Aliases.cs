@@ -48,7 +48,7 @@ internal abstract partial class SqlRegistryStore
                 r.GetString(0),
                 r.GetString(1),
                 r.IsDBNull(2) ? null : r.GetInt32(2),
-                r.GetInt32(3),
+                r.IsDBNull(3) ? null : r.GetInt32(3),
                 ReadTime(r, 4),
                 r.GetString(5),
                 ReadNullableString(r, 6)),

@@ -141,5 +141,23 @@ internal static class SqliteSchema
             );
             CREATE INDEX drills_by_deployment ON drills (deployment, started_at);
             """),
+        // Removing an alias is a history event with no target: to_version becomes nullable (SQLite needs a table rebuild).
+        new(8, "alias-removal", """
+            CREATE TABLE alias_events_v8 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                deployment TEXT NOT NULL REFERENCES deployments (name),
+                alias TEXT NOT NULL,
+                from_version INTEGER,
+                to_version INTEGER,
+                occurred_at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT
+            );
+            INSERT INTO alias_events_v8 (id, deployment, alias, from_version, to_version, occurred_at, actor, reason)
+                SELECT id, deployment, alias, from_version, to_version, occurred_at, actor, reason FROM alias_events;
+            DROP TABLE alias_events;
+            ALTER TABLE alias_events_v8 RENAME TO alias_events;
+            CREATE INDEX alias_events_by_deployment ON alias_events (deployment, id);
+            """),
     ];
 }

@@ -52,7 +52,8 @@ public sealed class HealthAndMetricsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
         Assert.Equal(("healthy", true, "stable", 200, 200), ((string?)healthyBody["state"], (bool)healthyBody["serving"]!, (string?)healthyBody["role"], (int?)healthyBody["last_probe_status"], (int?)healthyBody["last_check_status"]));
         Assert.Equal(HttpStatusCode.OK, unhealthy.StatusCode);
-        Assert.Equal(("degraded", "candidate", 2), ((string?)unhealthyBody["state"], (string?)unhealthyBody["role"], (int)unhealthyBody["consecutive_failures"]!));
+        // The check that just failed makes it unhealthy although two failures have not opened the breaker yet.
+        Assert.Equal(("unhealthy", false, "candidate", 2, "closed"), ((string?)unhealthyBody["state"], (bool)unhealthyBody["serving"]!, (string?)unhealthyBody["role"], (int)unhealthyBody["consecutive_failures"]!, (string?)unhealthyBody["breaker"]));
         Assert.NotNull((string?)unhealthyBody["last_check_error"]);
 
         var list = JsonNode.Parse(await admin.GetStringAsync("/api/v1/deployments/chat-bot/health", Ct))!;

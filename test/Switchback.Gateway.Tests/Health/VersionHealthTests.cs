@@ -119,7 +119,7 @@ public sealed class VersionHealthTests
     }
 
     [Fact]
-    public async Task CheckNow_UpstreamAnswers500_ReportsTheFailure()
+    public async Task CheckNow_UpstreamAnswers500_UnhealthyBeforeTheBreakerOpens()
     {
         await using var upstream = await RecordingUpstream.StartAsync(c =>
         {
@@ -130,6 +130,32 @@ public sealed class VersionHealthTests
 
         var health = await host.Services.GetRequiredService<IVersionHealthMonitor>().CheckNowAsync("svc", 1, Ct);
 
-        Assert.Equal((HealthState.Degraded, 500, "HTTP 500", 1), (health!.State, health.LastCheckStatus, health.LastCheckError, health.ConsecutiveFailures));
+        Assert.Equal((HealthState.Unhealthy, 500, "HTTP 500", 1), (health!.State, health.LastCheckStatus, health.LastCheckError, health.ConsecutiveFailures));
+        Assert.Equal(BreakerState.Closed, health.Breaker);
+        Assert.False(health.IsServing);
+    }
+
+    [Fact]
+    public async Task CheckNow_ProbeFailsButChatSucceeds_UnhealthyThoughTheBreakerLooksHealthy_ThenRecovers()
+    {
+        var down = true;
+        await using var upstream = await RecordingUpstream.StartAsync(c =>
+        {
+            c.Response.StatusCode = Volatile.Read(ref down) && c.Request.Method == "GET" ? 503 : 200;
+            return Task.CompletedTask;
+        });
+        await using var host = await GatewayHost.StartAsync(seed: store => GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(upstream.BaseAddress)));
+        var monitor = host.Services.GetRequiredService<IVersionHealthMonitor>();
+
+        var failed = await monitor.CheckNowAsync("svc", 1, Ct);
+        var passive = monitor.GetHealth("svc", 1);
+        Volatile.Write(ref down, false);
+        var recovered = await monitor.CheckNowAsync("svc", 1, Ct);
+
+        Assert.Equal((HealthState.Unhealthy, "HTTP 503", (string?)null), (failed!.State, failed.LastProbeError, failed.LastCheckError));
+        // The synthetic request's success reset the breaker: only the on-demand result remembers the failed probe.
+        Assert.Equal(HealthState.Healthy, passive.State);
+        Assert.Equal(HealthState.Healthy, recovered!.State);
+        Assert.True(recovered.IsServing);
     }
 }
