@@ -6,7 +6,10 @@
 # Usage: bench/gateway/run.sh
 # Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (5s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
 #   BENCH_HEY_DURATION (10s), BENCH_HEY_WORKERS (10), BENCH_HEY_RATE (100 per worker), BENCH_NGINX_WORKERS (1),
-#   BENCH_DOC (docs/benchmarks.md; "-" prints the section instead of writing it).
+#   BENCH_DOC (docs/benchmarks.md; "-" prints the section instead of writing it),
+#   BENCH_ONLY=switchback (only direct and the Switchback evaluators off/on pairs; prints the section unless BENCH_DOC is set).
+# Switchback is measured with its evaluators off and on, interleaved (off, on, off, on) so the on/off ratio comes from
+# neighbouring measurements of one run on a noisy machine.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,7 +24,10 @@ hey_duration="${BENCH_HEY_DURATION:-10s}"
 hey_workers="${BENCH_HEY_WORKERS:-10}"
 hey_rate_per_worker="${BENCH_HEY_RATE:-100}"
 nginx_workers="${BENCH_NGINX_WORKERS:-1}"
+only="${BENCH_ONLY:-}"
+[[ "$only" =~ ^(|switchback)$ ]] || die "BENCH_ONLY takes switchback or nothing (got '$only')"
 doc="${BENCH_DOC:-$root/docs/benchmarks.md}"
+[ -n "$only" ] && doc="${BENCH_DOC:--}"
 command_line="bench/gateway/run.sh"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -60,10 +66,12 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- 1. tools and builds ---------------------------------------------------------------------------
 install_tools
-install_portkey
-log "building the bare forwarder (Release)"
-dotnet build "$here/BareForwarder/BareForwarder.csproj" -c Release -o "$work/bare" --nologo -v quiet \
-  >"$work/bare-build.log" 2>&1 || { cat "$work/bare-build.log" >&2; die "the bare forwarder did not build"; }
+if [ -z "$only" ]; then
+  install_portkey
+  log "building the bare forwarder (Release)"
+  dotnet build "$here/BareForwarder/BareForwarder.csproj" -c Release -o "$work/bare" --nologo -v quiet \
+    >"$work/bare-build.log" 2>&1 || { cat "$work/bare-build.log" >&2; die "the bare forwarder did not build"; }
+fi
 switchback_build
 
 completion="$(cat "$here/completion.json")"
@@ -77,6 +85,7 @@ verify_completion direct "http://127.0.0.1:$upstream_port/v1/chat/completions"
 direct_url="http://127.0.0.1:$upstream_port/v1/chat/completions"
 measure_target direct "$direct_url" "$upstream_pid"
 
+if [ -z "$only" ]; then
 # --- 3. nginx as reverse proxy ------------------------------------------------------------------------
 free_port proxy_port
 start_nginx proxy "$proxy_port"
@@ -99,10 +108,18 @@ for gc in 0 1; do
   stop_pid "$bare_pid"
 done
 
-# --- 5. Switchback, as shipped, then without YARP's per-request Information logs (what bounds it) -----------
-switchback_measure switchback
-[ -z "$switchback_missing" ] && switchback_measure switchback_quiet Logging__LogLevel__Yarp=Warning
+fi
 
+# --- 5. Switchback, as shipped, evaluators off / on / off / on; then with YARP's logs set to Warning explicitly -------
+switchback_measure switchback
+if [ -z "$switchback_missing" ]; then
+  with_evaluators=1; switchback_measure switchback_eval; with_evaluators=0
+  switchback_measure switchback_2
+  with_evaluators=1; switchback_measure switchback_eval_2; with_evaluators=0
+  [ -z "$only" ] && switchback_measure switchback_quiet Logging__LogLevel__Yarp=Warning
+fi
+
+if [ -z "$only" ]; then
 # --- 6. Portkey -------------------------------------------------------------------------------------------
 free_port portkey_port
 (cd "$here/.portkey" && NODE_ENV=production exec node --import "$here/portkey-loopback.mjs" \
@@ -116,6 +133,7 @@ verify_completion portkey "http://127.0.0.1:$portkey_port/v1/chat/completions" -
 grep -qi '^x-portkey-provider: openai' "$work/verify.headers" || die "portkey: the response did not come through Portkey"
 measure_target portkey "http://127.0.0.1:$portkey_port/v1/chat/completions" "$portkey_pid" -H "x-portkey-config: $portkey_config"
 stop_pid "$portkey_pid"
+fi
 
 # --- 7. report --------------------------------------------------------------------------------------------
 run_date="$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -123,10 +141,12 @@ cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 mem="$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 machine="$(nproc) cores${cpu:+ ($cpu)}, $mem memory, Linux $(uname -r); load generators on the same machine"
 machine="$machine; load average (1/5/15 min) $load_before at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-portkey_version="$(node -p "require('$here/.portkey/node_modules/@portkey-ai/gateway/package.json').version")"
+portkey_version="not installed"
+[ -f "$here/.portkey/node_modules/@portkey-ai/gateway/package.json" ] \
+  && portkey_version="$(node -p "require('$here/.portkey/node_modules/@portkey-ai/gateway/package.json').version")"
 yarp_version="$(grep -o 'Include="Yarp.ReverseProxy" Version="[^"]*"' "$root/Directory.Packages.props" | grep -o '[0-9][^"]*')"
 versions="nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'), wrk $(dpkg-query -W -f '${Version}' wrk), hey $(dpkg-query -W -f '${Version}' hey)"
-versions="$versions, .NET $(dotnet --version), Yarp.ReverseProxy $yarp_version, node $(node --version), @portkey-ai/gateway $portkey_version"
+versions="$versions, .NET $(dotnet --version), Yarp.ReverseProxy $yarp_version, node $(node --version 2>/dev/null || echo none), @portkey-ai/gateway $portkey_version"
 versions="$versions, switchback $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 nginx_workers_why="with the upstream, the target and the load generator sharing 2 cores, a second upstream worker only takes CPU from the target under test (a trial with \`auto\` gave the bare forwarder less and nginx more); one worker caps the reverse proxy at one core while the .NET and node targets may use both, so ratios to nginx flatter the others rather than nginx."
 [ "$nginx_workers" != 1 ] && nginx_workers_why="set by BENCH_NGINX_WORKERS for this run."

@@ -1,7 +1,14 @@
 # Load generation and parsing for run.sh: wrk at fixed concurrency, hey at a constant rate. Sourced by run.sh.
 # Results go into associative arrays keyed by target id; a target that could not be measured gets only note[id].
 
-declare -A tput p50 p99 hp50 hp99 hrate hbase rss_peak rss_now note
+declare -A tput p50 p99 hp50 hp99 hrate hbase rss_peak rss_now note cpu_us eval_evaluated eval_dropped eval_requests eval_share
+wrk_pid=""
+clk_tck="$(getconf CLK_TCK)"
+
+# User + system CPU time of a process (all its threads) in clock ticks, from /proc/PID/stat.
+cpu_ticks() {
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
 
 # wrk's latency with its unit (e.g. 542.00us, 1.56ms, 1.21s) in milliseconds.
 to_ms() {
@@ -18,8 +25,17 @@ measure_wrk() {
   local out="$work/$id.wrk.txt"
   wrk -t"$threads" -c"$connections" -d"$warmup" -s "$here/post.lua" "$@" "$url" >"$work/$id.warmup.txt" 2>&1 \
     || die "$id: wrk warm-up failed: $(tail -n 3 "$work/$id.warmup.txt")"
+  local cpu_before=""
+  [ -n "$wrk_pid" ] && cpu_before="$(cpu_ticks "$wrk_pid")"
   wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$here/post.lua" "$@" "$url" >"$out" 2>&1 \
     || die "$id: wrk failed: $(tail -n 3 "$out")"
+  local served
+  served="$(awk '/requests in/ {print $1; exit}' "$out")"
+  # The target's own CPU per request served under wrk (for Switchback, its request path plus its background work).
+  if [ -n "$cpu_before" ] && [ "${served:-0}" -gt 0 ]; then
+    cpu_us[$id]="$(awk -v a="$cpu_before" -v b="$(cpu_ticks "$wrk_pid")" -v t="$clk_tck" -v n="$served" \
+      'BEGIN { printf "%.1f", (b - a) / t * 1e6 / n }')"
+  fi
   cp "$out" "$last_run/"
   tput[$id]="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")"
   p50[$id]="$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")"
@@ -72,7 +88,9 @@ add_note() {
 # runs that share this machine drifting between targets.
 measure_target() {
   local id="$1" url="$2" pid="$3"; shift 3
+  wrk_pid="$pid"
   measure_wrk "$id" "$url" "$@"
+  wrk_pid=""
   if [ "$id" != direct ]; then
     measure_hey "${id}_base" "$direct_url"
     hbase[$id]="${hp99[${id}_base]}"

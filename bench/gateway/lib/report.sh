@@ -6,10 +6,13 @@ declare -A label=(
   [bare]="bare YARP forwarder (workstation GC)"
   [bare_server_gc]="bare YARP forwarder (server GC)"
   [switchback]="Switchback (95/5 canary, prompt template, signals)"
+  [switchback_eval]="Switchback, same, every evaluator on (\`sample_rate: 1.0\`)"
+  [switchback_2]="Switchback, evaluators off (repeat, pair 2)"
+  [switchback_eval_2]="Switchback, every evaluator on (repeat, pair 2)"
   [switchback_quiet]="Switchback, same, with \`Logging__LogLevel__Yarp=Warning\`"
   [portkey]="Portkey gateway (loadbalance 0.95/0.05)"
 )
-order=(direct nginx bare bare_server_gc switchback switchback_quiet portkey)
+order=(direct nginx bare bare_server_gc switchback switchback_eval switchback_2 switchback_eval_2 switchback_quiet portkey)
 
 # Prints A / B with two decimals, or nothing when either is missing or B is not positive.
 ratio() {
@@ -35,6 +38,26 @@ verdict_row() {
   fi
   local sign="≥"; [ "$cmp" = le ] && sign="≤"
   printf '| %s | %s | %s %s | %s | %s |\n' "$name" "$value" "$sign" "$limit" "$result" "$why"
+}
+
+# A + B, or nothing when either is missing.
+sum() { [ -n "${1:-}" ] && [ -n "${2:-}" ] && awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; return 0; }
+
+# B - A with three decimals, or nothing when either is missing.
+diff3() { [ -n "${1:-}" ] && [ -n "${2:-}" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; return 0; }
+
+# What the evaluators cost in one off/on pair, as a Markdown list item.
+evaluator_pair() {
+  local n="$1" off="$2" on="$3"
+  [ -n "${tput[$on]:-}" ] && [ -n "${tput[$off]:-}" ] || { printf -- '- pair %s: not measured\n' "$n"; return 0; }
+  printf -- '- pair %s: %s → %s req/s (on / off = %s); wrk p99 %s → %s ms; added p99 at %s RPS %s → %s ms (on − off: %s ms);\n' \
+    "$n" "${tput[$off]}" "${tput[$on]}" "$(ratio "${tput[$on]}" "${tput[$off]}")" "${p99[$off]}" "${p99[$on]}" \
+    "$(( hey_workers * hey_rate_per_worker ))" "$(cell "$(added_p99 "$off")")" "$(cell "$(added_p99 "$on")")" \
+    "$(cell "$(diff3 "$(added_p99 "$off")" "$(added_p99 "$on")")")"
+  printf '  gateway CPU per request under wrk %s → %s µs (on − off: %s µs); RSS peak %s → %s MB; evaluated %s of %s requests (%s %%), dropped %s.\n' \
+    "$(cell "${cpu_us[$off]:-}")" "$(cell "${cpu_us[$on]:-}")" "$(cell "$(diff3 "${cpu_us[$off]:-}" "${cpu_us[$on]:-}")")" \
+    "$(cell "${rss_peak[$off]:-}")" "$(cell "${rss_peak[$on]:-}")" "$(cell "${eval_evaluated[$on]:-}")" \
+    "$(cell "${eval_requests[$on]:-}")" "$(cell "${eval_share[$on]:-}")" "$(cell "${eval_dropped[$on]:-}")"
 }
 
 cell() { if [ -n "${1:-}" ]; then printf '%s' "$1"; else printf '—'; fi; }
@@ -101,6 +124,10 @@ EOF
       "added p99 at $(( hey_workers * hey_rate_per_worker )) RPS"
   fi
   verdict_row "Switchback RSS peak, MB" "${rss_peak[switchback]:-}" le 200 "VmHWM"
+  verdict_row "evaluators on / off, pair 1" "$(ratio "${tput[switchback_eval]:-}" "${tput[switchback]:-}")" ge 0.9 "wrk req/s, issue 6"
+  verdict_row "evaluators on / off, pair 2" "$(ratio "${tput[switchback_eval_2]:-}" "${tput[switchback_2]:-}")" ge 0.9 "wrk req/s, issue 6"
+  verdict_row "evaluators on / off, both pairs" "$(ratio "$(sum "${tput[switchback_eval]:-}" "${tput[switchback_eval_2]:-}")" \
+    "$(sum "${tput[switchback]:-}" "${tput[switchback_2]:-}")")" ge 0.9 "sum of req/s on / sum off, issue 6"
   cat <<EOF
 
 For reference, the .NET floor in the same run: bare YARP throughput / nginx = $(cell "$(ratio "${tput[bare]:-}" "${tput[nginx]:-}")")
@@ -109,6 +136,17 @@ server GC / workstation GC throughput for the bare forwarder = $(cell "$(ratio "
 Switchback with YARP's per-request logs at Warning: throughput / bare YARP = $(cell "$(ratio "${tput[switchback_quiet]:-}" "${tput[bare]:-}")"),
 throughput / nginx = $(cell "$(ratio "${tput[switchback_quiet]:-}" "${tput[nginx]:-}")"), added p99 / nginx added p99 = $(cell "$(ratio "$(added_p99 switchback_quiet)" "$nginx_added")"),
 RSS peak $(cell "${rss_peak[switchback_quiet]:-}") MB.
+
+What the online evaluators cost (issue 6: "must not cut throughput by more than 10 %"). The "every evaluator on"
+rows serve the same deployment but both bundles carry an \`evaluators:\` section with \`sample_rate: 1.0\`, the
+built-in PII detectors (email, phone, payment card), one deny pattern, refusal with the built-in phrases, JSON checks
+(configured; they judge only requests that ask for JSON, and the bench request does not), empty and length; one
+evaluation worker, queue of 1,000 (the defaults). Measured interleaved — off, on, off, on — each on a fresh process and
+store; the counts come from the gateway's own signals (\`GET /api/v1/deployments/bench-bot/signals\`, \`counters\`).
+Gateway CPU = the \`switchback serve\` process's user + system time during the measured wrk run / requests served.
+
+$(evaluator_pair 1 switchback switchback_eval)
+$(evaluator_pair 2 switchback_2 switchback_eval_2)
 EOF
   local notes=""
   for id in "${order[@]}"; do

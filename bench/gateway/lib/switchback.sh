@@ -3,6 +3,18 @@
 
 switchback_missing=""
 admin_key="sb-bench-admin-key-0123456789"
+# Set to 1 around switchback_measure to give both bundles an evaluators: section with every evaluator on.
+with_evaluators=0
+
+# Every evaluator on, every response sampled: the built-in PII detectors, one deny pattern, refusal (built-in phrases),
+# JSON validity and schema (they judge only requests that ask for JSON; the bench request does not), empty and length
+# (always computed). Explicit values, not defaults, so the measured configuration is the one written here.
+evaluators_json='"evaluators":{"sample_rate":1.0,"max_scan_chars":262144,
+  "safety":{"pii":{"email":true,"phone":true,"payment_card":true},
+            "deny":[{"name":"internal-hosts","pattern":"\\bcorp\\.acme\\.internal\\b","ignore_case":true}],
+            "pattern_timeout_ms":50},
+  "refusal":{"enabled":true,"include_default_phrases":true,"window_chars":1024},
+  "json":{"max_depth":256,"max_bytes":4194304,"schema_cache_size":256}},'
 
 switchback_build() {
   log "building switchback (Release, via ./switchback)"
@@ -38,6 +50,7 @@ write_bundle() {
  "prompt":{"engine":"liquid","system":"You are the support assistant of {{ company }} (bundle $version). Answer in {{ tone }} tone.",
            "variables":{"company":"Acme","tone":"friendly"}},
  "serving":{"temperature":0.2,"max_tokens":64,"timeout_ms":20000},
+ $([ "$with_evaluators" = 1 ] && printf '%s' "$evaluators_json")
  "labels":{"purpose":"bench"}}
 EOF
   echo "$file"
@@ -95,6 +108,7 @@ switchback_measure() {
   grep -qi '^x-switchback-version: [12]' "$work/verify.headers" || die "$id: no x-switchback-version header"
   measure_target "$id" "$url" "$switchback_pid"
   switchback_check_split "$id"
+  [ "$with_evaluators" = 1 ] && switchback_check_evaluators "$id"
   add_note "$id" "its log grew to $(awk -v b="$(stat -c %s "$work/$id.log")" 'BEGIN { printf "%.1f", b / 1048576 }') MB during the run"
   stop_pid "$switchback_pid"
 }
@@ -114,6 +128,23 @@ switchback_check_split() {
   [ "$errors" = 0 ] || add_note "$id" "its signals recorded $errors failed request(s) (wrk cuts open requests when it stops)"
   add_note "$id" "signals recorded $total requests over the last 5 min, $switchback_share % on the candidate @2"
   log "switchback: signals show $total requests, $switchback_share % on candidate @2"
+}
+
+# The evaluators really ran during the load: responses_evaluated near the requests served, drops and skips reported.
+switchback_check_evaluators() {
+  local id="$1" file="$last_run/$1-signals.json" requests evaluated dropped skipped
+  sum_counter() { jq --arg c "$1" '[.versions[] | (.counters // {})[$c] // 0] | add // 0' "$file"; }
+  requests="$(jq '[.versions[].requests] | add // 0' "$file")"
+  evaluated="$(sum_counter responses_evaluated)"; dropped="$(sum_counter evaluator_dropped)"; skipped="$(sum_counter evaluator_skipped)"
+  jq -e '[.versions[] | .counters // {} | has("evaluator_dropped")] | any' "$file" >/dev/null \
+    || die "$id: the signals report no evaluator_dropped counter ($file)"
+  [ "$evaluated" -gt 0 ] || die "$id: the evaluators judged no response during the load ($file)"
+  eval_evaluated[$id]="$evaluated"; eval_dropped[$id]="$dropped"; eval_requests[$id]="$requests"
+  eval_share[$id]="$(awk -v e="$evaluated" -v r="$requests" 'BEGIN { printf "%.1f", 100 * e / r }')"
+  add_note "$id" "evaluators judged $evaluated of $requests requests (${eval_share[$id]} %), dropped $dropped (queue full), skipped $skipped"
+  awk -v s="${eval_share[$id]}" 'BEGIN { exit !(s >= 90) }' \
+    || add_note "$id" "fewer than 90 % of the requests were evaluated: the workers did not keep up, so this row understates the full cost"
+  log "$id: evaluators judged $evaluated of $requests requests, dropped $dropped, skipped $skipped"
 }
 
 switchback_exit_status() {
