@@ -87,7 +87,19 @@ internal static class UpstreamSimCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var options = Build(o => GetValue(parseResult.CommandResult, o));
-            await using var sim = await UpstreamSimulator.StartAsync(options, TimeProvider.System, ct);
+            UpstreamSimulator started;
+            try
+            {
+                started = await UpstreamSimulator.StartAsync(options, TimeProvider.System, ct);
+            }
+            catch (IOException ex)
+            {
+                // Most often the port is taken: say so in one line rather than with a stack trace.
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"upstream-sim: cannot listen on {options.Listen}: {ex.Message}");
+                return 1;
+            }
+
+            await using var sim = started;
             var output = parseResult.InvocationConfiguration.Output;
             await output.WriteLineAsync(
                 $"upstream-sim ({SimProfileNames.ToName(options.Profile)}) listening on {sim.BaseAddress.GetLeftPart(UriPartial.Authority)}");

@@ -52,6 +52,22 @@ public sealed class UpstreamSimCommandTests
         Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task Invoke_PortInUse_ExitsOneWithOneLineError()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var error = new StringWriter();
+
+        var exit = await Parse($"--listen http://127.0.0.1:{port} --profile healthy")
+            .InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = error }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"upstream-sim: cannot listen on http://127.0.0.1:{port}", error.ToString());
+        Assert.DoesNotContain("   at ", error.ToString());
+    }
+
     private sealed class SignallingWriter : StringWriter
     {
         public TaskCompletionSource<string> FirstLine { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
