@@ -16,7 +16,7 @@ order=(direct nginx bare bare_server_gc switchback switchback_eval switchback_2 
 
 # Prints A / B with two decimals, or nothing when either is missing or B is not positive.
 ratio() {
-  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 <= 0) exit; printf "%.2f", a / b }'
+  awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { if (a == "" || b == "" || b + 0 <= 0) exit; printf "%.*f", d, a / b }'
 }
 
 # p99 at the constant rate minus the direct p99: the latency the target adds.
@@ -51,7 +51,7 @@ evaluator_pair() {
   local n="$1" off="$2" on="$3"
   [ -n "${tput[$on]:-}" ] && [ -n "${tput[$off]:-}" ] || { printf -- '- pair %s: not measured\n' "$n"; return 0; }
   printf -- '- pair %s: %s → %s req/s (on / off = %s); wrk p99 %s → %s ms; added p99 at %s RPS %s → %s ms (on − off: %s ms);\n' \
-    "$n" "${tput[$off]}" "${tput[$on]}" "$(ratio "${tput[$on]}" "${tput[$off]}")" "${p99[$off]}" "${p99[$on]}" \
+    "$n" "${tput[$off]}" "${tput[$on]}" "$(ratio "${tput[$on]}" "${tput[$off]}" 3)" "${p99[$off]}" "${p99[$on]}" \
     "$(( hey_workers * hey_rate_per_worker ))" "$(cell "$(added_p99 "$off")")" "$(cell "$(added_p99 "$on")")" \
     "$(cell "$(diff3 "$(added_p99 "$off")" "$(added_p99 "$on")")")"
   printf '  gateway CPU per request under wrk %s → %s µs (on − off: %s µs); RSS peak %s → %s MB; evaluated %s of %s requests (%s %%), dropped %s.\n' \
@@ -124,10 +124,10 @@ EOF
       "added p99 at $(( hey_workers * hey_rate_per_worker )) RPS"
   fi
   verdict_row "Switchback RSS peak, MB" "${rss_peak[switchback]:-}" le 200 "VmHWM"
-  verdict_row "evaluators on / off, pair 1" "$(ratio "${tput[switchback_eval]:-}" "${tput[switchback]:-}")" ge 0.9 "wrk req/s, issue 6"
-  verdict_row "evaluators on / off, pair 2" "$(ratio "${tput[switchback_eval_2]:-}" "${tput[switchback_2]:-}")" ge 0.9 "wrk req/s, issue 6"
+  verdict_row "evaluators on / off, pair 1" "$(ratio "${tput[switchback_eval]:-}" "${tput[switchback]:-}" 3)" ge 0.9 "wrk req/s, issue 6"
+  verdict_row "evaluators on / off, pair 2" "$(ratio "${tput[switchback_eval_2]:-}" "${tput[switchback_2]:-}" 3)" ge 0.9 "wrk req/s, issue 6"
   verdict_row "evaluators on / off, both pairs" "$(ratio "$(sum "${tput[switchback_eval]:-}" "${tput[switchback_eval_2]:-}")" \
-    "$(sum "${tput[switchback]:-}" "${tput[switchback_2]:-}")")" ge 0.9 "sum of req/s on / sum off, issue 6"
+    "$(sum "${tput[switchback]:-}" "${tput[switchback_2]:-}")" 3)" ge 0.9 "sum of req/s on / sum off, issue 6"
   cat <<EOF
 
 For reference, the .NET floor in the same run: bare YARP throughput / nginx = $(cell "$(ratio "${tput[bare]:-}" "${tput[nginx]:-}")")
