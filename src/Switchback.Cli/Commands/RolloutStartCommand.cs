@@ -31,6 +31,7 @@ internal static class RolloutStartCommand
             }
 
             RolloutManifest? manifest = null;
+            string? gateDataset = null;
             var path = parse.GetValue(file);
             if (path is not null)
             {
@@ -57,6 +58,14 @@ internal static class RolloutStartCommand
                 }
 
                 manifest = single;
+                var (datasetOk, datasetText) = await RolloutSender.ReadGateDatasetAsync(context, single, path, ct);
+                if (!datasetOk)
+                {
+                    await context.Err.WriteLineAsync($"error: the gate dataset of {path} is not valid; nothing was sent");
+                    return ExitCodes.Error;
+                }
+
+                gateDataset = datasetText;
             }
             else if (version is null)
             {
@@ -64,7 +73,7 @@ internal static class RolloutStartCommand
                 return ExitCodes.Usage;
             }
 
-            var (exit, _) = await RolloutSender.StartAsync(context, manifest, null, version is { } v ? (name, v) : null, idempotent: false, ct);
+            var (exit, _) = await RolloutSender.StartAsync(context, manifest, null, version is { } v ? (name, v) : null, idempotent: false, ct, gateDataset);
             return exit;
         });
         return command;

@@ -37,13 +37,23 @@ internal static class BundleSender
             return ExitCodes.Error;
         }
 
-        // Rollout plans are validated locally too, so a bad plan stops the file before any bundle is registered.
+        // Rollout plans and their gate datasets are validated locally too, so a bad one stops the file before any bundle is registered.
+        var gateDatasets = new Dictionary<RolloutManifest, string?>(ReferenceEqualityComparer.Instance);
         foreach (var rollout in read.Documents.OfType<RolloutManifest>())
         {
             if (!await RolloutSender.CheckAsync(context, rollout, path))
             {
                 return ExitCodes.Error;
             }
+
+            var (datasetOk, datasetText) = await RolloutSender.ReadGateDatasetAsync(context, rollout, path, ct);
+            if (!datasetOk)
+            {
+                await context.Err.WriteLineAsync($"error: the gate dataset of {path} is not valid; nothing was sent");
+                return ExitCodes.Error;
+            }
+
+            gateDatasets[rollout] = datasetText;
         }
 
         var results = new JsonArray();
@@ -52,7 +62,7 @@ internal static class BundleSender
         {
             if (document is RolloutManifest rollout)
             {
-                var (rolloutExit, body) = await RolloutSender.StartAsync(context, rollout, path, null, idempotent: true, ct);
+                var (rolloutExit, body) = await RolloutSender.StartAsync(context, rollout, path, null, idempotent: true, ct, gateDatasets[rollout]);
                 results.Add(body?.DeepClone());
                 exit = rolloutExit;
                 if (exit != ExitCodes.Ok)

@@ -26,10 +26,27 @@ internal static class RolloutSender
     }
 
     /// <summary>
+    /// Reads the gate's dataset (<c>gate.dataset</c>, relative to the manifest's folder) and validates it locally, so it can be
+    /// sent with the manifest. Ok with a null text when the plan has no gate; not ok after printing every problem.
+    /// </summary>
+    public static async Task<(bool Ok, string? Text)> ReadGateDatasetAsync(CliContext context, RolloutManifest manifest, string manifestPath, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (manifest.Spec["gate"]?["dataset"]?.GetValue<string>() is not { } dataset)
+        {
+            return (true, null);
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath)) ?? ".";
+        var text = await Commands.EvalDatasetFile.ReadAsync(Path.Combine(folder, dataset), context.Err, ct);
+        return (text is not null, text);
+    }
+
+    /// <summary>
     /// Starts the rollout (candidate from the manifest or <paramref name="candidate"/>) and prints one line. With
     /// <paramref name="idempotent"/>, an active rollout of the same candidate is "unchanged" rather than a conflict.
     /// </summary>
-    public static async Task<(int Exit, JsonNode? Body)> StartAsync(CliContext context, RolloutManifest? manifest, string? path, (string Deployment, int Version)? candidate, bool idempotent, CancellationToken ct)
+    public static async Task<(int Exit, JsonNode? Body)> StartAsync(CliContext context, RolloutManifest? manifest, string? path, (string Deployment, int Version)? candidate, bool idempotent, CancellationToken ct, string? gateDataset = null)
     {
         var deployment = manifest?.Deployment ?? candidate!.Value.Deployment;
         JsonNode body = new JsonObject();
@@ -37,6 +54,12 @@ internal static class RolloutSender
         {
             var spec = (JsonObject)manifest.Spec.DeepClone();
             spec["kind"] = "Rollout";
+            if (gateDataset is not null)
+            {
+                // Not a manifest field: the server takes it out before reading the manifest (docs/api.md).
+                spec["gate_dataset"] = gateDataset;
+            }
+
             body = spec;
         }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -54,7 +56,13 @@ internal static class RolloutEndpoints
             text = $"kind: Rollout\ndeployment: {deployment}\n{DefaultPlan}";
         }
 
-        var read = ManifestReader.Read(text, source);
+        var (manifestText, gateDataset, datasetError) = SplitGateDataset(text);
+        if (datasetError is not null)
+        {
+            return datasetError;
+        }
+
+        var read = ManifestReader.Read(manifestText, source);
         if (!read.IsValid)
         {
             return RegisterEndpoint.InvalidManifest(read.Errors);
@@ -88,7 +96,7 @@ internal static class RolloutEndpoints
         }
 
         var caller = RoleFilter.Caller(http);
-        var result = await controller.BeginAsync(spec, candidate, caller.Name, ct);
+        var result = await controller.BeginAsync(spec, candidate, caller.Name, ct, gateDataset);
         AdminLog.Changed(logger, "rollout.start", $"{deployment}@{candidate}", caller.Name, result.Status.ToString());
         return result.Status switch
         {
@@ -99,6 +107,42 @@ internal static class RolloutEndpoints
             RolloutStartResultStatus.NotFound => ApiError.NotFound("version_not_found", result.Message),
             _ => ApiError.BadRequest("invalid_rollout", result.Message),
         };
+    }
+
+    /// <summary>
+    /// A JSON body may carry the gate's dataset text in <c>gate_dataset</c> (the CLI reads <c>gate.dataset</c> next to the
+    /// manifest): it is taken out before the manifest is read, since it is not a manifest field. The server never reads the path.
+    /// </summary>
+    private static (string Manifest, string? Dataset, IResult? Error) SplitGateDataset(string text)
+    {
+        if (!text.TrimStart().StartsWith('{'))
+        {
+            return (text, null, null);
+        }
+
+        JsonObject? body;
+        try
+        {
+            body = JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            // Not JSON after all: the manifest reader reports it.
+            return (text, null, null);
+        }
+
+        if (body is null || !body.TryGetPropertyValue("gate_dataset", out var node))
+        {
+            return (text, null, null);
+        }
+
+        if (node is not JsonValue value || !value.TryGetValue<string>(out var dataset))
+        {
+            return (text, null, ApiError.BadRequest("invalid_field", "'gate_dataset' must be the dataset's text (JSONL) as a string."));
+        }
+
+        body.Remove("gate_dataset");
+        return (body.ToJsonString(), dataset, null);
     }
 
     private static async Task<IResult> StatusAsync(string deployment, HttpContext http, IRegistryStore store, CancellationToken ct)

@@ -176,7 +176,7 @@ internal static class EvalEndpoints
     }
 
     /// <summary>This process's own listening address: the run goes through the same gateway users reach.</summary>
-    private static Uri GatewayAddress(IServer server)
+    internal static Uri GatewayAddress(IServer server)
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("the server has no listening address");

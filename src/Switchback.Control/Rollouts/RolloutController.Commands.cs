@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Switchback.Core.Evals;
 using Switchback.Core.Rollouts;
 using Switchback.Storage;
 
@@ -7,13 +8,17 @@ namespace Switchback.Control.Rollouts;
 /// <summary>Starting a rollout and operator commands: the same persist-then-act path as a tick.</summary>
 internal sealed partial class RolloutController
 {
-    /// <summary>Starts a rollout of <paramref name="candidate"/> under <paramref name="spec"/> and runs its first step at once.</summary>
-    public async Task<RolloutStartResult> BeginAsync(RolloutSpec spec, int candidate, string actor, CancellationToken ct)
+    /// <summary>
+    /// Starts a rollout of <paramref name="candidate"/> under <paramref name="spec"/> and runs its first step at once. A gated
+    /// spec needs <paramref name="gateDataset"/> (the dataset's text, validated here and kept with the state); its gate then
+    /// runs in the background and no routing changes until it passes.
+    /// </summary>
+    public async Task<RolloutStartResult> BeginAsync(RolloutSpec spec, int candidate, string actor, CancellationToken ct, string? gateDataset = null)
     {
-        if (spec.Gate is not null)
+        ArgumentNullException.ThrowIfNull(spec);
+        if (GateProblem(spec, gateDataset) is { } problem)
         {
-            return new RolloutStartResult(RolloutStartResultStatus.Invalid, null,
-                "This server cannot run an offline gate yet (no evaluator is configured): remove 'gate' from the rollout.");
+            return new RolloutStartResult(RolloutStartResultStatus.Invalid, null, problem);
         }
 
         var current = await rollbacks.CurrentRoutingAsync(spec.Deployment, ct);
@@ -25,7 +30,8 @@ internal sealed partial class RolloutController
         RolloutState state;
         try
         {
-            state = RolloutState.Create("r-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), spec, current.StableVersion, candidate, time.GetUtcNow());
+            state = RolloutState.Create("r-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), spec, current.StableVersion, candidate, time.GetUtcNow())
+                with { GateDataset = spec.Gate is null ? null : gateDataset };
         }
         catch (ArgumentException ex)
         {
@@ -57,6 +63,22 @@ internal sealed partial class RolloutController
         await store.SetAliasAsync(
             new Core.Bundles.VersionRef(state.Deployment, state.CandidateVersion), Rollbacks.RollbackService.CandidateAlias, new AuditContext(actor, $"rollout {state.Id} started"), ct);
         return await ReconcileAsync(state, ct);
+    }
+
+    private static string? GateProblem(RolloutSpec spec, string? gateDataset)
+    {
+        if (spec.Gate is not { } gateSpec)
+        {
+            return gateDataset is null ? null : "A gate dataset was sent but the rollout has no 'gate'.";
+        }
+
+        if (string.IsNullOrWhiteSpace(gateDataset))
+        {
+            return $"The rollout has a gate on {gateSpec.Dataset} but its dataset was not sent (the CLI sends it as 'gate_dataset').";
+        }
+
+        var parsed = EvalDataset.Parse(gateDataset);
+        return parsed.IsValid ? null : $"The gate dataset {gateSpec.Dataset} is invalid: {string.Join("; ", parsed.Errors.Take(5))}";
     }
 
     /// <summary>Applies an operator command to the deployment's active rollout, persists it, then acts.</summary>

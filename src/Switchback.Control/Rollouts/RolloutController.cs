@@ -19,6 +19,7 @@ internal sealed partial class RolloutController(
     RolloutObserver observer,
     RollbackService rollbacks,
     IAlertDispatcher alerts,
+    IGateRunner gateRunner,
     TimeProvider time,
     ILogger<RolloutController> logger) : BackgroundService
 {
@@ -74,6 +75,12 @@ internal sealed partial class RolloutController(
     /// <summary>One reconcile step of one rollout (caller holds the lock); returns the state in force afterwards.</summary>
     private async Task<RolloutState> ReconcileAsync(RolloutState state, CancellationToken ct)
     {
+        if (state.Phase == RolloutPhase.Gating)
+        {
+            await ResumeGateAsync(state, ct);
+            return state;
+        }
+
         var now = time.GetUtcNow();
         var decision = RolloutDecider.Decide(state, observer.Observe(state, now), now);
         return await PersistAndActAsync(state, decision, ct) ?? state;
@@ -129,6 +136,9 @@ internal sealed partial class RolloutController(
             case RollbackAction rollback:
                 await rollbacks.RollbackAsync(
                     new RollbackRequest(rollout.Deployment, rollout.StableVersion, rollout.ReasonText, Force: true, rollback.Trigger, actor), ct);
+                break;
+            case RunGateAction:
+                StartGate(rollout);
                 break;
             case AlertAction alert when rollout.Spec.Alerts.Length > 0:
                 alerts.Enqueue(RolloutAlerts.Message(rollout, alert, time.GetUtcNow()), RolloutAlerts.Receivers(rollout));

@@ -16,4 +16,7 @@ internal static partial class RolloutLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "rollout {Id} of {Deployment}: routing re-applied after a restart (generation {Generation})")]
     public static partial void Reapplied(ILogger logger, string id, string deployment, long generation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rollout {Id} of {Deployment}: the gate could not run")]
+    public static partial void GateError(ILogger logger, Exception exception, string id, string deployment);
 }

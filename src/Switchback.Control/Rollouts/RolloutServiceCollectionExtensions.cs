@@ -22,6 +22,7 @@ public static class RolloutServiceCollectionExtensions
         services.TryAddSingleton<ITargetHealthCheck, MonitorHealthCheck>();
         services.TryAddSingleton<RollbackTimings>();
         services.TryAddSingleton<RollbackService>();
+        services.TryAddSingleton<IGateRunner, ServerGateRunner>();
         services.TryAddSingleton<RolloutController>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RolloutController>());
         return services;

@@ -11,12 +11,17 @@ namespace Switchback.Gateway.Access;
 /// <see cref="GatewayOptions.KeyCacheDuration"/> so the hot path does not query the store per request. Only key hashes are
 /// kept. Thread-safe. A revoked key may therefore keep working for up to that duration.
 /// </summary>
-internal sealed class KeyCache(IRegistryStore store, TimeProvider time, IOptions<GatewayOptions> options)
+internal sealed class KeyCache(IRegistryStore store, TimeProvider time, IOptions<GatewayOptions> options, SystemGateKey systemKey)
 {
     private readonly ConcurrentDictionary<string, (Role? Role, DateTimeOffset Expires)> entries = new(StringComparer.Ordinal);
 
     public async ValueTask<Role?> FindRoleAsync(string key, CancellationToken cancellationToken)
     {
+        if (systemKey.Matches(key))
+        {
+            return Role.Operator;
+        }
+
         var hash = ApiKeys.Hash(key);
         var now = time.GetUtcNow();
         if (entries.TryGetValue(hash, out var entry) && entry.Expires > now)

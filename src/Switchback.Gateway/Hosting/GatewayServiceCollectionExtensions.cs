@@ -63,6 +63,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => new RequestJournal(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<BundleReader>();
         services.TryAddSingleton<BundleCache>();
+        services.TryAddSingleton<SystemGateKey>();
         services.TryAddSingleton<KeyCache>();
         services.TryAddSingleton<UpstreamClients>();
         services.TryAddSingleton<VersionHealthMonitor>();

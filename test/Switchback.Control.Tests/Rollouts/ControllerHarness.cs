@@ -38,6 +38,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
         services.AddSingleton(Store);
         services.AddSingleton<IAlertDispatcher>(Alerts);
         services.AddSingleton<ITargetHealthCheck>(Health);
+        services.AddSingleton<IGateRunner>(Gates);
         services.AddSwitchbackGateway();
         services.AddSwitchbackRollouts();
         provider = services.BuildServiceProvider();
@@ -52,6 +53,8 @@ internal sealed class ControllerHarness : IAsyncDisposable
     public RecordingAlerts Alerts { get; } = new();
 
     public FakeHealth Health { get; } = new();
+
+    public FakeGateRunner Gates { get; } = new();
 
     public RolloutController Controller => provider.GetRequiredService<RolloutController>();
 

@@ -79,14 +79,15 @@ public static partial class RolloutDecider
             }
         }
 
+        var reports = result.Summary is { } summary ? $" ({summary})" : string.Empty;
         if (problems.Count == 0)
         {
-            tick.Record(DecisionKind.GatePassed, $"gate passed: score {result.CandidateScore:G4}" + (result.StableScore is { } s ? $", stable {s:G4}" : string.Empty));
+            tick.Record(DecisionKind.GatePassed, $"gate passed: score {result.CandidateScore:G4}" + (result.StableScore is { } s ? $", stable {s:G4}" : string.Empty) + reports);
             EnterStep(tick, 0);
             return;
         }
 
-        var message = $"gate on {gate.Dataset} failed for {tick.State.Deployment}@{tick.State.CandidateVersion}: {string.Join("; ", problems)}";
+        var message = $"gate on {gate.Dataset} failed for {tick.State.Deployment}@{tick.State.CandidateVersion}: {string.Join("; ", problems)}{reports}";
         tick.Move(RolloutPhase.Aborted, PhaseReason.GateFailed, message);
         tick.Record(DecisionKind.GateFailed, message);
         tick.Act(new AlertAction(AlertKind.GateFailed, message, []));

@@ -40,6 +40,12 @@ public sealed record RolloutState(
     DateTimeOffset UpdatedAt,
     long Generation)
 {
+    /// <summary>
+    /// The gate's dataset text (JSONL), sent by the CLI with the manifest; kept with the state so a gate interrupted by a
+    /// restart runs again. Null without a gate.
+    /// </summary>
+    public string? GateDataset { get; init; }
+
     /// <summary>Whether the rollout is over: promoted, rolled back, aborted or completed.</summary>
     public bool IsFinished => Phase is RolloutPhase.Promoted or RolloutPhase.RolledBack or RolloutPhase.Aborted or RolloutPhase.Completed;
 
