@@ -11,7 +11,8 @@ namespace Switchback.Control.Tests.Rollouts;
 /// </summary>
 internal sealed class FakeGateRunner : IGateRunner
 {
-    private TaskCompletionSource<GateRun> pending = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // One outcome for every run: the test may set it before the background gate has even called RunAsync.
+    private readonly TaskCompletionSource<GateRun> pending = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public List<(string RolloutId, string Dataset)> Runs { get; } = [];
 
@@ -20,8 +21,9 @@ internal sealed class FakeGateRunner : IGateRunner
         lock (Runs)
         {
             Runs.Add((rollout.Id, datasetText));
-            return pending.Task.WaitAsync(cancellationToken);
         }
+
+        return pending.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Completes the running gate with these mean scores (reports #1 and #2).</summary>
@@ -29,21 +31,11 @@ internal sealed class FakeGateRunner : IGateRunner
     {
         var c = Report(1, 2, candidate);
         var s = stable is { } v ? Report(2, 1, v) : null;
-        Swap().SetResult(new GateRun(new GateResult(candidate, stable), c, s));
+        pending.SetResult(new GateRun(new GateResult(candidate, stable), c, s));
     }
 
     /// <summary>Makes the running gate throw, as when the candidate's upstream cannot be reached at all.</summary>
-    public void Fail(string message) => Swap().SetException(new InvalidOperationException(message));
-
-    private TaskCompletionSource<GateRun> Swap()
-    {
-        lock (Runs)
-        {
-            var current = pending;
-            pending = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            return current;
-        }
-    }
+    public void Fail(string message) => pending.SetException(new InvalidOperationException(message));
 
     private static StoredEvalReport Report(long id, int version, double mean)
         => new(id, ControllerHarness.Deployment, version, "sha256:b", "sha256:d", mean, mean, 10, 0, DateTimeOffset.UnixEpoch, "rollout:r", null);

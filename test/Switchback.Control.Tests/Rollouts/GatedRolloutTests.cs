@@ -46,8 +46,10 @@ public sealed class GatedRolloutTests
         Assert.Equal(RolloutPhase.Gating, (await h.LatestAsync()).Phase);
         Assert.Equal(before, h.Routed);
         Assert.Null(await h.Store.GetRoutingStateAsync("svc", Ct));
-        Assert.Equal([(rollout.Id, Dataset)], h.Gates.Runs);
         Assert.Equal(Dataset, (await h.LatestAsync()).GateDataset);
+        h.Gates.Fail("ended by the test");
+        await h.Controller.WhenGatesIdleAsync();
+        Assert.Equal([(rollout.Id, Dataset)], h.Gates.Runs);
     }
 
     [Fact]
@@ -170,11 +172,10 @@ public sealed class GatedRolloutTests
 
         await using var second = new ControllerHarness(storePath: path);
         await second.Controller.TickAsync(Ct);
-        Assert.Equal([(id, Dataset)], second.Gates.Runs);
-
         second.Gates.Finish(candidate: 0.95, stable: 0.95);
         await second.Controller.WhenGatesIdleAsync();
 
+        Assert.Equal([(id, Dataset)], second.Gates.Runs);
         Assert.Equal(RolloutPhase.Progressing, (await second.LatestAsync()).Phase);
         Assert.Equal(2, (await second.Store.GetRoutingStateAsync("svc", Ct))!.CandidateVersion);
     }
