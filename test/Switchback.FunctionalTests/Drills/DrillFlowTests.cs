@@ -14,7 +14,7 @@ public sealed class DrillFlowTests
     public async Task Drill_DryRunOnHealthyDeployment_AllChecksPassAndRoutingUntouched()
     {
         using var dir = new TempDir();
-        using var sim = await StartSimAsync("healthy");
+        using var sim = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, sim.Url, sim.Url, sim.Url);
         using var http = server.CreateHttpClient();
@@ -37,7 +37,7 @@ public sealed class DrillFlowTests
     public async Task Drill_Full_SwitchesToTargetAndRestoresRoutingExactlyAndAudits()
     {
         using var dir = new TempDir();
-        using var sim = await StartSimAsync("healthy");
+        using var sim = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, sim.Url, sim.Url, sim.Url);
         using var http = server.CreateHttpClient();
@@ -81,8 +81,8 @@ public sealed class DrillFlowTests
     public async Task Drill_PreviousVersionDown_FailsAtWarmCheckAndChangesNothing()
     {
         using var dir = new TempDir();
-        using var sim = await StartSimAsync("healthy");
-        using var down = await StartSimAsync("down");
+        using var sim = await Sim.StartAsync("healthy");
+        using var down = await Sim.StartAsync("down");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, down.Url, sim.Url, sim.Url);
         using var http = server.CreateHttpClient();
@@ -105,7 +105,7 @@ public sealed class DrillFlowTests
     public async Task Drill_DuringActiveRollout_RefusedUnlessDryRun()
     {
         using var dir = new TempDir();
-        using var sim = await StartSimAsync("healthy");
+        using var sim = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, sim.Url, sim.Url, sim.Url);
         var plan = "kind: Rollout\ndeployment: svc\ncandidate: 3\nsteps:\n  - canary: { weight: 10, duration: 1h }\n  - canary: { weight: 100 }\nguardrails:\n  - { signal: error_rate, compare: baseline, severity: hard }\n";
@@ -173,17 +173,5 @@ public sealed class DrillFlowTests
         Assert.True(apply.ExitCode == 0, apply.ToString());
         var alias = await server.CliAsync("alias", "set", "svc@2", "stable", "--reason", "v2 out");
         Assert.True(alias.ExitCode == 0, alias.ToString());
-    }
-
-    private static async Task<Sim> StartSimAsync(string profile)
-    {
-        var child = ChildProcess.Start(["upstream-sim", "--listen", "http://127.0.0.1:0", "--profile", profile, "--latency-ms", "1"], new Dictionary<string, string?>());
-        var line = await child.WaitForLineAsync("upstream-sim", TimeSpan.FromSeconds(60));
-        return new Sim(child, line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..].Trim().TrimEnd('/'));
-    }
-
-    private sealed record Sim(ChildProcess Child, string Url) : IDisposable
-    {
-        public void Dispose() => Child.Dispose();
     }
 }

@@ -14,8 +14,8 @@ public sealed class RolloutEdgeTests
     {
         using var dir = new TempDir();
         await using var receiver = await AlertReceiver.StartAsync();
-        using var v1 = await StartSimAsync("healthy");
-        using var v2 = await StartSimAsync("healthy", "--seed", "2");
+        using var v1 = await Sim.StartAsync("healthy");
+        using var v2 = await Sim.StartAsync("healthy", "--seed", "2");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, v1.Url, v2.Url);
         var plan = $$"""
@@ -56,8 +56,8 @@ public sealed class RolloutEdgeTests
     public async Task Rollback_PreviousVersionDown_RefusedUnlessForced()
     {
         using var dir = new TempDir();
-        using var down = await StartSimAsync("down");
-        using var v2 = await StartSimAsync("healthy");
+        using var down = await Sim.StartAsync("down");
+        using var v2 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, down.Url, v2.Url);
         Assert.Equal(0, (await server.CliAsync("alias", "set", "svc@2", "stable", "--reason", "v2 out")).ExitCode);
@@ -79,7 +79,7 @@ public sealed class RolloutEdgeTests
     public async Task Rollout_StartThenAbort_CandidateAliasSetThenRemoved()
     {
         using var dir = new TempDir();
-        using var v1 = await StartSimAsync("healthy");
+        using var v1 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, v1.Url, v1.Url);
         var plan = "kind: Rollout\ndeployment: svc\ncandidate: 2\nsteps:\n  - canary: { weight: 20, duration: 1h }\n";
@@ -110,17 +110,5 @@ public sealed class RolloutEdgeTests
         };
         request.Headers.Add("x-switchback-key", key);
         return http.SendAsync(request, Ct);
-    }
-
-    private static async Task<Sim> StartSimAsync(string profile, params string[] extra)
-    {
-        var child = ChildProcess.Start(["upstream-sim", "--listen", "http://127.0.0.1:0", "--profile", profile, "--latency-ms", "1", .. extra], new Dictionary<string, string?>());
-        var line = await child.WaitForLineAsync("upstream-sim", TimeSpan.FromSeconds(60));
-        return new Sim(child, line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..].Trim().TrimEnd('/'));
-    }
-
-    private sealed record Sim(ChildProcess Child, string Url) : IDisposable
-    {
-        public void Dispose() => Child.Dispose();
     }
 }

@@ -25,8 +25,8 @@ public sealed class RolloutFlowTests
     public async Task Rollout_FlakyCandidate_RolledBackAutomaticallyWithEvidenceAndPromoteRefused()
     {
         using var dir = new TempDir();
-        using var healthy = await StartSimAsync("healthy");
-        using var flaky = await StartSimAsync("flaky", "--error-rate", "0.4");
+        using var healthy = await Sim.StartAsync("healthy");
+        using var flaky = await Sim.StartAsync("flaky", "--error-rate", "0.4");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, healthy.Url, flaky.Url);
 
@@ -58,8 +58,8 @@ public sealed class RolloutFlowTests
     public async Task Rollout_HealthyCandidate_PromotedAndStatusWaitExitsZero()
     {
         using var dir = new TempDir();
-        using var v1 = await StartSimAsync("healthy");
-        using var v2 = await StartSimAsync("healthy", "--seed", "2");
+        using var v1 = await Sim.StartAsync("healthy");
+        using var v2 = await Sim.StartAsync("healthy", "--seed", "2");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, v1.Url, v2.Url);
         var apply = await server.CliAsync("apply", "-f", dir.Write("rollout.yaml", FastCanary.Replace("30s", "4s", StringComparison.Ordinal)));
@@ -78,7 +78,7 @@ public sealed class RolloutFlowTests
     public async Task Rollout_ServerKilledMidRollout_RestartResumesPhaseAndRouting()
     {
         using var dir = new TempDir();
-        using var v1 = await StartSimAsync("healthy");
+        using var v1 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, v1.Url, v1.Url);
         var plan = FastCanary.Replace("- canary: { weight: 50, duration: 30s, min_requests: 20 }", "- canary: { weight: 20, duration: 1h }\n  - pause: {}", StringComparison.Ordinal);
@@ -106,7 +106,7 @@ public sealed class RolloutFlowTests
     public async Task Rollback_UnhealthyTarget_RefusedUnlessForcedAndReportsPropagation()
     {
         using var dir = new TempDir();
-        using var v2 = await StartSimAsync("healthy");
+        using var v2 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, "http://127.0.0.1:1", v2.Url);
         Assert.Equal(0, (await server.CliAsync("alias", "set", "svc@2", "stable", "--reason", "v2 out")).ExitCode);
@@ -184,17 +184,5 @@ public sealed class RolloutFlowTests
         };
         request.Headers.Add("x-switchback-key", key);
         return http.SendAsync(request, Ct);
-    }
-
-    private static async Task<Sim> StartSimAsync(string profile, params string[] extra)
-    {
-        var child = ChildProcess.Start(["upstream-sim", "--listen", "http://127.0.0.1:0", "--profile", profile, "--latency-ms", "1", .. extra], new Dictionary<string, string?>());
-        var line = await child.WaitForLineAsync("upstream-sim", TimeSpan.FromSeconds(60));
-        return new Sim(child, line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..].Trim().TrimEnd('/'));
-    }
-
-    private sealed record Sim(ChildProcess Child, string Url) : IDisposable
-    {
-        public void Dispose() => Child.Dispose();
     }
 }

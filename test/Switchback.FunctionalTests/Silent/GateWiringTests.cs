@@ -20,8 +20,8 @@ public sealed class GateWiringTests
     public async Task RolloutStart_SilentRegressionCandidate_StoppedByGateBeforeAnyTraffic()
     {
         using var dir = new TempDir();
-        using var v1 = await StartSimAsync("healthy");
-        using var v2 = await StartSimAsync("silent-regression");
+        using var v1 = await Sim.StartAsync("healthy");
+        using var v2 = await Sim.StartAsync("silent-regression");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, v1.Url, v2.Url);
         using var http = server.CreateHttpClient();
@@ -48,8 +48,8 @@ public sealed class GateWiringTests
     public async Task RolloutStart_HealthyCandidate_PassesGateAndRoutesTheFirstStep()
     {
         using var dir = new TempDir();
-        using var v1 = await StartSimAsync("healthy");
-        using var v2 = await StartSimAsync("healthy");
+        using var v1 = await Sim.StartAsync("healthy");
+        using var v2 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, v1.Url, v2.Url);
         using var http = server.CreateHttpClient();
@@ -67,7 +67,7 @@ public sealed class GateWiringTests
     public async Task RolloutStart_BadGateDataset_ExitsOneAndStartsNothing()
     {
         using var dir = new TempDir();
-        using var v1 = await StartSimAsync("healthy");
+        using var v1 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, v1.Url, v1.Url);
         var plan = WriteGatedPlan(dir, 2);
@@ -86,7 +86,7 @@ public sealed class GateWiringTests
     public async Task StartEndpoint_GateWithoutDataset_Is400()
     {
         using var dir = new TempDir();
-        using var v1 = await StartSimAsync("healthy");
+        using var v1 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, v1.Url, v1.Url);
         using var http = server.CreateHttpClient();
@@ -143,17 +143,5 @@ public sealed class GateWiringTests
         var bundles = Manifests.Bundle("svc", 1, 0.2, v1 + "/v1") + "---\n" + Manifests.Bundle("svc", 2, 0.3, v2 + "/v1");
         var apply = await server.CliAsync("apply", "-f", dir.Write("bundles.yaml", bundles));
         Assert.True(apply.ExitCode == 0, apply.ToString());
-    }
-
-    private static async Task<Sim> StartSimAsync(string profile)
-    {
-        var child = ChildProcess.Start(["upstream-sim", "--listen", "http://127.0.0.1:0", "--profile", profile, "--latency-ms", "1"], new Dictionary<string, string?>());
-        var line = await child.WaitForLineAsync("upstream-sim", TimeSpan.FromSeconds(60));
-        return new Sim(child, line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..].Trim().TrimEnd('/'));
-    }
-
-    private sealed record Sim(ChildProcess Child, string Url) : IDisposable
-    {
-        public void Dispose() => Child.Dispose();
     }
 }

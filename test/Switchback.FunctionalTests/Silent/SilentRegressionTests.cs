@@ -36,8 +36,8 @@ public sealed class SilentRegressionTests
     public async Task Rollout_SilentRegressionGuardedByErrorsAndLatencyOnly_Promoted()
     {
         using var dir = new TempDir();
-        using var v1 = await StartSimAsync("healthy");
-        using var v2 = await StartSimAsync("silent-regression");
+        using var v1 = await Sim.StartAsync("healthy");
+        using var v2 = await Sim.StartAsync("silent-regression");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, v1.Url, v2.Url, evaluators: false);
         Assert.Equal(0, (await server.CliAsync("apply", "-f", dir.Write("rollout.yaml", Plan))).ExitCode);
@@ -61,8 +61,8 @@ public sealed class SilentRegressionTests
     public async Task Rollout_SilentRegressionWithQualityGuardrails_RolledBackNamingTheQualitySignal()
     {
         using var dir = new TempDir();
-        using var v1 = await StartSimAsync("healthy");
-        using var v2 = await StartSimAsync("silent-regression");
+        using var v1 = await Sim.StartAsync("healthy");
+        using var v2 = await Sim.StartAsync("silent-regression");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, v1.Url, v2.Url, evaluators: true);
         var apply = await server.CliAsync("apply", "-f", dir.Write("rollout.yaml", Plan + Quality));
@@ -113,17 +113,5 @@ public sealed class SilentRegressionTests
         }
 
         throw new TimeoutException("the rollout did not finish in time");
-    }
-
-    private static async Task<Sim> StartSimAsync(string profile)
-    {
-        var child = ChildProcess.Start(["upstream-sim", "--listen", "http://127.0.0.1:0", "--profile", profile, "--latency-ms", "1"], new Dictionary<string, string?>());
-        var line = await child.WaitForLineAsync("upstream-sim", TimeSpan.FromSeconds(60));
-        return new Sim(child, line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..].Trim().TrimEnd('/'));
-    }
-
-    private sealed record Sim(ChildProcess Child, string Url) : IDisposable
-    {
-        public void Dispose() => Child.Dispose();
     }
 }
