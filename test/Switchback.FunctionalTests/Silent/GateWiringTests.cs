@@ -60,7 +60,7 @@ public sealed class GateWiringTests
 
         Assert.Equal("progressing", status["phase"]!.GetValue<string>());
         Assert.Contains(status["decisions"]!.AsArray(), d => d!["kind"]!.GetValue<string>() == "gate_passed");
-        Assert.Equal(2, (await RoutingAsync(http))["candidate"]!.GetValue<int>());
+        Assert.Equal(2, (await WaitForCandidateAsync(http))["candidate"]!.GetValue<int>());
     }
 
     [Fact]
@@ -123,6 +123,20 @@ public sealed class GateWiringTests
 
     private static async Task<JsonNode> RoutingAsync(HttpClient http)
         => (await http.GetFromJsonAsync<JsonNode>("api/v1/deployments/svc/routing", Ct))!;
+
+    // The controller persists a decision before it acts on it, so the status can say "progressing" a moment before the
+    // first step's routing lands: wait for the routing (bounded), then assert on it.
+    private static async Task<JsonNode> WaitForCandidateAsync(HttpClient http)
+    {
+        var routing = await RoutingAsync(http);
+        for (var until = DateTimeOffset.UtcNow.AddSeconds(10); routing["candidate"] is null && DateTimeOffset.UtcNow < until;)
+        {
+            await Task.Delay(50, Ct);
+            routing = await RoutingAsync(http);
+        }
+
+        return routing;
+    }
 
     private static async Task<JsonNode> WaitWhileGatingAsync(HttpClient http)
     {
