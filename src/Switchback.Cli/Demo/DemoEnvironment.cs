@@ -77,8 +77,11 @@ internal sealed class DemoEnvironment : IAsyncDisposable
         return sim;
     }
 
-    /// <summary>Registers a bundle through <c>POST /api/v1/versions</c>, as <c>switchback bundle register</c> does.</summary>
-    public async Task RegisterAsync(string deployment, int version, UpstreamSimulator upstream, string note, CancellationToken ct)
+    /// <summary>
+    /// Registers a bundle through <c>POST /api/v1/versions</c>, as <c>switchback bundle register</c> does; with
+    /// <paramref name="evaluators"/>, the bundle's <c>evaluators:</c> section (docs/evaluators.md).
+    /// </summary>
+    public async Task RegisterAsync(string deployment, int version, UpstreamSimulator upstream, string note, CancellationToken ct, JsonObject? evaluators = null)
     {
         var body = new JsonObject
         {
@@ -89,6 +92,11 @@ internal sealed class DemoEnvironment : IAsyncDisposable
             ["serving"] = new JsonObject { ["temperature"] = 0.2, ["max_tokens"] = 64, ["timeout_ms"] = 5000 },
             ["labels"] = new JsonObject { ["demo"] = note },
         };
+        if (evaluators is not null)
+        {
+            body["evaluators"] = evaluators;
+        }
+
         var response = await Admin.PostAsync("versions?source=demo", body, ct);
         Ensure(response, $"register {deployment}@{version}");
     }
@@ -101,12 +109,20 @@ internal sealed class DemoEnvironment : IAsyncDisposable
     }
 
     /// <summary>The rollout status, as <c>switchback rollout status</c> shows it.</summary>
-    public async Task<JsonNode> RolloutStatusAsync(string deployment, CancellationToken ct)
-        => Ensure(await Admin.GetAsync($"deployments/{deployment}/rollout", ct), $"read the rollout of {deployment}");
+    public Task<JsonNode> RolloutStatusAsync(string deployment, CancellationToken ct)
+        => ReadAsync($"deployments/{deployment}/rollout", $"the rollout of {deployment}", ct);
 
     /// <summary>The deployment's last rollback timings.</summary>
-    public async Task<JsonNode> LastRollbackAsync(string deployment, CancellationToken ct)
-        => Ensure(await Admin.GetAsync($"deployments/{deployment}/rollback", ct), $"read the last rollback of {deployment}");
+    public Task<JsonNode> LastRollbackAsync(string deployment, CancellationToken ct)
+        => ReadAsync($"deployments/{deployment}/rollback", $"the last rollback of {deployment}", ct);
+
+    /// <summary>Rolls back to the previous stable through <c>POST /api/v1/deployments/{d}/rollback</c>, as <c>switchback rollback</c> does.</summary>
+    public async Task<JsonNode> RollbackAsync(string deployment, string reason, CancellationToken ct)
+        => Ensure(await Admin.PostAsync($"deployments/{deployment}/rollback", new JsonObject { ["reason"] = reason }, ct), $"roll {deployment} back");
+
+    /// <summary>A GET on the admin API (<paramref name="path"/> under <c>/api/v1</c>); <paramref name="what"/> names it in the error.</summary>
+    public async Task<JsonNode> ReadAsync(string path, string what, CancellationToken ct)
+        => Ensure(await Admin.GetAsync(path, ct), "read " + what);
 
     public async ValueTask DisposeAsync()
     {

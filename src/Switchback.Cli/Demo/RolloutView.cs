@@ -66,4 +66,7 @@ internal static class RolloutView
     internal static string Text(JsonNode? node, string name) => node?[name]?.ToString() ?? "-";
 
     internal static double Num(JsonNode? node, string name) => node?[name]?.GetValue<double>() ?? double.NaN;
+
+    internal static DateTimeOffset Time(JsonNode? node, string name)
+        => DateTimeOffset.Parse(Text(node, name), CultureInfo.InvariantCulture);
 }

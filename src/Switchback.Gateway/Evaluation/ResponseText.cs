@@ -12,20 +12,72 @@ namespace Switchback.Gateway.Evaluation;
 /// </summary>
 internal static class ResponseText
 {
+    /// <summary>Nesting limit of the request scan: the default of a full <c>JsonNode.Parse</c> (and of the gateway's request scanner).</summary>
+    private const int MaxDepth = 64;
+
     private static readonly byte[] Done = "[DONE]"u8.ToArray();
 
     /// <summary>The answer's text with its finish reason, or null when the body is not an OpenAI answer with text.</summary>
     public static EvaluationInput? Read(ReadOnlySpan<byte> body, bool stream) => stream ? ReadStream(body) : ReadJson(body);
 
-    /// <summary>The request's <c>response_format</c>; <see cref="ResponseFormat.Text"/> when absent or not JSON.</summary>
-    public static ResponseFormat Format(byte[] requestBody)
+    /// <summary>
+    /// The request's top-level <c>response_format</c>; <see cref="ResponseFormat.Text"/> when absent, when the body is not
+    /// one well-formed JSON object, or when the value is ambiguous (the name repeated, or repeated names or invalid UTF-8
+    /// inside it). One forward pass of <see cref="Utf8JsonReader"/>: every other value is skipped, only
+    /// <c>response_format</c>'s is materialised.
+    /// </summary>
+    public static ResponseFormat Format(ReadOnlySpan<byte> requestBody)
     {
+        JsonNode? format;
         try
         {
-            return JsonNode.Parse(requestBody) is JsonObject request ? ResponseFormat.FromRequest(request["response_format"]) : ResponseFormat.Text;
+            var reader = new Utf8JsonReader(requestBody, new JsonReaderOptions { MaxDepth = MaxDepth });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return ResponseFormat.Text;
+            }
+
+            format = null;
+            var seen = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isFormat = reader.ValueTextEquals("response_format"u8);
+                reader.Read();
+                if (!isFormat)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if (seen)
+                {
+                    // Servers disagree on which one wins; no JSON is judged on a guess.
+                    return ResponseFormat.Text;
+                }
+
+                seen = true;
+                format = JsonNode.Parse(ref reader);
+            }
+
+            // Syntax is checked to the end, as a full parse would: a body cut off or with anything after the object is not JSON.
+            if (reader.Read())
+            {
+                return ResponseFormat.Text;
+            }
         }
         catch (JsonException)
         {
+            return ResponseFormat.Text;
+        }
+
+        try
+        {
+            return ResponseFormat.FromRequest(format);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // A JsonObject reads its properties lazily: a repeated name (ArgumentException) or a name or string that is not
+            // valid UTF-8 (InvalidOperationException) surfaces here, not as a JsonException.
             return ResponseFormat.Text;
         }
     }

@@ -44,11 +44,48 @@ public sealed class DemoTests
     }
 
     [Fact]
+    public async Task Demo_SilentScenario_GateFailsErrorsAndLatencyPromoteQualityGuardrailsRollBack()
+    {
+        using var child = ChildProcess.Start(["demo", "--scenario", "silent", "--seed", "7", "--output", "json"], new Dictionary<string, string?>());
+        var exit = await child.WaitForExitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.True(exit == 0, $"exit {exit}\nstdout:\n{child.Stdout}\nstderr:\n{child.Stderr}");
+        var story = child.Stderr;
+        var acts = new[] { "1. Rollout of support-bot@2 with a gate", "Gate failed: v2 passed", "2. The same rollout without the gate", "Promoted: support-bot@2 is stable",
+            "3. The same rollout with quality guardrails", "Rolled back: the controller rolled support-bot@2 back to @1", "time to rollback:", "Demo complete" };
+        var at = acts.Select(line => story.IndexOf(line, StringComparison.Ordinal)).ToList();
+        Assert.True(at.All(i => i >= 0) && at.SequenceEqual(at.Order()), $"the acts are missing or out of order:\n{story}");
+
+        var summary = JsonNode.Parse(child.Stdout)!;
+        Assert.Equal(("silent", 7, true), (summary["scenario"]!.GetValue<string>(), summary["seed"]!.GetValue<int>(), summary["ok"]!.GetValue<bool>()));
+        var gate = summary["facts"]!["gate"]!;
+        Assert.Equal(("aborted", "gate_failed"), (gate["phase"]!.GetValue<string>(), gate["reason"]!.GetValue<string>()));
+        Assert.Equal(1.0, gate["stable_mean_score"]!.GetValue<double>());
+        Assert.True(gate["candidate_mean_score"]!.GetValue<double>() < 1.0 && gate["failed_cases"]!.GetValue<int>() > 0, gate.ToJsonString());
+        var promoted = summary["facts"]!["errors_and_latency_only"]!;
+        Assert.Equal("promoted", promoted["phase"]!.GetValue<string>());
+        Assert.True(promoted["candidate_requests"]!.GetValue<long>() >= 100, promoted.ToJsonString());
+        Assert.Equal(0, promoted["candidate_client_errors"]!.GetValue<long>());
+        Assert.True(promoted["refusals"]!.GetValue<long>() + promoted["safety_violations"]!.GetValue<long>() > 0, promoted.ToJsonString());
+        var caught = summary["facts"]!["quality_guardrails"]!;
+        Assert.Equal((2, 1), (caught["from"]!.GetValue<int>(), caught["to"]!.GetValue<int>()));
+        Assert.Matches("^(safety_violations|refusal_rate):", caught["guardrail"]!.GetValue<string>());
+        Assert.Equal(0, caught["client_requests"]!["v2"]!["errors"]!.GetValue<long>());
+        Assert.InRange(caught["detection_ms"]!.GetValue<double>(), 1, 10_000);
+        Assert.InRange(summary["seconds"]!.GetValue<double>(), 0, 60);
+        Assert.False(Directory.Exists(summary["directory"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Demo_UnknownScenario_ExitsWithUsageErrorNamingTheChoices()
     {
         var result = await CliRunner.RunAsync(null, null, "demo", "--scenario", "nope");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("canary", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'nope' not recognized", result.Stderr, StringComparison.Ordinal);
+        foreach (var name in new[] { "'canary'", "'silent'" })
+        {
+            Assert.Contains(name, result.Stderr, StringComparison.Ordinal);
+        }
     }
 }

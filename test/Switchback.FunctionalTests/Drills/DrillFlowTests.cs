@@ -18,7 +18,7 @@ public sealed class DrillFlowTests
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, sim.Url, sim.Url, sim.Url);
         using var http = server.CreateHttpClient();
-        var before = await RoutingAsync(http);
+        var before = await Svc.RoutingAsync(http);
 
         var drill = await server.CliAsync("drill", "svc", "--dry-run", "--reason", "weekly", "--output", "json");
 
@@ -28,7 +28,7 @@ public sealed class DrillFlowTests
         Assert.Equal(["resolve_target", "warm_check"], StepNames(body));
         Assert.All(body["steps"]!.AsArray(), s => Assert.True(s!["duration_ms"]!.GetValue<double>() >= 0));
         Assert.Null(body["restored"]);
-        Assert.Equal(before.ToJsonString(), (await RoutingAsync(http)).ToJsonString());
+        Assert.Equal(before.ToJsonString(), (await Svc.RoutingAsync(http)).ToJsonString());
         var listed = await http.GetFromJsonAsync<JsonNode>("api/v1/deployments/svc/drills", Ct);
         Assert.Equal(body["id"]!.GetValue<string>(), listed!["drills"]![0]!["id"]!.GetValue<string>());
     }
@@ -43,7 +43,7 @@ public sealed class DrillFlowTests
         using var http = server.CreateHttpClient();
         using var put = await http.PutAsJsonAsync("api/v1/deployments/svc/routing", new { reason = "canary by hand", candidate = 3, candidate_weight = 25 }, Ct);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        var before = await RoutingAsync(http);
+        var before = await Svc.RoutingAsync(http);
 
         var drill = await server.CliAsync("drill", "svc", "--reason", "game day");
 
@@ -54,7 +54,7 @@ public sealed class DrillFlowTests
         }
 
         Assert.Contains("passed", drill.Stdout, StringComparison.Ordinal);
-        var after = await RoutingAsync(http);
+        var after = await Svc.RoutingAsync(http);
         Assert.Equal(before["generation"]!.GetValue<long>() + 2, after["generation"]!.GetValue<long>());
         after["generation"] = before["generation"]!.GetValue<long>();
         Assert.Equal(before.ToJsonString(), after.ToJsonString());
@@ -86,7 +86,7 @@ public sealed class DrillFlowTests
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await RegisterAsync(server, dir, down.Url, sim.Url, sim.Url);
         using var http = server.CreateHttpClient();
-        var before = await RoutingAsync(http);
+        var before = await Svc.RoutingAsync(http);
 
         var drill = await server.CliAsync("drill", "svc", "--output", "json");
 
@@ -96,7 +96,7 @@ public sealed class DrillFlowTests
         Assert.Equal(["resolve_target", "warm_check"], StepNames(body));
         Assert.False(body["steps"]![1]!["ok"]!.GetValue<bool>());
         Assert.Contains("svc@1 is not warm", body["findings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(before.ToJsonString(), (await RoutingAsync(http)).ToJsonString());
+        Assert.Equal(before.ToJsonString(), (await Svc.RoutingAsync(http)).ToJsonString());
         var runbook = await server.CliAsync("runbook", "svc");
         Assert.Contains("**failed**", runbook.Stdout, StringComparison.Ordinal);
     }
@@ -162,8 +162,6 @@ public sealed class DrillFlowTests
     }
 
     private static List<string> StepNames(JsonNode body) => body["steps"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
-
-    private static async Task<JsonNode> RoutingAsync(HttpClient http) => (await http.GetFromJsonAsync<JsonNode>("api/v1/deployments/svc/routing", Ct))!;
 
     /// <summary>Versions 1, 2, 3; then stable moves 1 → 2, so a rollback (and a drill) goes back to 1.</summary>
     private static async Task RegisterAsync(ServerProcess server, TempDir dir, string v1, string v2, string v3)

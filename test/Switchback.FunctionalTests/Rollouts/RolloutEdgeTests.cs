@@ -17,7 +17,7 @@ public sealed class RolloutEdgeTests
         using var v1 = await Sim.StartAsync("healthy");
         using var v2 = await Sim.StartAsync("healthy", "--seed", "2");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, v1.Url, v2.Url);
+        await Svc.RegisterAsync(server, dir, v1.Url, v2.Url);
         var plan = $$"""
             kind: Rollout
             deployment: svc
@@ -35,7 +35,7 @@ public sealed class RolloutEdgeTests
         using var http = server.CreateHttpClient();
         for (var i = 0; i < 5; i++)
         {
-            using var response = await ChatAsync(http, "user-" + i);
+            using var response = await Svc.ChatAsync(http, "user-" + i);
             Assert.True(response.IsSuccessStatusCode, response.ToString());
         }
 
@@ -59,7 +59,7 @@ public sealed class RolloutEdgeTests
         using var down = await Sim.StartAsync("down");
         using var v2 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, down.Url, v2.Url);
+        await Svc.RegisterAsync(server, dir, down.Url, v2.Url);
         Assert.Equal(0, (await server.CliAsync("alias", "set", "svc@2", "stable", "--reason", "v2 out")).ExitCode);
 
         var refused = await server.CliAsync("rollback", "svc", "--reason", "v2 is bad");
@@ -81,7 +81,7 @@ public sealed class RolloutEdgeTests
         using var dir = new TempDir();
         using var v1 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, v1.Url, v1.Url);
+        await Svc.RegisterAsync(server, dir, v1.Url, v1.Url);
         var plan = "kind: Rollout\ndeployment: svc\ncandidate: 2\nsteps:\n  - canary: { weight: 20, duration: 1h }\n";
         Assert.Equal(0, (await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", plan))).ExitCode);
         using var http = server.CreateHttpClient();
@@ -93,22 +93,5 @@ public sealed class RolloutEdgeTests
         Assert.Equal(2, during["aliases"]!["candidate"]!.GetValue<int>());
         Assert.Null(after["aliases"]!["candidate"]);
         Assert.Equal(1, after["aliases"]!["stable"]!.GetValue<int>());
-    }
-
-    private static async Task RegisterAsync(ServerProcess server, TempDir dir, string v1, string v2)
-    {
-        var bundles = Manifests.Bundle("svc", 1, 0.2, v1 + "/v1") + "---\n" + Manifests.Bundle("svc", 2, 0.3, v2 + "/v1");
-        var apply = await server.CliAsync("apply", "-f", dir.Write("bundles.yaml", bundles));
-        Assert.True(apply.ExitCode == 0, apply.ToString());
-    }
-
-    private static Task<HttpResponseMessage> ChatAsync(HttpClient http, string key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
-        {
-            Content = JsonContent.Create(new { model = "svc", messages = new[] { new { role = "user", content = "hi" } } }),
-        };
-        request.Headers.Add("x-switchback-key", key);
-        return http.SendAsync(request, Ct);
     }
 }

@@ -28,7 +28,7 @@ public sealed class RolloutFlowTests
         using var healthy = await Sim.StartAsync("healthy");
         using var flaky = await Sim.StartAsync("flaky", "--error-rate", "0.4");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, healthy.Url, flaky.Url);
+        await Svc.RegisterAsync(server, dir, healthy.Url, flaky.Url);
 
         var start = await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", FastCanary));
         Assert.True(start.ExitCode == 0, start.ToString());
@@ -38,7 +38,7 @@ public sealed class RolloutFlowTests
         Assert.Contains("already has an active rollout", second.Stderr, StringComparison.Ordinal);
 
         using var http = server.CreateHttpClient();
-        var status = await DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(30));
+        var status = await Svc.DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(30));
 
         Assert.Equal("rolled_back", status["phase"]!.GetValue<string>());
         var json = await server.CliAsync("rollout", "status", "svc", "--output", "json");
@@ -61,12 +61,12 @@ public sealed class RolloutFlowTests
         using var v1 = await Sim.StartAsync("healthy");
         using var v2 = await Sim.StartAsync("healthy", "--seed", "2");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, v1.Url, v2.Url);
+        await Svc.RegisterAsync(server, dir, v1.Url, v2.Url);
         var apply = await server.CliAsync("apply", "-f", dir.Write("rollout.yaml", FastCanary.Replace("30s", "4s", StringComparison.Ordinal)));
         Assert.True(apply.ExitCode == 0, apply.ToString());
 
         using var http = server.CreateHttpClient();
-        var status = await DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(30));
+        var status = await Svc.DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(30));
 
         Assert.Equal("promoted", status["phase"]!.GetValue<string>());
         Assert.Equal(0, (await server.CliAsync("rollout", "status", "svc", "--wait")).ExitCode);
@@ -80,7 +80,7 @@ public sealed class RolloutFlowTests
         using var dir = new TempDir();
         using var v1 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, v1.Url, v1.Url);
+        await Svc.RegisterAsync(server, dir, v1.Url, v1.Url);
         var plan = FastCanary.Replace("- canary: { weight: 50, duration: 30s, min_requests: 20 }", "- canary: { weight: 20, duration: 1h }\n  - pause: {}", StringComparison.Ordinal);
         Assert.Equal(0, (await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", plan))).ExitCode);
         server.Kill();
@@ -95,7 +95,7 @@ public sealed class RolloutFlowTests
         var served = new HashSet<string>();
         for (var i = 0; i < 60; i++)
         {
-            using var response = await ChatAsync(http, "user-" + i);
+            using var response = await Svc.ChatAsync(http, "user-" + i);
             served.Add(response.Headers.GetValues("x-switchback-version").Single());
         }
 
@@ -108,7 +108,7 @@ public sealed class RolloutFlowTests
         using var dir = new TempDir();
         using var v2 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, "http://127.0.0.1:1", v2.Url);
+        await Svc.RegisterAsync(server, dir, "http://127.0.0.1:1", v2.Url);
         Assert.Equal(0, (await server.CliAsync("alias", "set", "svc@2", "stable", "--reason", "v2 out")).ExitCode);
 
         var refused = await server.CliAsync("rollback", "svc", "--reason", "v2 is bad");
@@ -129,7 +129,7 @@ public sealed class RolloutFlowTests
     {
         using var dir = new TempDir();
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, "http://127.0.0.1:1", "http://127.0.0.1:1");
+        await Svc.RegisterAsync(server, dir, "http://127.0.0.1:1", "http://127.0.0.1:1");
         var viewer = JsonNode.Parse((await server.CliAsync("key", "create", "--role", "viewer", "--name", "v", "--output", "json")).Stdout)!["key"]!.GetValue<string>();
         using var anonymous = server.CreateHttpClient(apiKey: null);
         using var reader = server.CreateHttpClient(viewer);
@@ -147,42 +147,5 @@ public sealed class RolloutFlowTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("steps", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Null((await admin.GetFromJsonAsync<JsonNode>("api/v1/deployments/svc/routing", Ct))!["candidate"]);
-    }
-
-    private static async Task RegisterAsync(ServerProcess server, TempDir dir, string v1, string v2)
-    {
-        var bundles = Manifests.Bundle("svc", 1, 0.2, v1 + "/v1") + "---\n" + Manifests.Bundle("svc", 2, 0.3, v2 + "/v1");
-        var apply = await server.CliAsync("apply", "-f", dir.Write("bundles.yaml", bundles));
-        Assert.True(apply.ExitCode == 0, apply.ToString());
-    }
-
-    private static async Task<JsonNode> DriveUntilFinishedAsync(HttpClient http, TimeSpan limit)
-    {
-        var until = DateTimeOffset.UtcNow + limit;
-        var n = 0;
-        while (DateTimeOffset.UtcNow < until)
-        {
-            await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
-            {
-                using var r = await ChatAsync(http, "k" + Interlocked.Increment(ref n));
-            }));
-            var status = (await http.GetFromJsonAsync<JsonNode>("api/v1/deployments/svc/rollout", Ct))!;
-            if (status["finished"]!.GetValue<bool>())
-            {
-                return status;
-            }
-        }
-
-        throw new TimeoutException("the rollout did not finish in time");
-    }
-
-    private static Task<HttpResponseMessage> ChatAsync(HttpClient http, string key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
-        {
-            Content = JsonContent.Create(new { model = "svc", messages = new[] { new { role = "user", content = "hi" } } }),
-        };
-        request.Headers.Add("x-switchback-key", key);
-        return http.SendAsync(request, Ct);
     }
 }

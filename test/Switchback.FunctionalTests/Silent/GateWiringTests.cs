@@ -23,9 +23,9 @@ public sealed class GateWiringTests
         using var v1 = await Sim.StartAsync("healthy");
         using var v2 = await Sim.StartAsync("silent-regression");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, v1.Url, v2.Url);
+        await Svc.RegisterAsync(server, dir, v1.Url, v2.Url);
         using var http = server.CreateHttpClient();
-        var before = await RoutingAsync(http);
+        var before = await Svc.RoutingAsync(http);
 
         var start = await server.CliAsync("rollout", "start", "svc", "--to", "2", "-f", WriteGatedPlan(dir, 2));
         Assert.True(start.ExitCode == 0, start.ToString());
@@ -35,7 +35,7 @@ public sealed class GateWiringTests
         Assert.Equal("aborted", status["phase"]!.GetValue<string>());
         Assert.Equal("gate_failed", status["reason"]!.GetValue<string>());
         Assert.Matches(@"candidate svc@2 eval #\d+: mean 0\.\d+", status["reason_text"]!.GetValue<string>());
-        var after = await RoutingAsync(http);
+        var after = await Svc.RoutingAsync(http);
         Assert.Equal(before.ToJsonString(), after.ToJsonString());
         Assert.Equal(1, after["stable"]!.GetValue<int>());
         var audit = await server.CliAsync("history", "svc");
@@ -51,7 +51,7 @@ public sealed class GateWiringTests
         using var v1 = await Sim.StartAsync("healthy");
         using var v2 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, v1.Url, v2.Url);
+        await Svc.RegisterAsync(server, dir, v1.Url, v2.Url);
         using var http = server.CreateHttpClient();
 
         var apply = await server.CliAsync("apply", "-f", WriteGatedPlan(dir, 2));
@@ -60,7 +60,7 @@ public sealed class GateWiringTests
 
         Assert.Equal("progressing", status["phase"]!.GetValue<string>());
         Assert.Contains(status["decisions"]!.AsArray(), d => d!["kind"]!.GetValue<string>() == "gate_passed");
-        Assert.Equal(2, (await WaitForCandidateAsync(http))["candidate"]!.GetValue<int>());
+        Assert.Equal(2, (await Svc.WaitForCandidateAsync(http))["candidate"]!.GetValue<int>());
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class GateWiringTests
         using var dir = new TempDir();
         using var v1 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, v1.Url, v1.Url);
+        await Svc.RegisterAsync(server, dir, v1.Url, v1.Url);
         var plan = WriteGatedPlan(dir, 2);
         File.WriteAllText(Path.Combine(Path.GetDirectoryName(plan)!, "golden.jsonl"), "{\"id\": \"q1\", \"prompt\": \"x\"\nnot json\n");
 
@@ -88,7 +88,7 @@ public sealed class GateWiringTests
         using var dir = new TempDir();
         using var v1 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, v1.Url, v1.Url);
+        await Svc.RegisterAsync(server, dir, v1.Url, v1.Url);
         using var http = server.CreateHttpClient();
 
         using var response = await http.PostAsync("api/v1/deployments/svc/rollouts?candidate=2",
@@ -121,28 +121,11 @@ public sealed class GateWiringTests
             """);
     }
 
-    private static async Task<JsonNode> RoutingAsync(HttpClient http)
-        => (await http.GetFromJsonAsync<JsonNode>("api/v1/deployments/svc/routing", Ct))!;
-
-    // The controller persists a decision before it acts on it, so the status can say "progressing" a moment before the
-    // first step's routing lands: wait for the routing (bounded), then assert on it.
-    private static async Task<JsonNode> WaitForCandidateAsync(HttpClient http)
-    {
-        var routing = await RoutingAsync(http);
-        for (var until = DateTimeOffset.UtcNow.AddSeconds(10); routing["candidate"] is null && DateTimeOffset.UtcNow < until;)
-        {
-            await Task.Delay(50, Ct);
-            routing = await RoutingAsync(http);
-        }
-
-        return routing;
-    }
-
     private static async Task<JsonNode> WaitWhileGatingAsync(HttpClient http)
     {
         for (var until = DateTimeOffset.UtcNow.AddSeconds(60); DateTimeOffset.UtcNow < until;)
         {
-            var status = (await http.GetFromJsonAsync<JsonNode>("api/v1/deployments/svc/rollout", Ct))!;
+            var status = await Svc.RolloutAsync(http);
             if (status["phase"]!.GetValue<string>() != "gating")
             {
                 return status;
@@ -150,12 +133,5 @@ public sealed class GateWiringTests
         }
 
         throw new TimeoutException("the gate did not finish in time");
-    }
-
-    private static async Task RegisterAsync(ServerProcess server, TempDir dir, string v1, string v2)
-    {
-        var bundles = Manifests.Bundle("svc", 1, 0.2, v1 + "/v1") + "---\n" + Manifests.Bundle("svc", 2, 0.3, v2 + "/v1");
-        var apply = await server.CliAsync("apply", "-f", dir.Write("bundles.yaml", bundles));
-        Assert.True(apply.ExitCode == 0, apply.ToString());
     }
 }

@@ -30,6 +30,10 @@ public sealed class SilentRegressionTests
 
         """;
 
+    private const string Evaluators = "\nevaluators:\n  sample_rate: 1.0\n";
+
+    private const string Question = "What is our refund policy?";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -39,11 +43,11 @@ public sealed class SilentRegressionTests
         using var v1 = await Sim.StartAsync("healthy");
         using var v2 = await Sim.StartAsync("silent-regression");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, v1.Url, v2.Url, evaluators: false);
+        await Svc.RegisterAsync(server, dir, v1.Url, v2.Url);
         Assert.Equal(0, (await server.CliAsync("apply", "-f", dir.Write("rollout.yaml", Plan))).ExitCode);
 
         using var http = server.CreateHttpClient();
-        var status = await DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(30));
+        var status = await Svc.DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(30), Question);
 
         // The silent failure gets through: nothing in errors or latency tells v2 apart.
         Assert.Equal("promoted", status["phase"]!.GetValue<string>());
@@ -64,12 +68,12 @@ public sealed class SilentRegressionTests
         using var v1 = await Sim.StartAsync("healthy");
         using var v2 = await Sim.StartAsync("silent-regression");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await RegisterAsync(server, dir, v1.Url, v2.Url, evaluators: true);
+        await Svc.RegisterAsync(server, dir, v1.Url, v2.Url, Evaluators);
         var apply = await server.CliAsync("apply", "-f", dir.Write("rollout.yaml", Plan + Quality));
         Assert.True(apply.ExitCode == 0, apply.ToString());
 
         using var http = server.CreateHttpClient();
-        var status = await DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(30));
+        var status = await Svc.DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(30), Question);
 
         Assert.Equal("rolled_back", status["phase"]!.GetValue<string>());
         var shown = JsonNode.Parse((await server.CliAsync("rollout", "status", "svc", "--output", "json")).Stdout)!;
@@ -80,38 +84,5 @@ public sealed class SilentRegressionTests
         var counters = signals!["versions"]!.AsArray().Single(v => v!["version"]!.GetValue<int>() == 2)!["counters"]!;
         Assert.True(counters["responses_evaluated"]!.GetValue<long>() > 0, counters.ToJsonString());
         Assert.True(counters["safety_violations"]!.GetValue<long>() + counters["refusals"]!.GetValue<long>() > 0, counters.ToJsonString());
-    }
-
-    private static async Task RegisterAsync(ServerProcess server, TempDir dir, string v1, string v2, bool evaluators)
-    {
-        var section = evaluators ? "\nevaluators:\n  sample_rate: 1.0\n" : "\n";
-        var bundles = Manifests.Bundle("svc", 1, 0.2, v1 + "/v1") + section + "---\n" + Manifests.Bundle("svc", 2, 0.3, v2 + "/v1") + section;
-        var apply = await server.CliAsync("apply", "-f", dir.Write("bundles.yaml", bundles));
-        Assert.True(apply.ExitCode == 0, apply.ToString());
-    }
-
-    private static async Task<JsonNode> DriveUntilFinishedAsync(HttpClient http, TimeSpan limit)
-    {
-        var until = DateTimeOffset.UtcNow + limit;
-        var n = 0;
-        while (DateTimeOffset.UtcNow < until)
-        {
-            await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
-                {
-                    Content = JsonContent.Create(new { model = "svc", messages = new[] { new { role = "user", content = "What is our refund policy?" } } }),
-                };
-                request.Headers.Add("x-switchback-key", "k" + Interlocked.Increment(ref n));
-                using var response = await http.SendAsync(request, Ct);
-            }));
-            var status = (await http.GetFromJsonAsync<JsonNode>("api/v1/deployments/svc/rollout", Ct))!;
-            if (status["finished"]!.GetValue<bool>())
-            {
-                return status;
-            }
-        }
-
-        throw new TimeoutException("the rollout did not finish in time");
     }
 }

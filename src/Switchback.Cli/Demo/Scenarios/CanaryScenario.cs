@@ -29,20 +29,20 @@ internal sealed class CanaryScenario : IDemoScenario
         console.MarkupLine($"Registered [bold]{Deployment}@1[/] (healthy, stable), [bold]@2[/] (flaky, 20 % errors), [bold]@3[/] (healthy) on simulated model servers {v1.BaseAddress.Authority}, {v2.BaseAddress.Authority}, {v3.BaseAddress.Authority}");
 
         console.MarkupLine($"[bold]1.[/] Canary of {Deployment}@2: 10 % then 50 % of users, guardrails error_rate and latency_p95 vs v1, alpha 0.01, {TrafficDriver.RequestsPerSecond} req/s from {TrafficDriver.Workers} clients");
-        await env.StartRolloutAsync(Deployment, Plan(2, ("10", "20s"), ("50", "20s")), ct);
+        await env.StartRolloutAsync(Deployment, Plan(2, (10, "20s"), (50, "20s")), ct);
         var (bad, badCounts) = await RolloutWatcher.WatchAsync(env, settings, Deployment, Limit, ct);
-        var rollback = RollbackFacts(bad, badCounts);
+        var rollback = RollbackFacts.From(bad, badCounts);
         Report(console, rollback);
 
         console.MarkupLine($"[bold]2.[/] Canary of {Deployment}@3: 20 % then 50 % for 4 s each (min 100 requests per arm), then 100 %");
-        await env.StartRolloutAsync(Deployment, Plan(3, ("20", "4s"), ("50", "4s")), ct);
+        await env.StartRolloutAsync(Deployment, Plan(3, (20, "4s"), (50, "4s")), ct);
         var (good, _) = await RolloutWatcher.WatchAsync(env, settings, Deployment, Limit, ct);
         if (RolloutView.Text(good, "phase") != "promoted")
         {
             throw new DemoFailedException($"{Deployment}@3 was not promoted: phase {RolloutView.Text(good, "phase")} ({RolloutView.Text(good, "reason_text")})");
         }
 
-        var promotedMs = (Time(good, "updated_at") - Time(good, "created_at")).TotalMilliseconds;
+        var promotedMs = (RolloutView.Time(good, "updated_at") - RolloutView.Time(good, "created_at")).TotalMilliseconds;
         console.MarkupLine($"[green bold]Promoted:[/] {Deployment}@3 is stable (100 %) after {promotedMs / 1000:0.0} s; its guardrails stayed quiet:");
         foreach (var line in RolloutView.Guardrails(good))
         {
@@ -56,56 +56,8 @@ internal sealed class CanaryScenario : IDemoScenario
         };
     }
 
-    private static JsonObject Plan(int candidate, params (string Weight, string Duration)[] steps)
-    {
-        var list = new JsonArray();
-        foreach (var (weight, duration) in steps)
-        {
-            list.Add(new JsonObject { ["canary"] = new JsonObject { ["weight"] = double.Parse(weight, System.Globalization.CultureInfo.InvariantCulture), ["duration"] = duration, ["min_requests"] = 100 } });
-        }
-
-        list.Add(new JsonObject { ["canary"] = new JsonObject { ["weight"] = 100 } });
-        return new JsonObject
-        {
-            ["kind"] = "Rollout",
-            ["deployment"] = Deployment,
-            ["candidate"] = candidate,
-            ["strategy"] = "canary",
-            ["steps"] = list,
-            ["guardrails"] = new JsonArray(
-                new JsonObject { ["signal"] = "error_rate", ["compare"] = "baseline", ["severity"] = "hard" },
-                new JsonObject { ["signal"] = "latency_p95", ["compare"] = "baseline", ["max_ratio"] = 1.5, ["severity"] = "hard" }),
-            ["alpha"] = 0.01,
-        };
-    }
-
-    /// <summary>The rollback's evidence and timings; throws unless the controller rolled v2 back on a guardrail.</summary>
-    private static JsonObject RollbackFacts(JsonNode status, TrafficCounts counts)
-    {
-        var phase = RolloutView.Text(status, "phase");
-        var decision = status["decisions"]?.AsArray().LastOrDefault(d => RolloutView.Text(d, "kind") == "rolled_back");
-        var evidence = decision?["evidence_detail"]?.AsArray().FirstOrDefault(e => e?["breached"]?.GetValue<bool>() == true);
-        var timing = status["last_rollback"];
-        if (phase != "rolled_back" || decision is null || evidence?["test"] is not { } test || timing is null)
-        {
-            throw new DemoFailedException($"the flaky v2 was not rolled back by the controller: phase {phase} ({RolloutView.Text(status, "reason_text")})");
-        }
-
-        return new JsonObject
-        {
-            ["rollout"] = status["id"]?.DeepClone(),
-            ["from"] = 2,
-            ["to"] = timing["to"]?.DeepClone(),
-            ["trigger"] = timing["trigger"]?.DeepClone(),
-            ["guardrail"] = evidence["guardrail"]?.DeepClone(),
-            ["evidence"] = test.DeepClone(),
-            ["detection_ms"] = Math.Round((Time(decision, "at") - Time(status, "created_at")).TotalMilliseconds),
-            ["propagation_ms"] = timing["propagation_ms"]?.DeepClone(),
-            ["rollback_total_ms"] = timing["total_ms"]?.DeepClone(),
-            ["first_request_ms"] = timing["first_request_ms"]?.DeepClone(),
-            ["client_requests"] = new JsonObject(counts.Snapshot().Select(c => KeyValuePair.Create<string, JsonNode?>("v" + c.Version, new JsonObject { ["requests"] = c.Requests, ["errors"] = c.Errors }))),
-        };
-    }
+    private static JsonObject Plan(int candidate, params (double Weight, string Duration)[] steps)
+        => DemoPlans.Canary(Deployment, candidate, steps, DemoPlans.Compare("error_rate"), DemoPlans.Compare("latency_p95", maxRatio: 1.5));
 
     private static void Report(IAnsiConsole console, JsonObject facts)
     {
@@ -118,7 +70,4 @@ internal sealed class CanaryScenario : IDemoScenario
             + $"{RolloutView.Num(facts, "first_request_ms"):0.00} ms from the rollback call to the first request served by v1 (whole call {RolloutView.Num(facts, "rollback_total_ms"):0.00} ms)");
         console.MarkupLine("  (v2's failed requests were retried on v1 before any byte reached the client, so users saw no errors; they still counted against v2)");
     }
-
-    private static DateTimeOffset Time(JsonNode? node, string name)
-        => DateTimeOffset.Parse(RolloutView.Text(node, name), System.Globalization.CultureInfo.InvariantCulture);
 }

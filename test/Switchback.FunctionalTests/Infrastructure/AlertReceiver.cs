@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Switchback.FunctionalTests.Rollouts;
+namespace Switchback.FunctionalTests.Infrastructure;
 
 /// <summary>A real webhook receiver on a loopback port: records every JSON body posted to it.</summary>
 internal sealed class AlertReceiver : IAsyncDisposable
