@@ -62,10 +62,12 @@ internal sealed class GatewayRequestHandler(
 
         var (primary, fallback, shadow) = route.Value;
         byte[] outgoing = raw;
+        var headers = ScanHeaders(context.Request, variablesAlways: primary.IsOpenAi && fields.HasOptions);
+        var strip = headers.Strip;
         Dictionary<string, JsonNode?>? variables = null;
         if (primary.IsOpenAi)
         {
-            variables = HeaderVariables(context.Request, always: fields.HasOptions);
+            variables = headers.Variables;
             if (((variables is null ? null : BodyRewriter.TakeVariables(raw, fields, variables))
                 ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables ?? NoVariables, out outgoing)) is { } applyError)
             {
@@ -83,14 +85,14 @@ internal sealed class GatewayRequestHandler(
                 }
 
                 var served = await forwarder.ForwardAsync(
-                    context, Plan(context, primary, requestId, outgoing, kind), Plan(context, fallback, requestId, fallbackBytes, kind), shadow is not null);
+                    context, Plan(context, primary, requestId, outgoing, kind, strip), Plan(context, fallback, requestId, fallbackBytes, kind, strip), shadow is not null);
                 Mirror(context, shadow, kind, raw, variables, served);
                 return;
             }
         }
 
-        ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, kind);
-        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind), fallbackPlan, shadow is not null);
+        ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, kind, strip);
+        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind, strip), fallbackPlan, shadow is not null);
         Mirror(context, shadow, kind, raw, variables, result);
     }
 
@@ -122,10 +124,11 @@ internal sealed class GatewayRequestHandler(
 
         var suffix = "/" + (path ?? string.Empty);
         var (primary, fallback, _) = route.Value;
+        var strip = ScanHeaders(context.Request, variablesAlways: false).Strip;
         await forwarder.ForwardAsync(
             context,
-            Plan(context, primary, requestId, raw, Target(context, primary, suffix)),
-            fallback is null ? null : Plan(context, fallback, requestId, raw, Target(context, fallback, suffix)));
+            Plan(context, primary, requestId, raw, Target(context, primary, suffix), strip),
+            fallback is null ? null : Plan(context, fallback, requestId, raw, Target(context, fallback, suffix), strip));
     }
 
     /// <summary>
@@ -133,7 +136,7 @@ internal sealed class GatewayRequestHandler(
     /// sampled for mirroring; null after writing an error. A candidate or shadow whose breaker is open is skipped (counted
     /// as <c>circuit_open</c> on it): its requests go straight to stable.
     /// </summary>
-    private async Task<(ServingBundle Primary, ServingBundle? Fallback, ServingBundle? Shadow)?> ResolveAsync(HttpContext context, string deployment, string? pinText, string? user)
+    private async ValueTask<(ServingBundle Primary, ServingBundle? Fallback, ServingBundle? Shadow)?> ResolveAsync(HttpContext context, string deployment, string? pinText, string? user)
     {
         var headerPin = context.Request.Headers[GatewayHeaders.Version].ToString();
         if (pinText is null && headerPin.Length > 0)
@@ -233,25 +236,37 @@ internal sealed class GatewayRequestHandler(
         return true;
     }
 
-    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind)
-        => Plan(context, bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, Suffix(kind)) : bundle.Rewrite.Targets[(int)kind]);
+    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind, string[]? strip)
+        => Plan(context, bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, Suffix(kind)) : bundle.Rewrite.Targets[(int)kind], strip);
 
     private static Uri Target(HttpContext context, ServingBundle bundle, string suffix)
         => new(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + suffix + context.Request.QueryString.Value);
 
-    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, Uri target)
+    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, Uri target, string[]? strip)
     {
         var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultTimeout;
         var credential = bundle.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null;
-        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, context.Request.ContentType, credential, bundle.Retrieval, bundle.Tokenizer, timeout);
+        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, context.Request.ContentType, credential, bundle.Retrieval, bundle.Tokenizer, timeout, strip);
     }
 
-    /// <summary>The request's <c>x-switchback-var-*</c> headers; null when there are none and <paramref name="always"/> is false.</summary>
-    private static Dictionary<string, JsonNode?>? HeaderVariables(HttpRequest request, bool always)
+    /// <summary>
+    /// One walk over the client's headers (enumerating ASP.NET Core's header collection through its interface allocates,
+    /// so it is walked once per request, not once here and again in the transformer): the <c>x-switchback-var-*</c>
+    /// variables — null when there are none and <paramref name="variablesAlways"/> is false — and the names of every
+    /// <c>x-switchback-*</c> header, which must not reach the upstream (null when the client sent none).
+    /// </summary>
+    private static (Dictionary<string, JsonNode?>? Variables, string[]? Strip) ScanHeaders(HttpRequest request, bool variablesAlways)
     {
-        Dictionary<string, JsonNode?>? variables = always ? new(StringComparer.Ordinal) : null;
+        Dictionary<string, JsonNode?>? variables = variablesAlways ? new(StringComparer.Ordinal) : null;
+        List<string>? strip = null;
         foreach (var (name, value) in request.Headers)
         {
+            if (!name.StartsWith(GatewayHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            (strip ??= []).Add(name);
             if (name.StartsWith(GatewayHeaders.VariablePrefix, StringComparison.OrdinalIgnoreCase) && name.Length > GatewayHeaders.VariablePrefix.Length)
             {
                 variables ??= new(StringComparer.Ordinal);
@@ -259,7 +274,7 @@ internal sealed class GatewayRequestHandler(
             }
         }
 
-        return variables;
+        return (variables, strip?.ToArray());
     }
 
     private static string Suffix(EndpointKind kind) => kind switch

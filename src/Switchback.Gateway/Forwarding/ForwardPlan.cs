@@ -1,6 +1,9 @@
 namespace Switchback.Gateway.Forwarding;
 
-/// <summary>Everything one upstream attempt needs: where to, the body to send, and the headers the bundle adds.</summary>
+/// <summary>
+/// Everything one upstream attempt needs: where to, the body to send, the headers the bundle adds, and the client's
+/// <c>x-switchback-*</c> headers to drop (<see cref="StripHeaders"/>; null when it sent none).
+/// </summary>
 internal sealed record ForwardPlan(
     string Deployment,
     int Version,
@@ -12,4 +15,5 @@ internal sealed record ForwardPlan(
     string? Credential,
     string? Retrieval,
     string? Tokenizer,
-    TimeSpan Timeout);
+    TimeSpan Timeout,
+    string[]? StripHeaders = null);

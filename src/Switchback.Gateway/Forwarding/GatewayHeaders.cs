@@ -6,6 +6,8 @@ namespace Switchback.Gateway.Forwarding;
 /// <summary>The Switchback header names of PRODUCT.md §3.</summary>
 internal static class GatewayHeaders
 {
+    /// <summary>Every Switchback request header starts with this; none of them is sent upstream.</summary>
+    public const string Prefix = "x-switchback-";
     public const string Key = "x-switchback-key";
     public const string Version = "x-switchback-version";
     public const string VariablePrefix = "x-switchback-var-";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
@@ -19,13 +20,12 @@ internal sealed class GatewayTransformer(ForwardPlan plan, bool retryOnFailure, 
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.RequestUri = plan.Target;
         proxyRequest.Headers.Authorization = null;
-        // The client's headers were copied as they are, so only names the client sent can need removing; walking
-        // Kestrel's header collection allocates nothing, unlike enumerating the HttpRequestMessage's.
-        foreach (var header in httpContext.Request.Headers)
+        // The client's headers were copied as they are; the handler already noted which of them are Switchback's.
+        if (plan.StripHeaders is { } strip)
         {
-            if (IsSwitchbackHeader(header.Key))
+            foreach (var name in strip)
             {
-                proxyRequest.Headers.Remove(header.Key);
+                proxyRequest.Headers.Remove(name);
             }
         }
 
@@ -55,6 +55,7 @@ internal sealed class GatewayTransformer(ForwardPlan plan, bool retryOnFailure, 
         var status = (int)proxyResponse.StatusCode;
         observation.Status = status;
         observation.IsStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
+        observation.ExpectedLength = DeclaredLength(proxyResponse.Content.Headers);
         if (status >= 500)
         {
             var bytes = await ReadBoundedAsync(proxyResponse.Content, cancellationToken);
@@ -80,7 +81,12 @@ internal sealed class GatewayTransformer(ForwardPlan plan, bool retryOnFailure, 
         return proceed;
     }
 
-    private static bool IsSwitchbackHeader(string name) => name.StartsWith("x-switchback-", StringComparison.OrdinalIgnoreCase);
+    // The raw Content-Length, read without making HttpContentHeaders parse (and box) it.
+    private static long? DeclaredLength(HttpContentHeaders headers)
+        => headers.NonValidated.TryGetValues("Content-Length", out var values) && values.Count == 1
+           && long.TryParse(values.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+            ? length
+            : null;
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
     {

@@ -28,9 +28,18 @@ internal sealed class ObservedContent : HttpContent
         }
     }
 
-    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
+    // The inner stream is usually ready at once (the response headers were read), so no async frame is built for it.
+    protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
     {
-        var stream = new ObservingStream(await inner.ReadAsStreamAsync(cancellationToken), time, observation);
+        var opening = inner.ReadAsStreamAsync(cancellationToken);
+        return opening.IsCompletedSuccessfully ? Task.FromResult(Observe(opening.Result)) : ObserveAsync(opening);
+    }
+
+    private async Task<Stream> ObserveAsync(Task<Stream> opening) => Observe(await opening);
+
+    private Stream Observe(Stream innerStream)
+    {
+        var stream = new ObservingStream(innerStream, time, observation);
         observation.Body = stream;
         return stream;
     }

@@ -4,12 +4,15 @@ namespace Switchback.Gateway.Forwarding;
 /// Passes an upstream body through unchanged while noting when the first byte arrived, keeping the first
 /// <see cref="ResponseObservation.CaptureLimit"/> bytes (64 KiB: enough for a non-streamed answer's <c>usage</c>; more
 /// for versions whose responses are evaluated) and the last 8 KiB (where a stream's final usage chunk is). Read-only.
-/// The tail ring is only allocated once a body outgrows the head: a small answer costs one small head buffer.
+/// The tail ring is only allocated once a body outgrows the head: a small answer costs one head buffer of exactly its
+/// size when the upstream declared it (<see cref="ResponseObservation.ExpectedLength"/>), else one that doubles as needed.
 /// </summary>
 internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseObservation observation) : Stream
 {
     private const int TailSize = 8 * 1024;
-    private readonly MemoryStream head = new(); // not disposed: holds no unmanaged resource
+    private const int InitialHead = 1024;
+    private byte[] head = [];
+    private int headLength;
     private byte[]? tail;
     private long total;
 
@@ -26,7 +29,7 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
     public override long Position { get => total; set => throw new NotSupportedException(); }
 
     /// <summary>The whole body when it fit in the head buffer, else null.</summary>
-    public ReadOnlySpan<byte> WholeBody => total <= observation.CaptureLimit ? head.GetBuffer().AsSpan(0, (int)head.Length) : default;
+    public ReadOnlySpan<byte> WholeBody => total <= observation.CaptureLimit ? head.AsSpan(0, headLength) : default;
 
     /// <summary>The last bytes of the body, up to 8 KiB.</summary>
     public ReadOnlySpan<byte> Tail
@@ -35,7 +38,7 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
         {
             if (tail is null)
             {
-                return head.GetBuffer().AsSpan(0, (int)head.Length)[(int)Math.Max(0, total - TailSize)..];
+                return head.AsSpan(0, headLength)[(int)Math.Max(0, total - TailSize)..];
             }
 
             var length = (int)Math.Min(total, TailSize);
@@ -98,14 +101,14 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
         observation.FirstByteTimestamp ??= time.GetTimestamp();
         if (total < observation.CaptureLimit)
         {
-            head.Write(data[..(int)Math.Min(data.Length, observation.CaptureLimit - total)]);
+            Keep(data[..(int)Math.Min(data.Length, observation.CaptureLimit - total)]);
         }
 
         if (tail is null && total + data.Length > observation.CaptureLimit)
         {
             // Seeds the ring with the end of the head (all of the body so far) before the body outgrows it.
             tail = new byte[TailSize];
-            var kept = head.GetBuffer().AsSpan(0, (int)total);
+            var kept = head.AsSpan(0, (int)total);
             var seed = kept[(int)Math.Max(0, total - TailSize)..];
             var at = total - seed.Length;
             foreach (var b in seed)
@@ -126,5 +129,24 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
         }
 
         total += data.Length;
+    }
+
+    // Appends to the head buffer (never beyond the capture limit, which the caller ensures).
+    private void Keep(ReadOnlySpan<byte> data)
+    {
+        var needed = headLength + data.Length;
+        if (needed > head.Length)
+        {
+            var limit = observation.CaptureLimit;
+            var size = head.Length == 0 && observation.ExpectedLength is { } expected && expected >= needed && expected <= limit
+                ? (int)expected
+                : Math.Min(limit, Math.Max(needed, Math.Max(InitialHead, head.Length * 2)));
+            var grown = new byte[size];
+            head.AsSpan(0, headLength).CopyTo(grown);
+            head = grown;
+        }
+
+        data.CopyTo(head.AsSpan(headLength));
+        headLength = needed;
     }
 }

@@ -15,6 +15,9 @@ internal sealed class ResponseObservation
 
     public ObservingStream? Body { get; set; }
 
+    /// <summary>The body's declared Content-Length, when the upstream sent one: the capture buffer is sized to it.</summary>
+    public long? ExpectedLength { get; set; }
+
     /// <summary>How many bytes of the body the <see cref="Body"/> stream keeps; more than the default only for versions with evaluators.</summary>
     public int CaptureLimit { get; init; } = 64 * 1024;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -17,14 +18,22 @@ namespace Switchback.Gateway.Forwarding;
 /// </summary>
 internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClients clients, SignalRegistry signals, RequestJournal journal, VersionHealthMonitor health, ResponseEvaluations evaluations, TimeProvider time)
 {
+    private const int MaxCachedConfigs = 64;
+    private readonly TimeoutSources timeouts = new(time);
+    private readonly ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> configs = new();
+
     /// <summary>
     /// Forwards, failing over when possible, and returns the attempt the client got; with <paramref name="captureBody"/>
     /// (shadowed requests only, so others copy nothing) its complete non-streamed body is copied from the observation buffer.
     /// </summary>
-    public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardPlan plan, ForwardPlan? fallback, bool captureBody = false)
+    /// <remarks>Without a fallback (stable's requests, the common case) this is the attempt itself: no second async frame.</remarks>
+    public Task<ForwardResult> ForwardAsync(HttpContext context, ForwardPlan plan, ForwardPlan? fallback, bool captureBody = false)
+        => fallback is null ? AttemptAsync(context, plan, retry: false, captureBody) : ForwardWithFallbackAsync(context, plan, fallback, captureBody);
+
+    private async Task<ForwardResult> ForwardWithFallbackAsync(HttpContext context, ForwardPlan plan, ForwardPlan fallback, bool captureBody)
     {
-        var first = await AttemptAsync(context, plan, retry: fallback is not null, captureBody);
-        if (first.Outcome != RequestOutcome.Ok && fallback is not null && !context.Response.HasStarted)
+        var first = await AttemptAsync(context, plan, retry: true, captureBody);
+        if (first.Outcome != RequestOutcome.Ok && !context.Response.HasStarted)
         {
             context.Response.Clear();
             context.Features.Set<IForwarderErrorFeature>(null);
@@ -38,15 +47,27 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
     {
         var observation = new ResponseObservation { CaptureLimit = evaluations.CaptureLimit(plan) };
         var transformer = new GatewayTransformer(plan, retry, time, observation);
-        var config = new ForwarderRequestConfig { ActivityTimeout = plan.Timeout + TimeSpan.FromMinutes(1) };
+        var config = Config(plan.Timeout);
         // YARP forwards HttpContext.Request as it is, so each attempt replays the buffered (possibly rewritten) body from it.
         context.Request.Body = new MemoryStream(plan.Body, writable: false);
         context.Request.ContentLength = plan.Body.Length;
         context.Request.Headers.Remove("Transfer-Encoding");
         var started = time.GetTimestamp();
-        using var timeout = new CancellationTokenSource(plan.Timeout, time);
-        var error = await forwarder.SendAsync(context, plan.DestinationPrefix, clients.For(plan.DestinationPrefix), config, transformer, timeout.Token);
-        var outcome = Classify(context, error, observation, timeout.IsCancellationRequested);
+        var timeout = timeouts.Rent(plan.Timeout);
+        ForwarderError error;
+        bool timedOut;
+        try
+        {
+            error = await forwarder.SendAsync(context, plan.DestinationPrefix, clients.For(plan.DestinationPrefix), config, transformer, timeout.Token);
+            timedOut = timeout.IsCancellationRequested;
+        }
+        finally
+        {
+            // YARP has let go of the token once SendAsync returns (its linked registration is disposed by then).
+            timeouts.Return(timeout);
+        }
+
+        var outcome = Classify(context, error, observation, timedOut);
         if (outcome is null)
         {
             // The client went away: nothing to learn about the upstream.
@@ -75,6 +96,24 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
             ? observed.WholeBody.ToArray()
             : null;
         return new ForwardResult(plan.Version, outcome.Value, elapsed, observation.Status, body);
+    }
+
+    // YARP's own activity timeout is only a backstop a minute beyond the bundle's (which this class enforces on the
+    // injected clock); the config is immutable, so one per distinct bundle timeout is shared by all its requests.
+    private ForwarderRequestConfig Config(TimeSpan timeout)
+    {
+        if (configs.TryGetValue(timeout, out var config))
+        {
+            return config;
+        }
+
+        config = new ForwarderRequestConfig { ActivityTimeout = timeout + TimeSpan.FromMinutes(1) };
+        if (configs.Count < MaxCachedConfigs)
+        {
+            configs.TryAdd(timeout, config);
+        }
+
+        return config;
     }
 
     private static RequestOutcome? Classify(HttpContext context, ForwarderError error, ResponseObservation observation, bool timedOut)

@@ -39,7 +39,8 @@ public sealed class RequestJournal
     public int Count => _entries.Count;
 
     /// <summary>Remembers that <paramref name="requestId"/> was served by <paramref name="deployment"/>@<paramref name="version"/> now.</summary>
-    public JournalEntry Record(string requestId, string deployment, int version, RequestOutcome outcome)
+    /// <remarks>Returns nothing: it runs once per request, and an id this journal issued is stored without any object.</remarks>
+    public void Record(string requestId, string deployment, int version, RequestOutcome outcome)
     {
         ArgumentException.ThrowIfNullOrEmpty(requestId);
         ArgumentException.ThrowIfNullOrEmpty(deployment);
@@ -48,7 +49,7 @@ public sealed class RequestJournal
         if (_issued.Owns(requestId, out var sequence, out var tag))
         {
             _issued.Write(sequence, tag, deployment, version, at.UtcTicks, outcome);
-            return new JournalEntry(requestId, deployment, version, at, outcome);
+            return;
         }
 
         var entry = new JournalEntry(requestId, deployment, version, at, outcome);
@@ -56,7 +57,6 @@ public sealed class RequestJournal
         _order.Enqueue(entry);
         Interlocked.Increment(ref _queued);
         Trim();
-        return entry;
     }
 
     /// <summary>Finds a request that is still remembered and younger than the maximum age.</summary>

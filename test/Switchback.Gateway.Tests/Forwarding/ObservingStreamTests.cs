@@ -14,11 +14,24 @@ public sealed class ObservingStreamTests
     [InlineData(64 * 1024 + 5000, 3)]
     [InlineData(200_000, 16 * 1024)]
     [InlineData(200_000, 65_536 + 17)]
-    public async Task ReadAsync_AnySizeAndChunking_KeepsWholeSmallBodyAndLast8KiB(int size, int chunk)
+    public Task ReadAsync_AnySizeAndChunking_KeepsWholeSmallBodyAndLast8KiB(int size, int chunk)
+        => ReadAndCheck(size, chunk, expectedLength: null);
+
+    [Theory]
+    [InlineData(287, 4096, 287)] // the declared length, as upstreams send it: one buffer of exactly that size
+    [InlineData(287, 50, 287)]
+    [InlineData(5000, 700, 100)] // declared too small: the buffer still grows
+    [InlineData(300, 4096, 100_000)] // declared beyond the capture limit: ignored
+    [InlineData(64 * 1024 + 1, 7000, 64 * 1024 + 1)]
+    [InlineData(0, 100, 0)]
+    public Task ReadAsync_WithDeclaredLength_KeepsTheSameBytes(int size, int chunk, long declared)
+        => ReadAndCheck(size, chunk, declared);
+
+    private static async Task ReadAndCheck(int size, int chunk, long? expectedLength)
     {
         var body = new byte[size];
         new Random(size ^ chunk).NextBytes(body);
-        var observation = new ResponseObservation();
+        var observation = new ResponseObservation { ExpectedLength = expectedLength };
         using var stream = new ObservingStream(new MemoryStream(body), new FakeTimeProvider(), observation);
         var copy = new MemoryStream();
         var buffer = new byte[chunk];
