@@ -14,6 +14,11 @@ namespace Switchback.Control.Rollouts;
 /// sketches (the quantile T of docs/rollouts.md "observations"); after a restart both start again, which only means the
 /// first interval sets T again. Thread-safe (one tick at a time per rollout, enforced by the controller).
 /// </summary>
+/// <remarks>
+/// A cursor starts at the first whole second that begins at or after the moment it is started (the ceiling): a second
+/// already under way holds requests from before, e.g. stable's traffic before the rollout or a gate's pinned requests, and
+/// the windows cannot tell them apart. The seconds lost are lost for both arms alike, so nothing is biased.
+/// </remarks>
 internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSignals lengths)
 {
     private readonly ConcurrentDictionary<string, Cursor> cursors = new(StringComparer.Ordinal);
@@ -22,7 +27,7 @@ internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSign
     public RolloutObservation Observe(RolloutState state, DateTimeOffset now)
     {
         var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
-        var cursor = cursors.GetOrAdd(state.Id, _ => new Cursor(end));
+        var cursor = cursors.GetOrAdd(state.Id, _ => new Cursor(WholeSecondAtOrAfter(now)));
         var from = cursor.ObservedUntil;
         if (end <= from)
         {
@@ -80,6 +85,12 @@ internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSign
 
     /// <summary>Forgets a finished rollout's cursor and sketches.</summary>
     public void Forget(string rolloutId) => cursors.TryRemove(rolloutId, out _);
+
+    private static DateTimeOffset WholeSecondAtOrAfter(DateTimeOffset now)
+    {
+        var floor = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        return floor == now ? floor : floor.AddSeconds(1);
+    }
 
     /// <summary>A signal's events and what they are out of, for one version and interval; null when the gateway does not measure it.</summary>
     private static SignalCount? Events(string signal, SignalSnapshot s) => signal switch
