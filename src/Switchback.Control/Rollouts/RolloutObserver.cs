@@ -23,9 +23,24 @@ internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSign
 {
     private readonly ConcurrentDictionary<string, Cursor> cursors = new(StringComparer.Ordinal);
 
-    /// <summary>What happened since the previous call for this rollout; the first call only starts the cursor.</summary>
+    /// <summary>
+    /// Starts (or starts again) the rollout's cursor at the first whole second from <paramref name="now"/> on; the controller
+    /// calls it once the rollout's first routing is in force, so only the rollout's own traffic is counted.
+    /// </summary>
+    public void Start(string rolloutId, DateTimeOffset now) => cursors[rolloutId] = new Cursor(WholeSecondAtOrAfter(now));
+
+    /// <summary>
+    /// What happened since the previous call for this rollout. Before the rollout routes (<see cref="RolloutPhase.Pending"/>,
+    /// <see cref="RolloutPhase.Gating"/>) nothing is counted and no cursor starts; otherwise the first call without a cursor
+    /// (after a restart) only starts it.
+    /// </summary>
     public RolloutObservation Observe(RolloutState state, DateTimeOffset now)
     {
+        if (state.Phase is RolloutPhase.Pending or RolloutPhase.Gating)
+        {
+            return new RolloutObservation(now);
+        }
+
         var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
         var cursor = cursors.GetOrAdd(state.Id, _ => new Cursor(WholeSecondAtOrAfter(now)));
         var from = cursor.ObservedUntil;
