@@ -113,6 +113,16 @@ internal sealed partial class RolloutController(
             await ExecuteAsync(next, action, actor, ct);
         }
 
+        if (before.Phase is RolloutPhase.Pending or RolloutPhase.Gating && next.Phase is not (RolloutPhase.Pending or RolloutPhase.Gating)
+            && !next.IsFinished)
+        {
+            // The rollout's own traffic begins with the routing just applied, so its first counted second is the next whole
+            // one. Not at the rollout's first tick: that is the Pending tick, before a gate, and the gate's pinned requests to
+            // both versions (which land in the same signal windows) would then fill the first interval. The gate has finished
+            // here (its result is what moved the rollout), and no tick observes while it runs (ReconcileAsync skips Gating).
+            observer.Start(next.Id, time.GetUtcNow());
+        }
+
         if (next.IsFinished)
         {
             // Last, after the routing: promotion already moved stable to the candidate, so the alias has no job left.

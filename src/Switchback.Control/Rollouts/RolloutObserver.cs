@@ -14,15 +14,35 @@ namespace Switchback.Control.Rollouts;
 /// sketches (the quantile T of docs/rollouts.md "observations"); after a restart both start again, which only means the
 /// first interval sets T again. Thread-safe (one tick at a time per rollout, enforced by the controller).
 /// </summary>
+/// <remarks>
+/// A cursor starts at the first whole second that begins at or after the moment it is started (the ceiling): a second
+/// already under way holds requests from before, e.g. stable's traffic before the rollout or a gate's pinned requests, and
+/// the windows cannot tell them apart. The seconds lost are lost for both arms alike, so nothing is biased.
+/// </remarks>
 internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSignals lengths)
 {
     private readonly ConcurrentDictionary<string, Cursor> cursors = new(StringComparer.Ordinal);
 
-    /// <summary>What happened since the previous call for this rollout; the first call only starts the cursor.</summary>
+    /// <summary>
+    /// Starts (or starts again) the rollout's cursor at the first whole second from <paramref name="now"/> on; the controller
+    /// calls it once the rollout's first routing is in force, so only the rollout's own traffic is counted.
+    /// </summary>
+    public void Start(string rolloutId, DateTimeOffset now) => cursors[rolloutId] = new Cursor(WholeSecondAtOrAfter(now));
+
+    /// <summary>
+    /// What happened since the previous call for this rollout. Before the rollout routes (<see cref="RolloutPhase.Pending"/>,
+    /// <see cref="RolloutPhase.Gating"/>) nothing is counted and no cursor starts; otherwise the first call without a cursor
+    /// (after a restart) only starts it.
+    /// </summary>
     public RolloutObservation Observe(RolloutState state, DateTimeOffset now)
     {
+        if (state.Phase is RolloutPhase.Pending or RolloutPhase.Gating)
+        {
+            return new RolloutObservation(now);
+        }
+
         var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
-        var cursor = cursors.GetOrAdd(state.Id, _ => new Cursor(end));
+        var cursor = cursors.GetOrAdd(state.Id, _ => new Cursor(WholeSecondAtOrAfter(now)));
         var from = cursor.ObservedUntil;
         if (end <= from)
         {
@@ -80,6 +100,12 @@ internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSign
 
     /// <summary>Forgets a finished rollout's cursor and sketches.</summary>
     public void Forget(string rolloutId) => cursors.TryRemove(rolloutId, out _);
+
+    private static DateTimeOffset WholeSecondAtOrAfter(DateTimeOffset now)
+    {
+        var floor = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        return floor == now ? floor : floor.AddSeconds(1);
+    }
 
     /// <summary>A signal's events and what they are out of, for one version and interval; null when the gateway does not measure it.</summary>
     private static SignalCount? Events(string signal, SignalSnapshot s) => signal switch
