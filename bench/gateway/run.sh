@@ -4,12 +4,15 @@
 # the Portkey open-source gateway; then rewrites the "## Gateway" section of docs/benchmarks.md with the results.
 #
 # Usage: bench/gateway/run.sh
-# Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (5s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
+# Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (15s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
 #   BENCH_HEY_DURATION (10s), BENCH_HEY_WORKERS (10), BENCH_HEY_RATE (100 per worker), BENCH_NGINX_WORKERS (1),
+#   BENCH_PAIR_ROUNDS (5), BENCH_PAIR_DURATION (10s), BENCH_PAIR_WARMUP (20s) for the paired bare/Switchback rounds,
 #   BENCH_DOC (docs/benchmarks.md; "-" prints the section instead of writing it),
 #   BENCH_ONLY=switchback (only direct and the Switchback evaluators off/on pairs; prints the section unless BENCH_DOC is set).
 # Switchback is measured with its evaluators off and on, interleaved (off, on, off, on) so the on/off ratio comes from
-# neighbouring measurements of one run on a noisy machine.
+# neighbouring measurements of one run on a noisy machine. The throughput verdict against the bare forwarder comes from
+# paired rounds (lib/paired.sh): both running side by side, warmed up, measured alternately, median of the ratios.
+# Warm-ups are long because the JIT's tiering of Switchback's larger request path takes 10-25 s of load to settle here.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,13 +20,16 @@ root="$(cd "$here/../.." && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 duration="${BENCH_DURATION:-15s}"
-warmup="${BENCH_WARMUP:-5s}"
+warmup="${BENCH_WARMUP:-15s}"
 threads="${BENCH_THREADS:-2}"
 connections="${BENCH_CONNECTIONS:-64}"
 hey_duration="${BENCH_HEY_DURATION:-10s}"
 hey_workers="${BENCH_HEY_WORKERS:-10}"
 hey_rate_per_worker="${BENCH_HEY_RATE:-100}"
 nginx_workers="${BENCH_NGINX_WORKERS:-1}"
+pair_rounds="${BENCH_PAIR_ROUNDS:-5}"
+pair_duration="${BENCH_PAIR_DURATION:-10s}"
+pair_warmup="${BENCH_PAIR_WARMUP:-20s}"
 only="${BENCH_ONLY:-}"
 [[ "$only" =~ ^(|switchback)$ ]] || die "BENCH_ONLY takes switchback or nothing (got '$only')"
 doc="${BENCH_DOC:-$root/docs/benchmarks.md}"
@@ -33,11 +39,11 @@ command_line="bench/gateway/run.sh"
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 
-for knob in "$threads" "$connections" "$hey_workers" "$hey_rate_per_worker"; do
-  [[ "$knob" =~ ^[1-9][0-9]*$ ]] || die "BENCH_THREADS, BENCH_CONNECTIONS, BENCH_HEY_WORKERS and BENCH_HEY_RATE take a positive integer (got '$knob')"
+for knob in "$threads" "$connections" "$hey_workers" "$hey_rate_per_worker" "$pair_rounds"; do
+  [[ "$knob" =~ ^[1-9][0-9]*$ ]] || die "BENCH_THREADS, BENCH_CONNECTIONS, BENCH_HEY_WORKERS, BENCH_HEY_RATE and BENCH_PAIR_ROUNDS take a positive integer (got '$knob')"
 done
-for knob in "$duration" "$warmup" "$hey_duration"; do
-  [[ "$knob" =~ ^[1-9][0-9]*[sm]$ ]] || die "BENCH_DURATION, BENCH_WARMUP and BENCH_HEY_DURATION take a duration like 15s or 1m (got '$knob')"
+for knob in "$duration" "$warmup" "$hey_duration" "$pair_duration" "$pair_warmup"; do
+  [[ "$knob" =~ ^[1-9][0-9]*[sm]$ ]] || die "BENCH_DURATION, BENCH_WARMUP, BENCH_HEY_DURATION, BENCH_PAIR_DURATION and BENCH_PAIR_WARMUP take a duration like 15s or 1m (got '$knob')"
 done
 [[ "$nginx_workers" =~ ^([1-9][0-9]*|auto)$ ]] || die "BENCH_NGINX_WORKERS takes a positive integer or auto (got '$nginx_workers')"
 
@@ -46,6 +52,7 @@ source "$here/lib/measure.sh"
 source "$here/lib/report.sh"
 source "$here/lib/install.sh"
 source "$here/lib/switchback.sh"
+source "$here/lib/paired.sh"
 
 work="$(mktemp -d /tmp/switchback-bench.XXXXXX)"
 chmod 755 "$work" # nginx workers run as an unprivileged user and must reach their temp paths under it
@@ -110,13 +117,13 @@ done
 
 fi
 
-# --- 5. Switchback, as shipped, evaluators off / on / off / on; then with YARP's logs set to Warning explicitly -------
+# --- 5. Switchback, as shipped, evaluators off / on / off / on; then bare and Switchback in paired rounds ---------------
 switchback_measure switchback
 if [ -z "$switchback_missing" ]; then
   with_evaluators=1; switchback_measure switchback_eval; with_evaluators=0
   switchback_measure switchback_2
   with_evaluators=1; switchback_measure switchback_eval_2; with_evaluators=0
-  [ -z "$only" ] && switchback_measure switchback_quiet Logging__LogLevel__Yarp=Warning
+  [ -z "$only" ] && paired_measure
 fi
 
 if [ -z "$only" ]; then

@@ -30,11 +30,9 @@ internal sealed class SilentScenario : IDemoScenario
         env.Console.MarkupLine($"Registered [bold]{Deployment}@1[/] (healthy, stable) and [bold]@2[/] (always 200 OK, as fast as v1, but 30 % of its answers are wrong, refusals or leak personal data); both run the online evaluators");
 
         var gate = await GateAsync(env, ct);
-        await NextSecondAsync(env, ct);
         var promoted = await ErrorsAndLatencyOnlyAsync(env, settings, ct);
         var back = await env.RollbackAsync(Deployment, "demo: replay the rollout of v2 with quality guardrails", ct);
         env.Console.MarkupLine($"[grey]Rolled back by hand to {Deployment}@{back["to"]} ({RolloutView.Num(back, "total_ms"):0.0} ms) to replay the same rollout with quality guardrails[/]");
-        await NextSecondAsync(env, ct);
         var caught = await QualityGuardedAsync(env, settings, ct);
         return new JsonObject { ["gate"] = gate, ["errors_and_latency_only"] = promoted, ["quality_guardrails"] = caught };
     }
@@ -145,17 +143,6 @@ internal sealed class SilentScenario : IDemoScenario
         var served = counts.Snapshot().FirstOrDefault(c => c.Version == 2);
         env.Console.MarkupLine($"  v2 answered {served.Requests} requests before that, every one 200 OK ({served.Errors} errors)");
         return facts;
-    }
-
-    /// <summary>
-    /// Waits for the next whole second. The controller reads signals in whole seconds and a rollout's first interval starts at
-    /// the second of its first tick, so the act before (v2's gate answers, or its traffic as stable) must end in an earlier one.
-    /// </summary>
-    private static Task NextSecondAsync(DemoEnvironment env, CancellationToken ct)
-    {
-        var now = env.Time.GetUtcNow();
-        var intoSecond = TimeSpan.FromTicks(now.UtcTicks % TimeSpan.TicksPerSecond);
-        return Task.Delay(TimeSpan.FromSeconds(1) - intoSecond + TimeSpan.FromMilliseconds(100), env.Time, ct);
     }
 
     private static JsonObject[] Operational() => [DemoPlans.Compare("error_rate"), DemoPlans.Compare("latency_p95", maxRatio: 1.5)];
