@@ -1,0 +1,87 @@
+# Paired throughput for run.sh: the bare forwarder and Switchback running side by side, each warmed up, then measured in
+# alternating rounds (bare then Switchback, Switchback then bare, ...) so that both see the same drift of a shared,
+# noisy machine; the verdict uses the median of the per-round ratios. Sourced by run.sh; needs measure.sh, servers.sh
+# and switchback.sh. Fills pair_ratio[], pair_bare[], pair_sw[], pair_cpu_bare[], pair_cpu_sw[] (one entry per round).
+
+declare -a pair_ratio=() pair_bare=() pair_sw=() pair_cpu_bare=() pair_cpu_sw=()
+pair_median="" pair_min="" pair_max="" pair_cpu_median=""
+
+# One wrk run of the paired step: prints "req/s cpu-us-per-request" for the process PID serving URL.
+pair_run() {
+  local url="$1" pid="$2" out before after served rate
+  wrk -t"$threads" -c"$connections" -d2s -s "$here/post.lua" "$url" >/dev/null 2>&1 || die "paired: wrk settle run failed on $url"
+  before="$(cpu_ticks "$pid")"
+  out="$(wrk -t"$threads" -c"$connections" -d"$pair_duration" -s "$here/post.lua" "$url" 2>&1)" || die "paired: wrk failed on $url: $out"
+  after="$(cpu_ticks "$pid")"
+  served="$(awk '/requests in/ {print $1; exit}' <<<"$out")"
+  rate="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
+  [ -n "$served" ] && [ -n "$rate" ] && [ "$served" -gt 0 ] || die "paired: could not read wrk's output: $out"
+  printf '%s %s\n' "$rate" "$(awk -v a="$before" -v b="$after" -v t="$clk_tck" -v n="$served" 'BEGIN { printf "%.1f", (b - a) / t * 1e6 / n }')"
+}
+
+# Median of the arguments (numbers), with the given number of decimals.
+median_of() {
+  local decimals="$1"; shift
+  printf '%s\n' "$@" | sort -g | awk -v d="$decimals" '{ v[NR] = $1 } END { if (NR == 0) exit; m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.*f", d, m }'
+}
+
+paired_measure() {
+  local bare_url sw_url bare_pid_p sw_pid_p round r1 r2
+  free_port pair_bare_port
+  "$work/bare/BareForwarder" --urls "http://127.0.0.1:$pair_bare_port" --upstream "http://127.0.0.1:$upstream_port" \
+    >"$work/pair_bare.log" 2>&1 &
+  bare_pid_p=$!
+  track "$bare_pid_p"
+  wait_http "$pair_bare_port" "$bare_pid_p" pair_bare
+  bare_url="http://127.0.0.1:$pair_bare_port/v1/chat/completions"
+  verify_completion pair_bare "$bare_url"
+
+  switchback_start switchback_pair
+  sw_pid_p="$switchback_pid"
+  switchback_configure
+  sw_url="http://127.0.0.1:$switchback_port/v1/chat/completions"
+  verify_completion switchback_pair "$sw_url"
+
+  log "paired: warming up each for $pair_warmup"
+  wrk -t"$threads" -c"$connections" -d"$pair_warmup" -s "$here/post.lua" "$bare_url" >/dev/null 2>&1
+  wrk -t"$threads" -c"$connections" -d"$pair_warmup" -s "$here/post.lua" "$sw_url" >/dev/null 2>&1
+  for round in $(seq 1 "$pair_rounds"); do
+    if (( round % 2 )); then
+      r1="$(pair_run "$bare_url" "$bare_pid_p")"; r2="$(pair_run "$sw_url" "$sw_pid_p")"
+    else
+      r2="$(pair_run "$sw_url" "$sw_pid_p")"; r1="$(pair_run "$bare_url" "$bare_pid_p")"
+    fi
+    pair_bare+=("${r1% *}"); pair_cpu_bare+=("${r1#* }")
+    pair_sw+=("${r2% *}"); pair_cpu_sw+=("${r2#* }")
+    pair_ratio+=("$(ratio "${r2% *}" "${r1% *}" 3)")
+    log "paired round $round: bare ${r1% *} req/s (${r1#* } µs CPU/req), Switchback ${r2% *} req/s (${r2#* } µs CPU/req), ratio ${pair_ratio[-1]}"
+  done
+  local cpu_ratios=() i
+  for i in "${!pair_ratio[@]}"; do cpu_ratios+=("$(ratio "${pair_cpu_sw[$i]}" "${pair_cpu_bare[$i]}" 3)"); done
+  pair_median="$(median_of 3 "${pair_ratio[@]}")"
+  pair_min="$(printf '%s\n' "${pair_ratio[@]}" | sort -g | head -n 1)"
+  pair_max="$(printf '%s\n' "${pair_ratio[@]}" | sort -g | tail -n 1)"
+  pair_cpu_median="$(median_of 3 "${cpu_ratios[@]}")"
+  switchback_check_split switchback_pair
+  stop_pid "$sw_pid_p"
+  stop_pid "$bare_pid_p"
+}
+
+# The Markdown for the paired step: one row per round, then the medians.
+render_paired() {
+  [ ${#pair_ratio[@]} -gt 0 ] || { printf 'Paired rounds: not measured in this run.\n'; return 0; }
+  cat <<EOF
+Paired throughput (the verdict's source for Switchback / bare YARP): both processes started side by side, each warmed
+up with \`wrk\` for $pair_warmup, then $pair_rounds rounds of \`wrk -t$threads -c$connections -d$pair_duration\` alternating which goes first, so
+both see the same drift of this shared machine. CPU = the process's user + system time per request served.
+
+| round | bare YARP req/s | Switchback req/s | Switchback / bare | bare CPU µs/req | Switchback CPU µs/req |
+|---:|---:|---:|---:|---:|---:|
+EOF
+  local i
+  for i in "${!pair_ratio[@]}"; do
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$(( i + 1 ))" "${pair_bare[$i]}" "${pair_sw[$i]}" "${pair_ratio[$i]}" "${pair_cpu_bare[$i]}" "${pair_cpu_sw[$i]}"
+  done
+  printf '\nMedian Switchback / bare throughput %s (range %s–%s); median Switchback / bare CPU per request %s.\n' \
+    "$pair_median" "$pair_min" "$pair_max" "$pair_cpu_median"
+}
