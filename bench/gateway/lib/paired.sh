@@ -28,7 +28,7 @@ median_of() {
 paired_measure() {
   local bare_url sw_url bare_pid_p sw_pid_p round r1 r2
   free_port pair_bare_port
-  "$work/bare/BareForwarder" --urls "http://127.0.0.1:$pair_bare_port" --upstream "http://127.0.0.1:$upstream_port" \
+  DOTNET_gcServer=1 "$work/bare/BareForwarder" --urls "http://127.0.0.1:$pair_bare_port" --upstream "http://127.0.0.1:$upstream_port" \
     >"$work/pair_bare.log" 2>&1 &
   bare_pid_p=$!
   track "$bare_pid_p"
@@ -71,7 +71,8 @@ paired_measure() {
 render_paired() {
   [ ${#pair_ratio[@]} -gt 0 ] || { printf 'Paired rounds: not measured in this run.\n'; return 0; }
   cat <<EOF
-Paired throughput (the verdict's source for Switchback / bare YARP): both processes started side by side, each warmed
+Paired throughput (the verdict's source for Switchback / bare YARP): both processes, both on server GC (Switchback's
+setting), started side by side, each warmed
 up with \`wrk\` for $pair_warmup, then $pair_rounds rounds of \`wrk -t$threads -c$connections -d$pair_duration\` alternating which goes first, so
 both see the same drift of this shared machine. CPU = the process's user + system time per request served.
 

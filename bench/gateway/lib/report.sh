@@ -115,7 +115,7 @@ Targets from issue 3, item 9, as ratios in this run:
 EOF
   verdict_row "Switchback throughput / bare YARP, paired rounds (median)" "$pair_median" ge 0.9 \
     "wrk req/s, $pair_rounds alternating rounds after warm-up (below)"
-  verdict_row "Switchback throughput / bare YARP, single rows above" "$(ratio "${tput[switchback]:-}" "${tput[bare]:-}")" ge 0.9 \
+  verdict_row "Switchback throughput / bare YARP (server GC), single rows above" "$(ratio "${tput[switchback]:-}" "${tput[bare_server_gc]:-}")" ge 0.9 \
     "wrk req/s, one run each, minutes apart"
   verdict_row "Switchback throughput / nginx" "$(ratio "${tput[switchback]:-}" "${tput[nginx]:-}")" ge 0.5 "wrk req/s"
   if [ -n "$sw_added" ] && [ -n "$nginx_added" ] && [ -z "$(ratio "$sw_added" "$nginx_added")" ]; then

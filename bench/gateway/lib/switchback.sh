@@ -126,6 +126,9 @@ switchback_check_split() {
   awk -v s="$switchback_share" 'BEGIN { exit !(s >= 4 && s <= 6) }' \
     || die "switchback: the candidate served $switchback_share % of $total requests, not about 5 % ($file)"
   [ "$errors" = 0 ] || add_note "$id" "its signals recorded $errors failed request(s) (wrk cuts open requests when it stops)"
+  local circuit
+  circuit="$(jq '[.versions[] | (.counters // {}).circuit_open // 0] | add // 0' "$file")"
+  [ "$circuit" = 0 ] || add_note "$id" "$circuit request(s) skipped a version whose circuit breaker was open"
   add_note "$id" "signals recorded $total requests over the last 5 min, $switchback_share % on the candidate @2"
   log "switchback: signals show $total requests, $switchback_share % on candidate @2"
 }

@@ -1,11 +1,14 @@
 namespace Switchback.Gateway.Forwarding;
 
 /// <summary>
-/// Passes an upstream body through unchanged while noting when the first byte arrived, keeping the first
-/// <see cref="ResponseObservation.CaptureLimit"/> bytes (64 KiB: enough for a non-streamed answer's <c>usage</c>; more
-/// for versions whose responses are evaluated) and the last 8 KiB (where a stream's final usage chunk is). Read-only.
-/// The tail ring is only allocated once a body outgrows the head: a small answer costs one head buffer of exactly its
-/// size when the upstream declared it (<see cref="ResponseObservation.ExpectedLength"/>), else one that doubles as needed.
+/// Stands in for the client's response body while an attempt's answer is copied to it: passes every write through
+/// unchanged while noting when the first byte went out, keeping the first <see cref="ResponseObservation.CaptureLimit"/>
+/// bytes (64 KiB: enough for a non-streamed answer's <c>usage</c>; more for versions whose responses are evaluated) and
+/// the last 8 KiB (where a stream's final usage chunk is). Observing the writes to the client, not the reads from the
+/// upstream, needs no wrapper around the upstream's content (which would copy its headers and add a read layer per
+/// request). The tail ring is only allocated once a body outgrows the head: a small answer costs one head buffer of
+/// exactly its size when the upstream declared it (<see cref="ResponseObservation.ExpectedLength"/>), else one that
+/// doubles as needed. Write-only.
 /// </summary>
 internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseObservation observation) : Stream
 {
@@ -18,11 +21,11 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
 
     public long TotalBytes => total;
 
-    public override bool CanRead => true;
+    public override bool CanRead => false;
 
     public override bool CanSeek => false;
 
-    public override bool CanWrite => false;
+    public override bool CanWrite => true;
 
     public override long Length => throw new NotSupportedException();
 
@@ -53,43 +56,35 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
         }
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    // Observing is synchronous, so the write is the inner stream's own task: no async frame per write.
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken);
-        Observe(buffer.Span[..read]);
-        return read;
+        Observe(buffer.Span);
+        return inner.WriteAsync(buffer, cancellationToken);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count)
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
     {
-        var read = inner.Read(buffer, offset, count);
-        Observe(buffer.AsSpan(offset, read));
-        return read;
+        Observe(buffer);
+        inner.Write(buffer);
     }
 
-    public override void Flush()
-    {
-    }
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override void Flush() => inner.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            // The head buffer stays readable: the body is inspected after YARP has disposed the stream.
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+    // Disposing leaves the client's response stream alone (the server owns it) and the captured bytes readable.
 
     private void Observe(ReadOnlySpan<byte> data)
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Switchback.Gateway.Api;
 using Switchback.Gateway.Evaluation;
 using Switchback.Gateway.Health;
@@ -54,6 +55,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         context.Request.Headers.Remove("Transfer-Encoding");
         var started = time.GetTimestamp();
         var timeout = timeouts.Rent(plan.Timeout);
+        var clientBody = context.Features.Get<IHttpResponseBodyFeature>();
         ForwarderError error;
         bool timedOut;
         try
@@ -65,6 +67,9 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         {
             // YARP has let go of the token once SendAsync returns (its linked registration is disposed by then).
             timeouts.Return(timeout);
+
+            // The transformer observed the answer through a stand-in body; errors and a failover write to the real one.
+            context.Features.Set(clientBody);
         }
 
         var outcome = Classify(context, error, observation, timedOut);
