@@ -4,7 +4,9 @@
 # and switchback.sh. Fills pair_ratio[], pair_bare[], pair_sw[], pair_cpu_bare[], pair_cpu_sw[] (one entry per round).
 
 declare -a pair_ratio=() pair_bare=() pair_sw=() pair_cpu_bare=() pair_cpu_sw=()
+declare -a lat_direct=() lat_nginx=() lat_bare=() lat_sw=()
 pair_median="" pair_min="" pair_max="" pair_cpu_median=""
+lat_added_nginx="" lat_added_bare="" lat_added_sw=""
 
 # One wrk run of the paired step: prints "req/s cpu-us-per-request" for the process PID serving URL.
 pair_run() {
@@ -62,9 +64,35 @@ paired_measure() {
   pair_min="$(printf '%s\n' "${pair_ratio[@]}" | sort -g | head -n 1)"
   pair_max="$(printf '%s\n' "${pair_ratio[@]}" | sort -g | tail -n 1)"
   pair_cpu_median="$(median_of 3 "${cpu_ratios[@]}")"
+  paired_latency "$bare_url" "$sw_url"
   switchback_check_split switchback_pair
   stop_pid "$sw_pid_p"
   stop_pid "$bare_pid_p"
+}
+
+# The p99 at the constant rate, in rounds over direct, the nginx proxy, bare and Switchback (one hey run each per
+# round): added p99 = median of the target's p99s minus the median of direct's, so one slow second of the machine
+# moves one round, not the verdict.
+paired_latency() {
+  local bare_url="$1" sw_url="$2" proxy_url round
+  free_port pair_proxy_port
+  proxy_port="$pair_proxy_port"
+  start_nginx proxy "$pair_proxy_port"
+  local pair_proxy_pid="$last_pid"
+  proxy_url="http://127.0.0.1:$pair_proxy_port/v1/chat/completions"
+  for round in $(seq 1 "$pair_rounds"); do
+    measure_hey "lat_direct_$round" "$direct_url"; lat_direct+=("${hp99[lat_direct_$round]}")
+    measure_hey "lat_nginx_$round" "$proxy_url"; lat_nginx+=("${hp99[lat_nginx_$round]}")
+    measure_hey "lat_bare_$round" "$bare_url"; lat_bare+=("${hp99[lat_bare_$round]}")
+    measure_hey "lat_sw_$round" "$sw_url"; lat_sw+=("${hp99[lat_sw_$round]}")
+  done
+  stop_pid "$pair_proxy_pid"
+  local direct
+  direct="$(median_of 3 "${lat_direct[@]}")"
+  lat_added_nginx="$(awk -v a="$(median_of 3 "${lat_nginx[@]}")" -v b="$direct" 'BEGIN { printf "%.3f", a - b }')"
+  lat_added_bare="$(awk -v a="$(median_of 3 "${lat_bare[@]}")" -v b="$direct" 'BEGIN { printf "%.3f", a - b }')"
+  lat_added_sw="$(awk -v a="$(median_of 3 "${lat_sw[@]}")" -v b="$direct" 'BEGIN { printf "%.3f", a - b }')"
+  log "paired latency: added p99 nginx $lat_added_nginx ms, bare $lat_added_bare ms, Switchback $lat_added_sw ms"
 }
 
 # The Markdown for the paired step: one row per round, then the medians.
@@ -85,4 +113,17 @@ EOF
   done
   printf '\nMedian Switchback / bare throughput %s (range %s–%s); median Switchback / bare CPU per request %s.\n' \
     "$pair_median" "$pair_min" "$pair_max" "$pair_cpu_median"
+  [ ${#lat_sw[@]} -gt 0 ] || return 0
+  printf '\nPaired latency (the verdict'"'"'s source for the added p99): after the throughput rounds, %s rounds of\n' "$pair_rounds"
+  printf '`hey -z %s -c %s -q %s` against direct, the nginx proxy, bare YARP and Switchback in turn; added p99 = median p99\n' \
+    "$hey_duration" "$hey_workers" "$hey_rate_per_worker"
+  printf 'of the target minus median p99 of direct.\n\n'
+  printf '| round | direct p99 ms | nginx p99 ms | bare YARP p99 ms | Switchback p99 ms |\n|---:|---:|---:|---:|---:|\n'
+  local i
+  for i in "${!lat_sw[@]}"; do
+    printf '| %s | %s | %s | %s | %s |\n' "$(( i + 1 ))" "${lat_direct[$i]}" "${lat_nginx[$i]}" "${lat_bare[$i]}" "${lat_sw[$i]}"
+  done
+  printf '\nAdded p99: nginx %s ms, bare YARP %s ms (%s× nginx), Switchback %s ms (%s× nginx, %s× bare).\n' \
+    "$lat_added_nginx" "$lat_added_bare" "$(cell "$(ratio "$lat_added_bare" "$lat_added_nginx")")" \
+    "$lat_added_sw" "$(cell "$(ratio "$lat_added_sw" "$lat_added_nginx")")" "$(cell "$(ratio "$lat_added_sw" "$lat_added_bare")")"
 }

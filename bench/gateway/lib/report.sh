@@ -118,11 +118,15 @@ EOF
   verdict_row "Switchback throughput / bare YARP (server GC), single rows above" "$(ratio "${tput[switchback]:-}" "${tput[bare_server_gc]:-}")" ge 0.9 \
     "wrk req/s, one run each, minutes apart"
   verdict_row "Switchback throughput / nginx" "$(ratio "${tput[switchback]:-}" "${tput[nginx]:-}")" ge 0.5 "wrk req/s"
+  if [ -n "$lat_added_sw" ]; then
+    verdict_row "Switchback added p99 / nginx added p99, paired rounds (medians)" "$(ratio "$lat_added_sw" "$lat_added_nginx")" le 2.5 \
+      "added p99 at $(( hey_workers * hey_rate_per_worker )) RPS, $pair_rounds rounds (below)"
+  fi
   if [ -n "$sw_added" ] && [ -n "$nginx_added" ] && [ -z "$(ratio "$sw_added" "$nginx_added")" ]; then
     printf '| %s | %s | ≤ 2.5 | %s | %s |\n' "Switchback added p99 / nginx added p99" "undefined" \
       "nginx added ${nginx_added} ms, Switchback ${sw_added} ms: nginx's added p99 is within this run's noise" "added p99 at $(( hey_workers * hey_rate_per_worker )) RPS"
   else
-    verdict_row "Switchback added p99 / nginx added p99" "$(ratio "$sw_added" "$nginx_added")" le 2.5 \
+    verdict_row "Switchback added p99 / nginx added p99, single rows above" "$(ratio "$sw_added" "$nginx_added")" le 2.5 \
       "added p99 at $(( hey_workers * hey_rate_per_worker )) RPS"
   fi
   verdict_row "Switchback RSS peak, MB" "${rss_peak[switchback]:-}" le 200 "VmHWM"
