@@ -16,4 +16,4 @@ internal sealed record ForwardPlan(
     string? Retrieval,
     string? Tokenizer,
     TimeSpan Timeout,
-    string[]? StripHeaders = null);
+    string[]? StripHeaders);

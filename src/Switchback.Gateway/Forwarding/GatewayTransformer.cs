@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Switchback.Gateway.Forwarding;
@@ -10,10 +9,10 @@ namespace Switchback.Gateway.Forwarding;
 /// One attempt's request and response transforms: sends the (possibly rewritten) buffered body to the bundle's endpoint,
 /// drops the client's gateway credentials and Switchback request headers, adds the upstream credential and the pinned
 /// retrieval/tokenizer headers; on the way back, asks for a retry on 5xx while failover is still possible (before any
-/// byte is written), detects out-of-memory answers and observes the body on its way to the client for signals. One
-/// instance per attempt.
+/// byte is written) and detects out-of-memory answers; the body is observed by the stand-in response body that
+/// <see cref="UpstreamForwarder"/> installs for the attempt. One instance per attempt.
 /// </summary>
-internal sealed class GatewayTransformer(ForwardPlan plan, bool retryOnFailure, TimeProvider time, ResponseObservation observation) : HttpTransformer
+internal sealed class GatewayTransformer(ForwardPlan plan, bool retryOnFailure, ResponseObservation observation) : HttpTransformer
 {
     private const int ErrorBodyLimit = 64 * 1024;
 
@@ -77,10 +76,6 @@ internal sealed class GatewayTransformer(ForwardPlan plan, bool retryOnFailure, 
             proxyResponse.Content = replacement;
         }
 
-        // The body is observed on its way to the client; UpstreamForwarder puts the client's own body feature back.
-        var observed = new ObservingStream(httpContext.Response.Body, time, observation);
-        observation.Body = observed;
-        httpContext.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(observed, httpContext.Features.Get<IHttpResponseBodyFeature>()!));
         var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         GatewayHeaders.SetResponse(httpContext.Response, plan.Deployment, plan.Version, plan.RequestId);
         return proceed;

@@ -47,7 +47,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
     private async Task<ForwardResult> AttemptAsync(HttpContext context, ForwardPlan plan, bool retry, bool captureBody)
     {
         var observation = new ResponseObservation { CaptureLimit = evaluations.CaptureLimit(plan) };
-        var transformer = new GatewayTransformer(plan, retry, time, observation);
+        var transformer = new GatewayTransformer(plan, retry, observation);
         var config = Config(plan.Timeout);
         // YARP forwards HttpContext.Request as it is, so each attempt replays the buffered (possibly rewritten) body from it.
         context.Request.Body = new MemoryStream(plan.Body, writable: false);
@@ -55,7 +55,11 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         context.Request.Headers.Remove("Transfer-Encoding");
         var started = time.GetTimestamp();
         var timeout = timeouts.Rent(plan.Timeout);
-        var clientBody = context.Features.Get<IHttpResponseBodyFeature>();
+
+        // YARP copies the answer to the client's response body: a stand-in for it observes the bytes on their way out.
+        var clientBody = context.Features.Get<IHttpResponseBodyFeature>()!;
+        observation.Body = new ObservingStream(clientBody.Stream, time, observation);
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(observation.Body, clientBody));
         ForwarderError error;
         bool timedOut;
         try
@@ -68,7 +72,7 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
             // YARP has let go of the token once SendAsync returns (its linked registration is disposed by then).
             timeouts.Return(timeout);
 
-            // The transformer observed the answer through a stand-in body; errors and a failover write to the real one.
+            // Errors and a failover write to the client's own body.
             context.Features.Set(clientBody);
         }
 
