@@ -62,12 +62,10 @@ internal sealed class GatewayRequestHandler(
 
         var (primary, fallback, shadow) = route.Value;
         byte[] outgoing = raw;
-        var headers = ScanHeaders(context.Request, variablesAlways: primary.IsOpenAi && fields.HasOptions);
-        var strip = headers.Strip;
         Dictionary<string, JsonNode?>? variables = null;
         if (primary.IsOpenAi)
         {
-            variables = headers.Variables;
+            variables = Variables(context.Request, always: fields.HasOptions);
             if (((variables is null ? null : BodyRewriter.TakeVariables(raw, fields, variables))
                 ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables ?? NoVariables, out outgoing)) is { } applyError)
             {
@@ -85,14 +83,14 @@ internal sealed class GatewayRequestHandler(
                 }
 
                 var served = await forwarder.ForwardAsync(
-                    context, Plan(context, primary, requestId, outgoing, kind, strip), Plan(context, fallback, requestId, fallbackBytes, kind, strip), shadow is not null);
+                    context, Plan(context, primary, requestId, outgoing, kind), Plan(context, fallback, requestId, fallbackBytes, kind), shadow is not null);
                 Mirror(context, shadow, kind, raw, variables, served);
                 return;
             }
         }
 
-        ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, kind, strip);
-        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind, strip), fallbackPlan, shadow is not null);
+        ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, kind);
+        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind), fallbackPlan, shadow is not null);
         Mirror(context, shadow, kind, raw, variables, result);
     }
 
@@ -124,11 +122,10 @@ internal sealed class GatewayRequestHandler(
 
         var suffix = "/" + (path ?? string.Empty);
         var (primary, fallback, _) = route.Value;
-        var strip = ScanHeaders(context.Request, variablesAlways: false).Strip;
         await forwarder.ForwardAsync(
             context,
-            Plan(context, primary, requestId, raw, Target(context, primary, suffix), strip),
-            fallback is null ? null : Plan(context, fallback, requestId, raw, Target(context, fallback, suffix), strip));
+            Plan(primary, requestId, raw, Target(context, primary, suffix)),
+            fallback is null ? null : Plan(fallback, requestId, raw, Target(context, fallback, suffix)));
     }
 
     /// <summary>
@@ -236,37 +233,29 @@ internal sealed class GatewayRequestHandler(
         return true;
     }
 
-    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind, string[]? strip)
-        => Plan(context, bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, Suffix(kind)) : bundle.Rewrite.Targets[(int)kind], strip);
+    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind)
+        => Plan(bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, Suffix(kind)) : bundle.Rewrite.Targets[(int)kind]);
 
     private static Uri Target(HttpContext context, ServingBundle bundle, string suffix)
         => new(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + suffix + context.Request.QueryString.Value);
 
-    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, Uri target, string[]? strip)
+    private ForwardPlan Plan(ServingBundle bundle, string requestId, byte[] body, Uri target)
     {
         var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultTimeout;
         var credential = bundle.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null;
-        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, context.Request.ContentType, credential, bundle.Retrieval, bundle.Tokenizer, timeout, strip);
+        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, credential, bundle.Retrieval, bundle.Tokenizer, timeout);
     }
 
     /// <summary>
-    /// One walk over the client's headers (enumerating ASP.NET Core's header collection through its interface allocates,
-    /// so it is walked once per request, not once here and again in the transformer): the <c>x-switchback-var-*</c>
-    /// variables — null when there are none and <paramref name="variablesAlways"/> is false — and the names of every
-    /// <c>x-switchback-*</c> header, which must not reach the upstream (null when the client sent none).
+    /// The client's <c>x-switchback-var-*</c> variables; null when there are none and <paramref name="always"/> is false.
+    /// (Enumerating ASP.NET Core's header collection through its interface allocates, so only requests that may carry
+    /// variables walk it here; the forwarder's walk drops every <c>x-switchback-*</c> header on the way up.)
     /// </summary>
-    private static (Dictionary<string, JsonNode?>? Variables, string[]? Strip) ScanHeaders(HttpRequest request, bool variablesAlways)
+    private static Dictionary<string, JsonNode?>? Variables(HttpRequest request, bool always)
     {
-        Dictionary<string, JsonNode?>? variables = variablesAlways ? new(StringComparer.Ordinal) : null;
-        List<string>? strip = null;
+        Dictionary<string, JsonNode?>? variables = always ? new(StringComparer.Ordinal) : null;
         foreach (var (name, value) in request.Headers)
         {
-            if (!name.StartsWith(GatewayHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            (strip ??= []).Add(name);
             if (name.StartsWith(GatewayHeaders.VariablePrefix, StringComparison.OrdinalIgnoreCase) && name.Length > GatewayHeaders.VariablePrefix.Length)
             {
                 variables ??= new(StringComparer.Ordinal);
@@ -274,7 +263,7 @@ internal sealed class GatewayRequestHandler(
             }
         }
 
-        return (variables, strip?.ToArray());
+        return variables;
     }
 
     private static string Suffix(EndpointKind kind) => kind switch

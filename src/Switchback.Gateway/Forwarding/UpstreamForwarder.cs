@@ -1,27 +1,40 @@
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Switchback.Gateway.Api;
 using Switchback.Gateway.Evaluation;
 using Switchback.Gateway.Health;
 using Switchback.Gateway.Signals;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Switchback.Gateway.Forwarding;
 
 /// <summary>
-/// Forwards a request with YARP's <see cref="IHttpForwarder"/>, enforcing the bundle's timeout on the injected clock,
-/// and records every attempt in the signals and the journal. A failed first attempt (connect error, 5xx, timeout) with
-/// a <c>fallback</c> plan is retried once on it when nothing has reached the client yet; the failure still counts
-/// against the first version. Thread-safe.
+/// Forwards a request to the bundle's upstream over a pooled <see cref="HttpMessageInvoker"/>, enforcing the bundle's
+/// timeout on the injected clock, and records every attempt in the signals and the journal. A failed first attempt
+/// (connect error, 5xx, timeout) with a <c>fallback</c> plan is retried once on it when nothing has reached the client
+/// yet; the failure still counts against the first version. Thread-safe.
 /// </summary>
-internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClients clients, SignalRegistry signals, RequestJournal journal, VersionHealthMonitor health, ResponseEvaluations evaluations, TimeProvider time)
+/// <remarks>
+/// This is our own forwarding loop, not YARP's <c>IHttpForwarder</c>, because it measured faster on the hot path
+/// (bench/gateway/findings.md): every body Switchback forwards is already buffered (it was read to be checked and
+/// rewritten), so it goes up as one <see cref="ByteArrayContent"/> — headers and body in one write — where YARP streams
+/// the request body and flushes the headers first (one more system call per request on each end), and YARP 2.3 refuses
+/// a transformer that replaces that content. The header rules stay YARP's (<see cref="UpstreamMessages"/>).
+/// </remarks>
+internal sealed class UpstreamForwarder(UpstreamClients clients, SignalRegistry signals, RequestJournal journal, VersionHealthMonitor health, ResponseEvaluations evaluations, TimeProvider time)
 {
-    private const int MaxCachedConfigs = 64;
+    private const int ErrorBodyLimit = 64 * 1024;
+    private const int CopyBufferSize = 16 * 1024;
     private readonly TimeoutSources timeouts = new(time);
-    private readonly ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> configs = new();
+
+    // How an exchange with the upstream ended, before it is classified into an outcome.
+    private enum Exchange
+    {
+        Completed,
+        NoResponse,
+        ResponseBodyFailed,
+        ClientGone,
+    }
 
     /// <summary>
     /// Forwards, failing over when possible, and returns the attempt the client got; with <paramref name="captureBody"/>
@@ -37,7 +50,6 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         if (first.Outcome != RequestOutcome.Ok && !context.Response.HasStarted)
         {
             context.Response.Clear();
-            context.Features.Set<IForwarderErrorFeature>(null);
             return await AttemptAsync(context, fallback, retry: false, captureBody);
         }
 
@@ -47,36 +59,26 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
     private async Task<ForwardResult> AttemptAsync(HttpContext context, ForwardPlan plan, bool retry, bool captureBody)
     {
         var observation = new ResponseObservation { CaptureLimit = evaluations.CaptureLimit(plan) };
-        var transformer = new GatewayTransformer(plan, retry, observation);
-        var config = Config(plan.Timeout);
-        // YARP forwards HttpContext.Request as it is, so each attempt replays the buffered (possibly rewritten) body from it.
-        context.Request.Body = new MemoryStream(plan.Body, writable: false);
-        context.Request.ContentLength = plan.Body.Length;
-        context.Request.Headers.Remove("Transfer-Encoding");
         var started = time.GetTimestamp();
         var timeout = timeouts.Rent(plan.Timeout);
 
-        // YARP copies the answer to the client's response body: a stand-in for it observes the bytes on their way out.
-        var clientBody = context.Features.Get<IHttpResponseBodyFeature>()!;
-        observation.Body = new ObservingStream(clientBody.Stream, time, observation);
-        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(observation.Body, clientBody));
-        ForwarderError error;
+        // The client going away ends the attempt too. A source cancelled that way is not pooled again (TryReset refuses it).
+        var aborted = context.RequestAborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
+        Exchange exchange;
         bool timedOut;
         try
         {
-            error = await forwarder.SendAsync(context, plan.DestinationPrefix, clients.For(plan.DestinationPrefix), config, transformer, timeout.Token);
-            timedOut = timeout.IsCancellationRequested;
+            exchange = await ExchangeAsync(context, plan, retry, observation, timeout.Token);
         }
         finally
         {
-            // YARP has let go of the token once SendAsync returns (its linked registration is disposed by then).
+            // Disposing the registration waits for a running callback, so nothing cancels the source once it is returned.
+            aborted.Dispose();
+            timedOut = timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested;
             timeouts.Return(timeout);
-
-            // Errors and a failover write to the client's own body.
-            context.Features.Set(clientBody);
         }
 
-        var outcome = Classify(context, error, observation, timedOut);
+        var outcome = Classify(context, exchange, observation, timedOut);
         if (outcome is null)
         {
             // The client went away: nothing to learn about the upstream.
@@ -91,14 +93,18 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         health.Observe(plan.Deployment, plan.Version, outcome.Value);
         evaluations.Observed(plan, observation, outcome.Value);
 
-        if (outcome != RequestOutcome.Ok && !retry && !context.Response.HasStarted)
+        if (exchange != Exchange.Completed && context.Response.HasStarted)
+        {
+            // Part of the answer is out: cutting the connection is the only way to tell the client it is incomplete.
+            context.Abort();
+        }
+        else if (exchange != Exchange.Completed && !retry)
         {
             context.Response.Clear();
-            context.Features.Set<IForwarderErrorFeature>(null);
             GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, plan.RequestId);
             await (outcome == RequestOutcome.Timeout
                 ? OpenAiErrors.WriteAsync(context, 504, "upstream_error", "upstream_timeout", $"{plan.Deployment}@{plan.Version} did not answer within {plan.Timeout.TotalMilliseconds} ms")
-                : OpenAiErrors.WriteAsync(context, 502, "upstream_error", "upstream_unreachable", $"{plan.Deployment}@{plan.Version} could not be reached ({error})"));
+                : OpenAiErrors.WriteAsync(context, 502, "upstream_error", "upstream_unreachable", $"{plan.Deployment}@{plan.Version} could not be reached ({Describe(exchange, observation)})"));
         }
 
         var body = captureBody && outcome == RequestOutcome.Ok && !observation.IsStream && observation.Body is { } observed && !observed.WholeBody.IsEmpty
@@ -107,46 +113,140 @@ internal sealed class UpstreamForwarder(IHttpForwarder forwarder, UpstreamClient
         return new ForwardResult(plan.Version, outcome.Value, elapsed, observation.Status, body);
     }
 
-    // YARP's own activity timeout is only a backstop a minute beyond the bundle's (which this class enforces on the
-    // injected clock); the config is immutable, so one per distinct bundle timeout is shared by all its requests.
-    private ForwarderRequestConfig Config(TimeSpan timeout)
+    /// <summary>
+    /// One exchange: sends the plan's request, then copies the answer to the client through the observing stream. A 5xx
+    /// is read (bounded) first, to detect out-of-memory answers, and is not copied when the caller can still fail over.
+    /// </summary>
+    private async Task<Exchange> ExchangeAsync(HttpContext context, ForwardPlan plan, bool retry, ResponseObservation observation, CancellationToken cancellationToken)
     {
-        if (configs.TryGetValue(timeout, out var config))
+        using var request = UpstreamMessages.Request(context.Request, plan);
+        HttpResponseMessage response;
+        try
         {
-            return config;
+            response = await clients.For(plan.DestinationPrefix).SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            return Exchange.NoResponse;
         }
 
-        config = new ForwarderRequestConfig { ActivityTimeout = timeout + TimeSpan.FromMinutes(1) };
-        if (configs.Count < MaxCachedConfigs)
+        using (response)
         {
-            configs.TryAdd(timeout, config);
-        }
+            var status = (int)response.StatusCode;
+            observation.Status = status;
+            observation.IsStream = UpstreamMessages.IsEventStream(response.Content.Headers);
+            observation.ExpectedLength = UpstreamMessages.DeclaredLength(response.Content.Headers);
+            try
+            {
+                var source = await response.Content.ReadAsStreamAsync(cancellationToken);
+                if (status < 500)
+                {
+                    UpstreamMessages.CopyHead(response, context.Response);
+                    GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, plan.RequestId);
+                    observation.Body = new ObservingStream(context.Response.Body, time, observation);
+                    return await CopyAsync(source, observation.Body, observation.ExpectedLength, context, cancellationToken);
+                }
 
-        return config;
+                var bytes = await ReadBoundedAsync(source, cancellationToken);
+                observation.OutOfMemory = status == 507 || OutOfMemory.Names(bytes);
+                if (retry)
+                {
+                    observation.RetryRequested = true;
+                    return Exchange.Completed;
+                }
+
+                UpstreamMessages.CopyHead(response, context.Response, bytes.Length);
+                GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, plan.RequestId);
+                observation.Body = new ObservingStream(context.Response.Body, time, observation);
+                await observation.Body.WriteAsync(bytes, cancellationToken);
+                return Exchange.Completed;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+            {
+                return context.RequestAborted.IsCancellationRequested ? Exchange.ClientGone : Exchange.ResponseBodyFailed;
+            }
+        }
     }
 
-    private static RequestOutcome? Classify(HttpContext context, ForwarderError error, ResponseObservation observation, bool timedOut)
+    // Each read is written (and so flushed by Kestrel) as it arrives: a stream's chunks reach the client one by one.
+    private static async Task<Exchange> CopyAsync(Stream source, Stream destination, long? expectedLength, HttpContext context, CancellationToken cancellationToken)
     {
-        if (timedOut)
+        var size = expectedLength is > 0 and < CopyBufferSize ? (int)expectedLength.Value : CopyBufferSize;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await source.ReadAsync(buffer, cancellationToken);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+                {
+                    return context.RequestAborted.IsCancellationRequested ? Exchange.ClientGone : Exchange.ResponseBodyFailed;
+                }
+
+                if (read == 0)
+                {
+                    return Exchange.Completed;
+                }
+
+                try
+                {
+                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException)
+                {
+                    // A write fails when the client is gone, or when the attempt timed out while the client was slow to read.
+                    return context.RequestAborted.IsCancellationRequested ? Exchange.ClientGone : Exchange.ResponseBodyFailed;
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ErrorBodyLimit];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return buffer[..length];
+    }
+
+    private static RequestOutcome? Classify(HttpContext context, Exchange exchange, ResponseObservation observation, bool timedOut)
+    {
+        if (exchange == Exchange.ClientGone || (exchange != Exchange.Completed && context.RequestAborted.IsCancellationRequested))
+        {
+            return null;
+        }
+
+        if (exchange != Exchange.Completed && timedOut)
         {
             return RequestOutcome.Timeout;
         }
 
-        if (observation.Status is { } status && (observation.RetryRequested || error == ForwarderError.None))
+        return observation.Status switch
         {
-            return status >= 500 ? (observation.OutOfMemory ? RequestOutcome.Oom : RequestOutcome.Http5xx) : RequestOutcome.Ok;
-        }
-
-        return error switch
-        {
-            ForwarderError.None => RequestOutcome.Ok,
-            ForwarderError.RequestTimedOut => RequestOutcome.Timeout,
-            ForwarderError.RequestCanceled or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient
-                or ForwarderError.ResponseBodyCanceled when context.RequestAborted.IsCancellationRequested => null,
-            _ when observation.Status is { } s => s >= 500 ? RequestOutcome.Http5xx : RequestOutcome.Connect,
+            >= 500 => observation.OutOfMemory ? RequestOutcome.Oom : RequestOutcome.Http5xx,
+            not null when exchange == Exchange.Completed => RequestOutcome.Ok,
             _ => RequestOutcome.Connect,
         };
     }
+
+    private static string Describe(Exchange exchange, ResponseObservation observation) => exchange switch
+    {
+        Exchange.NoResponse => "no response",
+        _ => $"the answer broke off after status {observation.Status}",
+    };
 
     private static (long In, long Out) Usage(ResponseObservation observation)
     {

@@ -51,7 +51,6 @@ public static class GatewayServiceCollectionExtensions
             o.Validate();
             return true;
         }).ValidateOnStart();
-        services.AddHttpForwarder();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RoutingTableHolder>();
         services.TryAddSingleton<FirstServedProbe>();

@@ -105,8 +105,6 @@ public static class SwitchbackServer
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        // YARP logs two Information lines per forwarded request: on the data plane that costs more than the forwarding.
-        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
 
         // ASP.NET Core starts an Activity and a log scope for every request as soon as its hosting category is enabled
         // at any level, and the Activity then goes upstream as traceparent; that category only logs request start/finish

@@ -43,7 +43,7 @@ public sealed class PrometheusMetricsTests
         for (var i = 0; i < 2; i++)
         {
             using var failed = await host.Client.SendAsync(GatewayHost.Chat("broken"), Ct);
-            Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         }
 
         var rollbacks = host.Services.GetRequiredService<RollbackMetrics>();
