@@ -5,8 +5,9 @@
 
 declare -a pair_ratio=() pair_bare=() pair_sw=() pair_cpu_bare=() pair_cpu_sw=()
 declare -a lat_direct=() lat_nginx=() lat_bare=() lat_sw=()
+declare -a lat_p50_direct=() lat_p50_sw=() lat_cs_bare=() lat_cs_sw=() lat_cpu_bare=() lat_cpu_sw=()
 pair_median="" pair_min="" pair_max="" pair_cpu_median=""
-lat_added_nginx="" lat_added_bare="" lat_added_sw=""
+lat_added_nginx="" lat_added_bare="" lat_added_sw="" lat_attempt=""
 
 # One wrk run of the paired step: prints "req/s cpu-us-per-request" for the process PID serving URL.
 pair_run() {
@@ -64,7 +65,7 @@ paired_measure() {
   pair_min="$(printf '%s\n' "${pair_ratio[@]}" | sort -g | head -n 1)"
   pair_max="$(printf '%s\n' "${pair_ratio[@]}" | sort -g | tail -n 1)"
   pair_cpu_median="$(median_of 3 "${cpu_ratios[@]}")"
-  paired_latency "$bare_url" "$sw_url"
+  paired_latency "$bare_url" "$sw_url" "$bare_pid_p" "$sw_pid_p"
   switchback_check_split switchback_pair
   stop_pid "$sw_pid_p"
   stop_pid "$bare_pid_p"
@@ -74,25 +75,47 @@ paired_measure() {
 # round): added p99 = median of the target's p99s minus the median of direct's, so one slow second of the machine
 # moves one round, not the verdict.
 paired_latency() {
-  local bare_url="$1" sw_url="$2" proxy_url round
+  local bare_url="$1" sw_url="$2" bare_pid="$3" sw_pid="$4" proxy_url round
   free_port pair_proxy_port
   proxy_port="$pair_proxy_port"
   start_nginx proxy "$pair_proxy_port"
   local pair_proxy_pid="$last_pid"
   proxy_url="http://127.0.0.1:$pair_proxy_port/v1/chat/completions"
   for round in $(seq 1 "$pair_rounds"); do
-    measure_hey "lat_direct_$round" "$direct_url"; lat_direct+=("${hp99[lat_direct_$round]}")
+    measure_hey "lat_direct_$round" "$direct_url"; lat_direct+=("${hp99[lat_direct_$round]}"); lat_p50_direct+=("${hp50[lat_direct_$round]}")
     measure_hey "lat_nginx_$round" "$proxy_url"; lat_nginx+=("${hp99[lat_nginx_$round]}")
-    measure_hey "lat_bare_$round" "$bare_url"; lat_bare+=("${hp99[lat_bare_$round]}")
-    measure_hey "lat_sw_$round" "$sw_url"; lat_sw+=("${hp99[lat_sw_$round]}")
+    probe_hey "lat_bare_$round" "$bare_url" "$bare_pid"; lat_bare+=("${hp99[lat_bare_$round]}")
+    lat_cs_bare+=("$probe_cs"); lat_cpu_bare+=("$probe_cpu")
+    probe_hey "lat_sw_$round" "$sw_url" "$sw_pid"; lat_sw+=("${hp99[lat_sw_$round]}"); lat_p50_sw+=("${hp50[lat_sw_$round]}")
+    lat_cs_sw+=("$probe_cs"); lat_cpu_sw+=("$probe_cpu")
   done
   stop_pid "$pair_proxy_pid"
+  # Switchback's own part of each request: its latency signal (from sending upstream until the answer is written to
+  # Kestrel) over the last minute, which held only the last rounds' hey runs (the wrk rounds ended minutes before).
+  local file="$last_run/switchback_pair-latency-signals.json"
+  admin_expect 200 GET '/api/v1/deployments/bench-bot/signals?window=1m' >"$file"
+  lat_attempt="$(jq -r '.versions[] | select(.version == 1) | .latency_ms | "\(.p50 * 1000 | round / 1000) \(.p99 * 1000 | round / 1000) \(.count)"' "$file")"
   local direct
   direct="$(median_of 3 "${lat_direct[@]}")"
   lat_added_nginx="$(awk -v a="$(median_of 3 "${lat_nginx[@]}")" -v b="$direct" 'BEGIN { printf "%.3f", a - b }')"
   lat_added_bare="$(awk -v a="$(median_of 3 "${lat_bare[@]}")" -v b="$direct" 'BEGIN { printf "%.3f", a - b }')"
   lat_added_sw="$(awk -v a="$(median_of 3 "${lat_sw[@]}")" -v b="$direct" 'BEGIN { printf "%.3f", a - b }')"
   log "paired latency: added p99 nginx $lat_added_nginx ms, bare $lat_added_bare ms, Switchback $lat_added_sw ms"
+}
+
+# One hey run at the constant rate against the process PID, also noting its context switches (all threads, voluntary
+# and not) and CPU time per request: sets probe_cs and probe_cpu.
+probe_hey() {
+  local id="$1" url="$2" pid="$3" cs_before cpu_before served
+  cs_before="$(context_switches "$pid")"; cpu_before="$(cpu_ticks "$pid")"
+  measure_hey "$id" "$url"
+  served="$(awk -F, 'NR > 1 && NF >= 8' "$work/$id.hey.csv" | wc -l)"
+  probe_cs="$(awk -v a="$cs_before" -v b="$(context_switches "$pid")" -v n="$served" 'BEGIN { printf "%.1f", (b - a) / n }')"
+  probe_cpu="$(awk -v a="$cpu_before" -v b="$(cpu_ticks "$pid")" -v t="$clk_tck" -v n="$served" 'BEGIN { printf "%.0f", (b - a) / t * 1e6 / n }')"
+}
+
+context_switches() {
+  cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { s += $2 } END { print s + 0 }'
 }
 
 # The Markdown for the paired step: one row per round, then the medians.
@@ -126,4 +149,14 @@ EOF
   printf '\nAdded p99: nginx %s ms, bare YARP %s ms (%s× nginx), Switchback %s ms (%s× nginx, %s× bare).\n' \
     "$lat_added_nginx" "$lat_added_bare" "$(cell "$(ratio "$lat_added_bare" "$lat_added_nginx")")" \
     "$lat_added_sw" "$(cell "$(ratio "$lat_added_sw" "$lat_added_nginx")")" "$(cell "$(ratio "$lat_added_sw" "$lat_added_bare")")"
+  local attempt_p50 attempt_p99 attempt_n
+  read -r attempt_p50 attempt_p99 attempt_n <<<"${lat_attempt:-- - 0}"
+  printf '\nWhere the added latency is spent, in the same rounds (medians over rounds): a request straight to the upstream\n'
+  printf 'took p50 %s / p99 %s ms, and through Switchback p50 %s / p99 %s ms as the client saw it; Switchback'"'"'s own attempt\n' \
+    "$(median_of 3 "${lat_p50_direct[@]}")" "$(median_of 3 "${lat_direct[@]}")" "$(median_of 3 "${lat_p50_sw[@]}")" "$(median_of 3 "${lat_sw[@]}")"
+  printf '(its `latency_ms` signal for the stable version over the last minute, %s requests: from sending upstream until the\n' "$attempt_n"
+  printf 'answer is written to Kestrel) took p50 %s / p99 %s ms. The rest is spent before the handler starts and after the\n' "$attempt_p50" "$attempt_p99"
+  printf 'answer is handed to Kestrel. Per request at 1000 RPS: context switches (all threads) bare %s, Switchback %s; CPU µs\n' \
+    "$(median_of 1 "${lat_cs_bare[@]}")" "$(median_of 1 "${lat_cs_sw[@]}")"
+  printf 'bare %s, Switchback %s.\n' "$(median_of 0 "${lat_cpu_bare[@]}")" "$(median_of 0 "${lat_cpu_sw[@]}")"
 }
