@@ -248,8 +248,7 @@ internal sealed class GatewayRequestHandler(
 
     /// <summary>
     /// The client's <c>x-switchback-var-*</c> variables; null when there are none and <paramref name="always"/> is false.
-    /// (Enumerating ASP.NET Core's header collection through its interface allocates, so only requests that may carry
-    /// variables walk it here; the forwarder's walk drops every <c>x-switchback-*</c> header on the way up.)
+    /// (The forwarder walks the headers again as it copies them, and drops every <c>x-switchback-*</c> header there.)
     /// </summary>
     private static Dictionary<string, JsonNode?>? Variables(HttpRequest request, bool always)
     {
