@@ -234,7 +234,7 @@ internal sealed class GatewayRequestHandler(
     }
 
     private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind)
-        => Plan(bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, Suffix(kind)) : bundle.Rewrite.Targets[(int)kind]);
+        => Plan(bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, kind.Suffix()) : bundle.Rewrite.Targets[(int)kind]);
 
     private static Uri Target(HttpContext context, ServingBundle bundle, string suffix)
         => new(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + suffix + context.Request.QueryString.Value);
@@ -264,13 +264,6 @@ internal sealed class GatewayRequestHandler(
 
         return variables;
     }
-
-    private static string Suffix(EndpointKind kind) => kind switch
-    {
-        EndpointKind.Chat => "/chat/completions",
-        EndpointKind.Completions => "/completions",
-        _ => "/embeddings",
-    };
 
     private static Task WriteApplyError(HttpContext context, ApplyError error)
         => OpenAiErrors.WriteAsync(context, error.Status, error.Type, error.Code, error.Message);

@@ -15,3 +15,14 @@ internal enum EndpointKind
     /// <summary><c>/d/{deployment}/{**path}</c>: the body is forwarded untouched.</summary>
     Raw,
 }
+
+internal static class EndpointKinds
+{
+    /// <summary>The path an endpoint kind has under a bundle's OpenAI base URL, e.g. <c>/chat/completions</c>.</summary>
+    public static string Suffix(this EndpointKind kind) => kind switch
+    {
+        EndpointKind.Chat => "/chat/completions",
+        EndpointKind.Completions => "/completions",
+        _ => "/embeddings",
+    };
+}

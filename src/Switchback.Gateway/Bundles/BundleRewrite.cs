@@ -21,7 +21,7 @@ internal sealed class BundleRewrite
         DefaultNames = [.. bundle.ServingDefaults.Keys.Select(Encoding.UTF8.GetBytes)];
         DefaultProperties = [.. bundle.ServingDefaults.Select(d => Property(d.Key, d.Value))];
         var path = bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        Targets = [new Uri(path + "/chat/completions"), new Uri(path + "/completions"), new Uri(path + "/embeddings")];
+        Targets = [.. Enum.GetValues<EndpointKind>().Select(kind => new Uri(path + kind.Suffix()))];
         DestinationPrefix = bundle.Endpoint.GetLeftPart(UriPartial.Authority);
         SystemIsConstant = systemIsConstant;
         defaultSystem = new(() => RenderDefault(bundle));
@@ -39,7 +39,7 @@ internal sealed class BundleRewrite
     /// <summary>The upstream URL of each <see cref="EndpointKind"/> (indexed by it) when the request has no query string.</summary>
     public Uri[] Targets { get; }
 
-    /// <summary>The endpoint's scheme://host:port, YARP's destination prefix.</summary>
+    /// <summary>The endpoint's scheme://host:port: the key of its pooled connections (<c>UpstreamClients</c>).</summary>
     public string DestinationPrefix { get; }
 
     /// <summary>Whether the rendered system prompt depends only on the variables (so it can be cached).</summary>

@@ -1,7 +1,7 @@
 namespace Switchback.Gateway.Forwarding;
 
 /// <summary>
-/// Stands in for the client's response body while an attempt's answer is copied to it: passes every write through
+/// Wraps the client's response body while an attempt's answer is copied to it: passes every write through
 /// unchanged while noting when the first byte went out, keeping the first <see cref="ResponseObservation.CaptureLimit"/>
 /// bytes (64 KiB: enough for a non-streamed answer's <c>usage</c>; more for versions whose responses are evaluated) and
 /// the last 8 KiB (where a stream's final usage chunk is). Observing the writes to the client, not the reads from the

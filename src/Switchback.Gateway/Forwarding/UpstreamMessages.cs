@@ -56,22 +56,27 @@ internal static class UpstreamMessages
             }
         }
 
-        if (plan.Credential is { Length: > 0 } credential)
+        AddBundleHeaders(request, plan.Credential, plan.Retrieval, plan.Tokenizer);
+        return request;
+    }
+
+    /// <summary>What a bundle adds to every upstream request: its credential and its pinned retrieval and tokenizer versions.</summary>
+    public static void AddBundleHeaders(HttpRequestMessage request, string? credential, string? retrieval, string? tokenizer)
+    {
+        if (credential is { Length: > 0 })
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
         }
 
-        if (plan.Retrieval is { } retrieval)
+        if (retrieval is not null)
         {
             request.Headers.TryAddWithoutValidation(GatewayHeaders.Retrieval, retrieval);
         }
 
-        if (plan.Tokenizer is { } tokenizer)
+        if (tokenizer is not null)
         {
             request.Headers.TryAddWithoutValidation(GatewayHeaders.Tokenizer, tokenizer);
         }
-
-        return request;
     }
 
     /// <summary>

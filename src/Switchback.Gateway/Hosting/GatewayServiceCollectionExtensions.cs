@@ -18,7 +18,7 @@ namespace Switchback.Gateway.Hosting;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the gateway: routing snapshot (loaded at start and polled), bundle cache, signals, journal, YARP forwarder,
+    /// Adds the gateway: routing snapshot (loaded at start and polled), bundle cache, signals, journal, upstream forwarder,
     /// upstream health probes and circuit breakers (<see cref="IVersionHealthMonitor"/>), shadow workers, Prometheus
     /// metrics and <see cref="RollbackMetrics"/>.
     /// Needs an <c>IRegistryStore</c> registered by the caller; uses a registered <see cref="TimeProvider"/> or the system clock.

@@ -41,25 +41,12 @@ internal sealed class ShadowSender(
             body = JsonSerializer.SerializeToUtf8Bytes(json);
         }
 
-        var target = new Uri(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + Suffix(job.Kind) + job.QueryString);
+        var target = new Uri(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + job.Kind.Suffix() + job.QueryString);
         using var request = new HttpRequestMessage(HttpMethod.Post, target)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
-        if (bundle.ApiKeyEnv is { } env && Environment.GetEnvironmentVariable(env) is { Length: > 0 } credential)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
-        }
-
-        if (bundle.Retrieval is { } retrieval)
-        {
-            request.Headers.TryAddWithoutValidation(GatewayHeaders.Retrieval, retrieval);
-        }
-
-        if (bundle.Tokenizer is { } tokenizer)
-        {
-            request.Headers.TryAddWithoutValidation(GatewayHeaders.Tokenizer, tokenizer);
-        }
+        UpstreamMessages.AddBundleHeaders(request, bundle.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null, bundle.Retrieval, bundle.Tokenizer);
 
         var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : gatewayOptions.Value.DefaultTimeout;
         var started = time.GetTimestamp();
@@ -72,7 +59,7 @@ internal sealed class ShadowSender(
         {
             using var response = await clients.For(target).SendAsync(request, linked.Token);
             var status = (int)response.StatusCode;
-            isStream = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+            isStream = UpstreamMessages.IsEventStream(response.Content.Headers);
             answer = await ReadBoundedAsync(response.Content, shadowOptions.Value.CaptureLimitBytes, linked.Token);
             outcome = status >= 500 ? (status == 507 || OutOfMemory.Names(answer ?? []) ? RequestOutcome.Oom : RequestOutcome.Http5xx) : RequestOutcome.Ok;
             if (status >= 300)
@@ -181,11 +168,4 @@ internal sealed class ShadowSender(
 
     private static long Number(JsonNode? node)
         => node is JsonValue v && v.TryGetValue<long>(out var n) && n >= 0 ? n : 0;
-
-    private static string Suffix(EndpointKind kind) => kind switch
-    {
-        EndpointKind.Chat => "/chat/completions",
-        EndpointKind.Completions => "/completions",
-        _ => "/embeddings",
-    };
 }
