@@ -57,6 +57,9 @@ public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
     /// <summary>Every alias move of a deployment (removals included), oldest first.</summary>
     Task<IReadOnlyList<AliasEvent>> GetAliasHistoryAsync(string deployment, CancellationToken cancellationToken = default);
 
+    /// <summary>One page of a deployment's alias moves, oldest first: those with <see cref="AliasEvent.Id"/> above <paramref name="afterId"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<AliasEvent>> GetAliasHistoryAsync(string deployment, long? afterId, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Audit entries matching the query, oldest first.</summary>
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken = default);
 

@@ -63,7 +63,11 @@ public enum AliasStatus
 }
 
 /// <summary>One alias move; <paramref name="ToVersion"/> is null when the alias was removed.</summary>
-public sealed record AliasEvent(string Deployment, string Alias, int? FromVersion, int? ToVersion, DateTimeOffset Time, string Actor, string? Reason);
+public sealed record AliasEvent(string Deployment, string Alias, int? FromVersion, int? ToVersion, DateTimeOffset Time, string Actor, string? Reason)
+{
+    /// <summary>The event's place in the store (ascending, store-wide): the cursor for paging.</summary>
+    public long Id { get; init; }
+}
 
 /// <summary>An API key as stored: never the secret, only its hash.</summary>
 public sealed record ApiKeyRecord(string Name, Role Role, string KeyHash, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt);

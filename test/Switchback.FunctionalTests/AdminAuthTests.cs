@@ -70,6 +70,40 @@ public sealed class AdminAuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, keys.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "api/v1/no-such-route")]
+    [InlineData("GET", "api/v1/deployments/support-bot/no-such-thing")]
+    [InlineData("POST", "api/v1/internal/debug")]
+    [InlineData("DELETE", "api/v1/deployments")]
+    public async Task UnknownApiPath_WithoutKey_Is401_NotA404(string method, string path)
+    {
+        using var anonymous = server.CreateHttpClient(apiKey: null);
+        using var wrong = server.CreateHttpClient("sb_wrong_key_that_does_not_exist_000");
+        using var viewer = server.CreateHttpClient(viewerKey);
+
+        using var refused = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), TestContext.Current.CancellationToken);
+        using var unknownKey = await wrong.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), TestContext.Current.CancellationToken);
+        using var found = await viewer.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknownKey.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, found.StatusCode);
+        var error = JsonNode.Parse(await found.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["error"]!;
+        Assert.Equal("route_not_found", error["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task UnknownApiPath_LongPath_IsEchoedCut()
+    {
+        using var viewer = server.CreateHttpClient(viewerKey);
+
+        var text = await (await viewer.GetAsync("api/v1/" + new string('x', 5000), TestContext.Current.CancellationToken)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        var message = JsonNode.Parse(text)!["error"]!["message"]!.GetValue<string>();
+        Assert.True(message.Length < 300, message);
+        Assert.Contains("characters)", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AliasSet_WithOperatorKey_IsAllowedAndAuditedUnderTheKeyName()
     {

@@ -165,6 +165,49 @@ public sealed class RegistryFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task History_ManyMoves_IsPagedWithCursorsAndLosesNothing()
+    {
+        Assert.Equal(0, (await server.CliAsync("apply", "-f", dir.Write("bot.yaml", Manifests.TwoVersions()))).ExitCode);
+        using var http = server.CreateHttpClient();
+        for (var i = 0; i < 6; i++)
+        {
+            using var body = new StringContent($$"""{"version":{{(i % 2) + 1}},"reason":"move {{i}}"}""", System.Text.Encoding.UTF8, "application/json");
+            (await http.PutAsync("api/v1/deployments/support-bot/aliases/champion", body, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        }
+
+        var whole = JsonNode.Parse(await http.GetStringAsync("api/v1/deployments/support-bot/history", TestContext.Current.CancellationToken))!;
+        var pagedAudit = new List<long>();
+        var pagedEvents = new List<long>();
+        var pages = 0;
+        string query = "limit=3";
+        while (true)
+        {
+            var page = JsonNode.Parse(await http.GetStringAsync($"api/v1/deployments/support-bot/history?{query}", TestContext.Current.CancellationToken))!;
+            pages++;
+            Assert.True(page["audit"]!.AsArray().Count <= 3 && page["alias_events"]!.AsArray().Count <= 3);
+            pagedAudit.AddRange(page["audit"]!.AsArray().Select(e => e!["sequence"]!.GetValue<long>()));
+            pagedEvents.AddRange(page["alias_events"]!.AsArray().Select(e => e!["id"]!.GetValue<long>()));
+            if (page["next"] is not { } next)
+            {
+                break;
+            }
+
+            query = $"limit=3&after={next["after"]}&alias_after={next["alias_after"]}";
+        }
+
+        Assert.Null(whole["next"]);
+        Assert.True(pages >= 3, $"{pages} pages");
+        Assert.Equal(whole["audit"]!.AsArray().Select(e => e!["sequence"]!.GetValue<long>()), pagedAudit);
+        Assert.Equal(whole["alias_events"]!.AsArray().Select(e => e!["id"]!.GetValue<long>()), pagedEvents);
+        var cli = await server.CliAsync("history", "support-bot", "--limit", "2");
+        Assert.Contains("More: switchback history support-bot --after ", cli.Stdout, StringComparison.Ordinal);
+        var bad = await http.GetAsync("api/v1/deployments/support-bot/history?limit=0", TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        var badCursor = await http.GetAsync("api/v1/deployments/support-bot/history?alias_after=x", TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, badCursor.StatusCode);
+    }
+
+    [Fact]
     public async Task Apply_ManifestWithBadField_ExitsOneNamingFileDocumentAndPathAndSendsNothing()
     {
         var bad = Manifests.Bundle(version: 1) + "---\n" + Manifests.Bundle(version: 2).Replace("temperature: 0.2", "temperature: hot", StringComparison.Ordinal);

@@ -10,7 +10,10 @@ internal static class HistoryCommand
     internal static Command Create()
     {
         var deployment = new Argument<string>("DEPLOYMENT") { Description = "Deployment name" };
-        var command = new Command("history", "Show alias moves and audit entries of a deployment") { deployment };
+        var after = new Option<long?>("--after") { Description = "Show audit entries after this sequence number (the next page)" };
+        var aliasAfter = new Option<long?>("--alias-after") { Description = "Show alias moves after this event id (the next page)" };
+        var limit = new Option<int?>("--limit") { Description = "At most this many audit entries and alias moves (1-10000; default 1000)" };
+        var command = new Command("history", "Show alias moves and audit entries of a deployment, a page at a time") { deployment, after, aliasAfter, limit };
         var client = ClientOptions.AddTo(command);
         ClientCommand.SetAction(command, client, async (parse, context, ct) =>
         {
@@ -20,7 +23,24 @@ internal static class HistoryCommand
                 return ExitCodes.Usage;
             }
 
-            var response = await context.Client.GetAsync($"deployments/{Arguments.Path(name)}/history", ct);
+            var query = new List<string>();
+            if (parse.GetValue(after) is { } a)
+            {
+                query.Add($"after={a}");
+            }
+
+            if (parse.GetValue(aliasAfter) is { } aa)
+            {
+                query.Add($"alias_after={aa}");
+            }
+
+            if (parse.GetValue(limit) is { } l)
+            {
+                query.Add($"limit={l}");
+            }
+
+            var path = $"deployments/{Arguments.Path(name)}/history" + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty);
+            var response = await context.Client.GetAsync(path, ct);
             if (!response.IsSuccess)
             {
                 return context.Fail(response);
@@ -58,6 +78,12 @@ internal static class HistoryCommand
 
             context.Tables.Write(aliases);
             context.Tables.Write(audit);
+            if (response.Body?["next"] is { } next)
+            {
+                await context.Out.WriteLineAsync(
+                    $"More: switchback history {name} --after {Formats.Text(next["after"])} --alias-after {Formats.Text(next["alias_after"])}");
+            }
+
             return ExitCodes.Ok;
         });
         return command;

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Switchback.Core.Access;
 
 namespace Switchback.Control.Admin;
 
@@ -27,6 +29,12 @@ public static class AdminApi
         HealthEndpoints.Map(api);
         DrillEndpoints.Map(api);
         RunbookEndpoints.Map(api);
+
+        // An unknown path (or method) under the API is answered only after the key is checked, so the API's shape is not
+        // visible without one: the fallback carries the viewer filter like every other endpoint.
+        api.MapFallback("{**path}", (HttpContext http) => ApiError.Result(
+                StatusCodes.Status404NotFound, "not_found_error", "route_not_found", $"No endpoint {http.Request.Method} {RequestInput.Echo(http.Request.Path)}."))
+            .RequireRole(Role.Viewer);
         return endpoints;
     }
 }

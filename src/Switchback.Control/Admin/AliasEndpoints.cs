@@ -71,11 +71,25 @@ internal static class AliasEndpoints
         };
     }
 
-    private static async Task<IResult> HistoryAsync(string deployment, IRegistryStore store, CancellationToken ct)
+    /// <summary>
+    /// One page of a deployment's history, oldest first: its audit entries after <c>after</c> (a sequence number) and its alias
+    /// moves after <c>alias_after</c> (an event id), at most <c>limit</c> of each; <c>next</c> holds both cursors while more remain.
+    /// </summary>
+    private static async Task<IResult> HistoryAsync(string deployment, HttpRequest request, IRegistryStore store, CancellationToken ct)
     {
         if (RequestInput.CheckName(deployment, "deployment") is { } error)
         {
             return error;
+        }
+
+        if (PageQuery.TryRead(request, out var page) is { } pageError)
+        {
+            return pageError;
+        }
+
+        if (!PageQuery.TryReadCursor(request, "alias_after", out var aliasAfter, out var aliasError))
+        {
+            return aliasError!;
         }
 
         if (await store.GetDeploymentAsync(deployment, ct) is null)
@@ -83,10 +97,15 @@ internal static class AliasEndpoints
             return DeploymentEndpoints.UnknownDeployment(deployment);
         }
 
-        var events = await store.GetAliasHistoryAsync(deployment, ct);
-        var exact = await store.ListAuditAsync(new AuditQuery(Target: deployment, Limit: int.MaxValue), ct);
-        var versions = await store.ListAuditAsync(new AuditQuery(TargetPrefix: deployment + "@", Limit: int.MaxValue), ct);
-        var audit = exact.Concat(versions).DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence).Select(AuditEntryView.From);
-        return Results.Json(new { Deployment = deployment, AliasEvents = events.Select(AliasEventView.From), Audit = audit }, AdminJson.Options);
+        // Target matches the deployment's own entries and those of its versions ("name@7").
+        var events = await store.GetAliasHistoryAsync(deployment, aliasAfter, page.Limit, ct);
+        var audit = await store.ListAuditAsync(new AuditQuery(Target: deployment, AfterSequence: page.After, Limit: page.Limit), ct);
+        var more = events.Count == page.Limit || audit.Count == page.Limit;
+        var next = more
+            ? new { After = audit.Count > 0 ? audit[^1].Sequence : page.After ?? 0, AliasAfter = events.Count > 0 ? events[^1].Id : aliasAfter ?? 0 }
+            : null;
+        return Results.Json(
+            new { Deployment = deployment, AliasEvents = events.Select(AliasEventView.From), Audit = audit.Select(AuditEntryView.From), Next = next },
+            AdminJson.Options);
     }
 }

@@ -9,6 +9,13 @@ namespace Switchback.Control.Admin;
 /// <summary>Reads and checks request input; every failure becomes a 400 with a message that says what was expected.</summary>
 internal static class RequestInput
 {
+    /// <summary>The most characters of a client's input an error message repeats.</summary>
+    public const int MaxEcho = 128;
+
+    /// <summary><paramref name="input"/> as an error may repeat it: cut to <see cref="MaxEcho"/> characters, marked when cut.</summary>
+    public static string Echo(string? input)
+        => input is null ? string.Empty : input.Length <= MaxEcho ? input : string.Concat(input.AsSpan(0, MaxEcho), $"… ({input.Length} characters)");
+
     /// <summary>Reads the body as a JSON object; an empty body is an empty object when <paramref name="optional"/>.</summary>
     public static async Task<(JsonObject? Body, IResult? Error)> ReadObjectAsync(HttpRequest request, bool optional = false)
     {

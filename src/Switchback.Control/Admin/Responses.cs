@@ -39,9 +39,9 @@ internal sealed record ConflictEnvelope(ApiError.ErrorBody Error, ConflictView C
 internal sealed record DiffView(string From, string To, string FromDigest, string ToDigest, bool Identical, IReadOnlyList<DifferenceView> Differences);
 
 /// <summary>One alias move.</summary>
-internal sealed record AliasEventView(string Alias, int? FromVersion, int? ToVersion, DateTimeOffset Time, string Actor, string? Reason)
+internal sealed record AliasEventView(long Id, string Alias, int? FromVersion, int? ToVersion, DateTimeOffset Time, string Actor, string? Reason)
 {
-    public static AliasEventView From(AliasEvent e) => new(e.Alias, e.FromVersion, e.ToVersion, e.Time, e.Actor, e.Reason);
+    public static AliasEventView From(AliasEvent e) => new(e.Id, e.Alias, e.FromVersion, e.ToVersion, e.Time, e.Actor, e.Reason);
 }
 
 /// <summary>One audit entry; before/after are shown as JSON when they are JSON.</summary>

@@ -42,7 +42,7 @@ internal sealed record RolloutView(
         s.IsFinished,
         s.StepIndex,
         s.Spec.Steps.Length,
-        s.StepIndex < s.Spec.Steps.Length ? s.Spec.Steps[s.StepIndex].ToString() : null,
+        s.StepIndex < s.Spec.Steps.Length ? s.Spec.Steps[s.StepIndex].Describe() : null,
         s.StepStartedAt,
         s.Step,
         routing is null ? null : RoutingView.From(routing),

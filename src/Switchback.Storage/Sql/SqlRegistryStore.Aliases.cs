@@ -38,12 +38,21 @@ internal abstract partial class SqlRegistryStore
         return new AliasOutcome(AliasStatus.Moved, previous);
     }
 
-    public async Task<IReadOnlyList<AliasEvent>> GetAliasHistoryAsync(string deployment, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AliasEvent>> GetAliasHistoryAsync(string deployment, CancellationToken cancellationToken = default)
+        => GetAliasHistoryAsync(deployment, afterId: null, int.MaxValue, cancellationToken);
+
+    public async Task<IReadOnlyList<AliasEvent>> GetAliasHistoryAsync(string deployment, long? afterId, int limit, CancellationToken cancellationToken = default)
     {
         ValidateName(deployment, "deployment", nameof(deployment));
+        if (limit < 1)
+        {
+            throw new ArgumentException($"limit {limit} is not valid: use a number from 1", nameof(limit));
+        }
+
         await using var session = await BeginAsync(write: false, cancellationToken);
         return await session.QueryAsync(
-            "SELECT deployment, alias, from_version, to_version, occurred_at, actor, reason FROM alias_events WHERE deployment = @d ORDER BY id",
+            "SELECT deployment, alias, from_version, to_version, occurred_at, actor, reason, id FROM alias_events " +
+            "WHERE deployment = @d AND id > @after ORDER BY id LIMIT @limit",
             r => new AliasEvent(
                 r.GetString(0),
                 r.GetString(1),
@@ -51,8 +60,10 @@ internal abstract partial class SqlRegistryStore
                 r.IsDBNull(3) ? null : r.GetInt32(3),
                 ReadTime(r, 4),
                 r.GetString(5),
-                ReadNullableString(r, 6)),
-            ("@d", deployment));
+                ReadNullableString(r, 6)) { Id = r.GetInt64(7) },
+            ("@d", deployment),
+            ("@after", afterId ?? 0L),
+            ("@limit", limit));
     }
 
     private async Task<int?> FindAliasAsync(SqlSession session, string deployment, string alias)

@@ -44,6 +44,7 @@ public sealed class RolloutFlowTests
         var json = await server.CliAsync("rollout", "status", "svc", "--output", "json");
         var shown = JsonNode.Parse(json.Stdout)!;
         var decision = shown["decisions"]!.AsArray().Last()!;
+        Assert.Equal("canary 50 % for 30s, at least 20 requests per arm", shown["step_description"]?.GetValue<string>());
         Assert.Equal("rolled_back", decision["kind"]!.GetValue<string>());
         Assert.Contains("error_rate:compare", decision["evidence"]![0]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, shown["guardrails"]![0]!["evidence"]!["test"]!["baseline_events"]!.GetValue<long>());

@@ -14,4 +14,10 @@ public sealed record CanaryStep(double Weight, TimeSpan? StepDuration, long Step
 
     /// <summary>The weight in basis points.</summary>
     public int WeightBps => Weights.ToBps(Weight);
+
+    /// <inheritdoc />
+    public override string Describe()
+        => StepDuration is null
+            ? $"canary {StepWords.Percent(Weight)}" // ends at once: nothing is measured, so no minimum applies
+            : $"canary {StepWords.Percent(Weight)}{StepWords.For(StepDuration)}{StepWords.AtLeast(StepMinRequests, Weight >= 100 ? "requests to the candidate" : "requests per arm")}";
 }

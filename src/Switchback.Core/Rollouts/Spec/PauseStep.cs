@@ -9,4 +9,7 @@ public sealed record PauseStep(TimeSpan? PauseDuration) : RolloutStep
 
     /// <inheritdoc />
     public override long MinRequests => 0;
+
+    /// <inheritdoc />
+    public override string Describe() => PauseDuration is { } d ? $"pause{StepWords.For(d)}" : "pause until `rollout promote`";
 }

@@ -15,4 +15,9 @@ public sealed record PreviewStep(TimeSpan Bake, PreviewMode Mode, double Sample,
 
     /// <summary>The shadow sample in basis points (0 for key preview).</summary>
     public int SampleBps => Mode == PreviewMode.Shadow ? Weights.ToBps(Sample * 100) : 0;
+
+    /// <inheritdoc />
+    public override string Describe()
+        => (Mode == PreviewMode.Shadow ? $"blue-green preview, shadow {StepWords.Percent(Sample * 100)} of requests" : "blue-green preview, reachable by pinning only")
+            + StepWords.For(Bake) + StepWords.AtLeast(StepMinRequests, "candidate requests");
 }

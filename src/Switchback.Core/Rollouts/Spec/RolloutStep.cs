@@ -15,4 +15,7 @@ public abstract record RolloutStep
 
     /// <summary>Requests each measured arm needs by the deadline; fewer is inconclusive.</summary>
     public abstract long MinRequests { get; }
+
+    /// <summary>The step in words, as status and history show it (for example "canary 5 % for 10m, at least 200 requests per arm").</summary>
+    public abstract string Describe();
 }

@@ -14,4 +14,8 @@ public sealed record ShadowStep(TimeSpan StepDuration, double Sample, long StepM
 
     /// <summary>The sample in basis points.</summary>
     public int SampleBps => Weights.ToBps(Sample * 100);
+
+    /// <inheritdoc />
+    public override string Describe()
+        => $"shadow {StepWords.Percent(Sample * 100)} of requests{StepWords.For(StepDuration)}{StepWords.AtLeast(StepMinRequests, "mirrored requests")}";
 }
