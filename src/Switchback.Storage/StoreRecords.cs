@@ -3,7 +3,14 @@ using Switchback.Core.Access;
 namespace Switchback.Storage;
 
 /// <summary>Who makes a change and why; recorded in the audit entry.</summary>
-public sealed record AuditContext(string Actor, string? Reason = null);
+public sealed record AuditContext(string Actor, string? Reason = null)
+{
+    /// <summary>The leader's fencing token: when set, the write is refused (<see cref="Fleet.FencedException"/>) unless this replica still leads in that term.</summary>
+    public Fleet.LeaderFence? Fence { get; init; }
+
+    /// <summary>A queued rollout command this write applies: marked done in the same transaction, so it is never applied twice.</summary>
+    public Fleet.CommandCompletion? Completes { get; init; }
+}
 
 /// <summary>A registered, immutable bundle version.</summary>
 public sealed record StoredBundle(string Deployment, int Version, string Digest, string ContentJson, DateTimeOffset CreatedAt, string CreatedBy, bool Archived);

@@ -152,6 +152,30 @@ public sealed class LatencySketch
         return above;
     }
 
+    /// <summary>The count of bucket <paramref name="bucket"/> (for encoding a window to ship it).</summary>
+    internal int BucketValue(int bucket) => Volatile.Read(ref _counts[bucket]);
+
+    /// <summary>The sum of the values recorded, in microseconds, as kept.</summary>
+    internal long SumMicros => Volatile.Read(ref _sumMicros);
+
+    /// <summary>Adds decoded contents (a shipped window): bucket counts first, then the totals.</summary>
+    internal void AddBucket(int bucket, int count)
+    {
+        if (Interlocked.Add(ref _counts[bucket], count) < count)
+        {
+            throw new OverflowException($"latency sketch bucket {bucket} overflowed {int.MaxValue} values");
+        }
+    }
+
+    /// <summary>Adds decoded totals (a shipped window), after its buckets.</summary>
+    internal void AddTotals(long count, long sumMicros, long underflow, long overflow)
+    {
+        Interlocked.Add(ref _count, count);
+        Interlocked.Add(ref _sumMicros, sumMicros);
+        Interlocked.Add(ref _underflow, underflow);
+        Interlocked.Add(ref _overflow, overflow);
+    }
+
     /// <summary>Empties the sketch; the caller guarantees no concurrent writer (see VersionSignals' window epochs).</summary>
     internal void Clear()
     {

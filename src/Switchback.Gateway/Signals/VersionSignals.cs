@@ -131,7 +131,7 @@ public sealed class VersionSignals
             }
         }
 
-        return ToSnapshot(total, from, to);
+        return ToSnapshot(Deployment, Version, _options.CounterNames, total, from, to);
     }
 
     /// <summary>Aggregates the last <paramref name="window"/> of whole seconds, the current (partial) second included.</summary>
@@ -140,6 +140,34 @@ public sealed class VersionSignals
         var end = DateTimeOffset.FromUnixTimeSeconds(_time.GetUtcNow().ToUnixTimeSeconds() + 1);
         return Aggregate(end - window, end);
     }
+
+    /// <summary>
+    /// Copies the window of Unix second <paramref name="second"/> into <paramref name="into"/> (reset first); false when the
+    /// ring does not hold that second (nothing was recorded in it, or it was recycled). Used to ship windows to the store.
+    /// </summary>
+    internal bool TryCopySecond(long second, SignalWindow into)
+    {
+        var window = Volatile.Read(ref _windows[Slot(second)]);
+        if (window is null || Volatile.Read(ref window.Epoch) != second)
+        {
+            return false;
+        }
+
+        into.Reset();
+        into.Add(window);
+
+        // Seqlock-style check, as in Aggregate: a slot recycled while it was read mixes two seconds.
+        return Volatile.Read(ref window.Epoch) == second;
+    }
+
+    /// <summary>A window of this ring's sizes, for <see cref="TryCopySecond"/>.</summary>
+    internal SignalWindow NewWindow() => new(_options.Latency, _options.CounterNames.Count);
+
+    /// <summary>The names of the extra counters, by index.</summary>
+    internal IReadOnlyList<string> CounterNames => _options.CounterNames;
+
+    /// <summary>The number of one-second windows the ring keeps.</summary>
+    internal int WindowCount => _windows.Length;
 
     private static string? ProblemWith(in RequestSample sample) => sample switch
     {
@@ -197,18 +225,19 @@ public sealed class VersionSignals
 
     private static long CeilingSeconds(DateTimeOffset t) => (long)Math.Ceiling((t - DateTimeOffset.UnixEpoch).TotalSeconds);
 
-    private SignalSnapshot ToSnapshot(SignalWindow total, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>The snapshot of an aggregated window (also of windows other replicas shipped, merged by the fleet's reader).</summary>
+    internal static SignalSnapshot ToSnapshot(string deployment, int version, IReadOnlyList<string> counterNames, SignalWindow total, DateTimeOffset from, DateTimeOffset to)
     {
         var counters = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (var i = 0; i < _options.CounterNames.Count; i++)
+        for (var i = 0; i < counterNames.Count; i++)
         {
-            counters[_options.CounterNames[i]] = total.Counters[i];
+            counters[counterNames[i]] = total.Counters[i];
         }
 
         var ttft = total.EnsureTimeToFirstToken();
         return new SignalSnapshot(
-            Deployment,
-            Version,
+            deployment,
+            version,
             from,
             to,
             total.Requests,

@@ -1,0 +1,93 @@
+using Switchback.Gateway.Evaluation;
+using Switchback.Gateway.Signals;
+using Switchback.Storage.Fleet;
+
+namespace Switchback.Gateway.Fleet;
+
+/// <summary>
+/// Turns this process's signal rings into the rows a replica ships to the store (one per version and second with data), and
+/// rows shipped by every replica back into one <see cref="SignalSnapshot"/> per version. Thread-safe: collecting reads the
+/// rings the way <see cref="VersionSignals.Aggregate"/> does, lock-free; merging works on its own copies.
+/// </summary>
+public sealed class SignalShipment(SignalRegistry signals, ResponseLengthSignals lengths)
+{
+    /// <summary>How many seconds back the rings reach: older seconds can no longer be shipped.</summary>
+    public int Horizon => Math.Min(Smallest(signals), Smallest(lengths.Registry));
+
+    /// <summary>
+    /// The rows of Unix seconds [<paramref name="fromSecond"/>, <paramref name="toSecond"/>) that hold anything, and how many
+    /// requests they count (for what a replica drops when it cannot ship them).
+    /// </summary>
+    public (IReadOnlyList<SignalWindowRow> Rows, long Requests) Collect(string replica, long fromSecond, long toSecond)
+    {
+        var rows = new List<SignalWindowRow>();
+        long requests = 0;
+        foreach (var deployment in signals.Deployments)
+        {
+            foreach (var version in signals.Versions(deployment))
+            {
+                var main = version.NewWindow();
+                lengths.Registry.TryGet(deployment, version.Version, out var lengthSignals);
+                var length = lengthSignals?.NewWindow();
+                for (var second = fromSecond; second < toSecond; second++)
+                {
+                    var hasMain = version.TryCopySecond(second, main) && !IsEmpty(main);
+                    var hasLength = length is not null && lengthSignals!.TryCopySecond(second, length) && length.Requests > 0;
+                    if (!hasMain && !hasLength)
+                    {
+                        continue;
+                    }
+
+                    if (!hasMain)
+                    {
+                        main.Reset();
+                    }
+
+                    requests += main.Requests;
+                    rows.Add(new SignalWindowRow(replica, deployment, version.Version, second,
+                        SignalWindowCodec.Encode(main, version.CounterNames, hasLength ? length : null)));
+                }
+            }
+        }
+
+        return (rows, requests);
+    }
+
+    /// <summary>
+    /// Merges the rows of one version into its signals over [<paramref name="from"/>, <paramref name="to"/>): the snapshot and
+    /// the response-length sketch. Rows of other versions are ignored; a row that does not decode throws <see cref="FormatException"/>.
+    /// </summary>
+    public (SignalSnapshot Signals, LatencySketch Lengths) Merge(IEnumerable<SignalWindowRow> rows, string deployment, int version, DateTimeOffset from, DateTimeOffset to)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var template = signals.Get(deployment, version);
+        var main = template.NewWindow();
+        var length = new SignalWindow(ResponseLengthSignals.Layout, 0);
+        foreach (var row in rows)
+        {
+            if (row.Version == version && string.Equals(row.Deployment, deployment, StringComparison.Ordinal))
+            {
+                SignalWindowCodec.AddTo(row.Payload, main, template.CounterNames, length);
+            }
+        }
+
+        return (VersionSignals.ToSnapshot(deployment, version, template.CounterNames, main, from, to), length.Latency);
+    }
+
+    private static bool IsEmpty(SignalWindow w)
+        => w.Requests == 0 && w.FeedbackCount == 0 && w.TokensIn == 0 && w.TokensOut == 0 && Array.TrueForAll(w.Counters, c => c == 0);
+
+    private static int Smallest(SignalRegistry registry)
+    {
+        var horizon = int.MaxValue;
+        foreach (var deployment in registry.Deployments)
+        {
+            foreach (var version in registry.Versions(deployment))
+            {
+                horizon = Math.Min(horizon, version.WindowCount);
+            }
+        }
+
+        return horizon == int.MaxValue ? SignalOptions.MaxWindowCount : horizon;
+    }
+}

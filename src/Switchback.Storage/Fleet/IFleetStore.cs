@@ -1,0 +1,68 @@
+namespace Switchback.Storage.Fleet;
+
+/// <summary>
+/// What replicas share through the store besides the registry: the controller lease, replica heartbeats with their signal
+/// windows, the routing epoch, and rollout commands for the leader. None of these writes takes the registry's writer lock or
+/// appends to the audit log (they are not changes of what serves users). Thread-safe; safe from several processes.
+/// </summary>
+public interface IFleetStore
+{
+    /// <summary>The controller lease, or null when nobody ever held it.</summary>
+    Task<LeaseRecord?> ReadLeaseAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the lease for <paramref name="holder"/> in the next term, if it is still exactly <paramref name="seen"/> (null:
+    /// nobody ever held it). The caller decides that <paramref name="seen"/> is expired or released; the store only makes the
+    /// take-over atomic. Returns the new record, or null when someone else changed the lease first.
+    /// </summary>
+    Task<LeaseRecord?> TryTakeLeaseAsync(string holder, LeaseRecord? seen, CancellationToken cancellationToken = default);
+
+    /// <summary>Renews the lease in <paramref name="fence"/>'s term; null when the lease has moved on (leadership lost).</summary>
+    Task<LeaseRecord?> RenewLeaseAsync(LeaderFence fence, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives the lease up (shutdown) so a follower may take it at once; does nothing if it has moved on.</summary>
+    Task ReleaseLeaseAsync(LeaderFence fence, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a replica's heartbeat and its new signal windows in one transaction. A replica marked
+    /// <see cref="ReplicaState.Lost"/> is refused (<see cref="ReplicaReportStatus.Lost"/>) unless <paramref name="rejoin"/>;
+    /// windows already stored (a retried report) are kept as they are, so nothing is counted twice.
+    /// </summary>
+    Task<ReplicaReportStatus> ReportReplicaAsync(ReplicaReport report, IReadOnlyList<SignalWindowRow> windows, bool rejoin, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a replica stopped (graceful shutdown, after its last report).</summary>
+    Task StopReplicaAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks a replica lost, if it has not reported since <paramref name="beatsSeen"/>; a fenced write (the leader's call).
+    /// Returns whether it was marked.
+    /// </summary>
+    Task<bool> MarkReplicaLostAsync(string id, long beatsSeen, LeaderFence fence, CancellationToken cancellationToken = default);
+
+    /// <summary>Every replica that ever reported and was not forgotten, by id.</summary>
+    Task<IReadOnlyList<ReplicaRecord>> ListReplicasAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Records that a replica's gateway applies routing up to <paramref name="epoch"/> (never moves it back).</summary>
+    Task ReportRoutingAppliedAsync(string id, long epoch, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>The routing epoch: it grows by one with every stored routing change of any deployment.</summary>
+    Task<long> GetRoutingEpochAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The windows of <paramref name="deployment"/> whose second is in [<paramref name="fromSecond"/>, <paramref name="toSecond"/>), every replica.</summary>
+    Task<IReadOnlyList<SignalWindowRow>> ReadSignalWindowsAsync(string deployment, long fromSecond, long toSecond, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes windows older than <paramref name="beforeSecond"/> and replicas stopped or lost before <paramref name="forgetBefore"/>; returns the windows deleted.</summary>
+    Task<long> PruneAsync(long beforeSecond, DateTimeOffset forgetBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>Persists a rollout command for the leader; returns its id.</summary>
+    Task<long> EnqueueRolloutCommandAsync(string deployment, string command, string? reason, string actor, CancellationToken cancellationToken = default);
+
+    /// <summary>Commands not yet applied, oldest first.</summary>
+    Task<IReadOnlyList<RolloutCommandRecord>> ListPendingRolloutCommandsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One command, or null.</summary>
+    Task<RolloutCommandRecord?> GetRolloutCommandAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a command done with its outcome when it changed nothing (refused); a fenced write. False if it was already done.</summary>
+    Task<bool> CompleteRolloutCommandAsync(long id, string outcome, LeaderFence fence, CancellationToken cancellationToken = default);
+}
