@@ -101,6 +101,9 @@ public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
     /// </summary>
     Task<RolloutStartOutcome> StartRolloutAsync(RolloutState rollout, AuditContext who, CancellationToken cancellationToken = default);
 
+    /// <summary>The gate dataset (JSONL) a rollout was started with, kept beside its state; null without a gate.</summary>
+    Task<string?> GetGateDatasetAsync(string rolloutId, CancellationToken cancellationToken = default);
+
     /// <summary>The deployment's unfinished rollout, or null.</summary>
     Task<RolloutState?> GetActiveRolloutAsync(string deployment, CancellationToken cancellationToken = default);
 
@@ -113,7 +116,10 @@ public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
     /// <summary>
     /// Replaces a rollout's state if its stored generation is <paramref name="expectedGeneration"/> (optimistic concurrency);
     /// <paramref name="rollout"/>'s generation must be higher. Audited as <c>rollout.&lt;decision&gt;</c> (the newest history
-    /// entry, e.g. <c>rollout.rolled_back</c>) with the phase, reason and evidence in <c>after</c>.
+    /// entry, e.g. <c>rollout.rolled_back</c>) with the phase, reason and evidence in <c>after</c> — except a fenced leader's save
+    /// that records no decision and changes neither phase nor step (a tick that only moved counters): that one is not audited.
+    /// With <see cref="AuditContext.Completes"/>, the queued command is marked done in the same transaction, and a command
+    /// already done makes the save <see cref="RolloutSaveStatus.Stale"/>. The gate dataset is never rewritten.
     /// </summary>
     Task<RolloutSaveStatus> SaveRolloutAsync(RolloutState rollout, long expectedGeneration, AuditContext who, CancellationToken cancellationToken = default);
 

@@ -54,7 +54,9 @@ internal sealed partial class RolloutController
         string? failure = null;
         try
         {
-            var run = await gateRunner.RunAsync(rollout, rollout.GateDataset!, ct);
+            var dataset = await store.GetGateDatasetAsync(rollout.Id, ct)
+                ?? throw new InvalidOperationException($"the gate dataset of rollout {rollout.Id} is not in the store");
+            var run = await gateRunner.RunAsync(rollout, dataset, ct);
             result = run.Result with { Summary = run.Summary };
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -122,7 +124,7 @@ internal sealed partial class RolloutController
             return;
         }
 
-        if (state.GateDataset is null)
+        if (await store.GetGateDatasetAsync(state.Id, ct) is null)
         {
             await AbortGateAsync(state, "the gate was interrupted and its dataset was not kept; start the rollout again", ct);
             return;

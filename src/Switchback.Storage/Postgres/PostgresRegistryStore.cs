@@ -53,6 +53,30 @@ internal sealed class PostgresRegistryStore : SqlRegistryStore
         }
     }
 
+    protected override string LockLeaseRowSuffix => " FOR SHARE";
+
+    protected override async Task<SqlSession> BeginFleetWriteCoreAsync(CancellationToken cancellationToken)
+    {
+        // Heartbeats, signal windows and the lease are not registry changes: they never wait for the registry's writer lock.
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            return new SqlSession(connection, transaction, cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override Task NotifyAsync(SqlSession session, string channel, string payload)
+        => session.ScalarAsync("SELECT pg_notify(@c, @p)", ("@c", channel), ("@p", payload));
+
+    /// <summary>The connection string (for a listener's dedicated connection); never logged, it may hold a password.</summary>
+    internal string ConnectionString => dataSource.ConnectionString;
+
     protected override object TimeValue(DateTimeOffset time) => time.ToUniversalTime();
 
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal).ToUniversalTime();

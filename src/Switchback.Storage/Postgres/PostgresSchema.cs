@@ -143,5 +143,58 @@ internal static class PostgresSchema
             """),
         // Removing an alias is a history event with no target.
         new(8, "alias-removal", "ALTER TABLE alias_events ALTER COLUMN to_version DROP NOT NULL"),
+        new(9, "fleet", """
+            CREATE TABLE leader_lease (
+                name text PRIMARY KEY,
+                holder text NOT NULL,
+                term bigint NOT NULL CHECK (term >= 1),
+                renewals bigint NOT NULL,
+                acquired_at timestamptz NOT NULL,
+                renewed_at timestamptz NOT NULL
+            );
+            CREATE TABLE replicas (
+                id text PRIMARY KEY,
+                address text NOT NULL,
+                software_version text NOT NULL,
+                started_at timestamptz NOT NULL,
+                heartbeat_at timestamptz NOT NULL,
+                beats bigint NOT NULL,
+                routing_epoch bigint NOT NULL,
+                routing_applied_at timestamptz,
+                signals_through bigint NOT NULL,
+                leader integer NOT NULL CHECK (leader IN (0, 1)),
+                state text NOT NULL,
+                lost_at timestamptz,
+                stats_json text NOT NULL
+            );
+            CREATE TABLE routing_epoch (id integer PRIMARY KEY CHECK (id = 1), epoch bigint NOT NULL);
+            INSERT INTO routing_epoch (id, epoch) VALUES (1, 0);
+            CREATE TABLE signal_windows (
+                deployment text NOT NULL,
+                second bigint NOT NULL,
+                version integer NOT NULL,
+                replica text NOT NULL,
+                payload bytea NOT NULL,
+                PRIMARY KEY (deployment, second, version, replica)
+            );
+            CREATE INDEX signal_windows_by_second ON signal_windows (second);
+            CREATE TABLE rollout_commands (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                deployment text NOT NULL,
+                command text NOT NULL,
+                reason text,
+                actor text NOT NULL,
+                created_at timestamptz NOT NULL,
+                done_at timestamptz,
+                outcome_json text
+            );
+            CREATE INDEX rollout_commands_pending ON rollout_commands (id) WHERE done_at IS NULL;
+            CREATE TABLE rollout_gates (
+                rollout_id text PRIMARY KEY REFERENCES rollouts (id),
+                dataset text NOT NULL
+            );
+            INSERT INTO rollout_gates (rollout_id, dataset)
+                SELECT id, (state_json::jsonb) ->> 'gateDataset' FROM rollouts WHERE (state_json::jsonb) ->> 'gateDataset' IS NOT NULL;
+            """),
     ];
 }

@@ -14,7 +14,7 @@ internal abstract partial class SqlRegistryStore
             return AliasRemoveStatus.IsStable;
         }
 
-        await using var session = await BeginAsync(write: true, cancellationToken);
+        await using var session = await BeginWriteAsync(who, cancellationToken);
         if (await FindAliasAsync(session, deployment, alias) is not { } previous)
         {
             return AliasRemoveStatus.Absent;

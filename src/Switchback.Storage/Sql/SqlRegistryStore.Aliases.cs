@@ -9,7 +9,7 @@ internal abstract partial class SqlRegistryStore
         ValidateName(version.Deployment, "deployment", nameof(version));
         ValidateName(alias, "alias", nameof(alias));
         ValidateWho(who);
-        await using var session = await BeginAsync(write: true, cancellationToken);
+        await using var session = await BeginWriteAsync(who, cancellationToken);
         var bundle = await FindBundleAsync(session, version.Deployment, version.Version);
         if (bundle is null)
         {

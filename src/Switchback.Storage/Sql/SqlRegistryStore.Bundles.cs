@@ -12,7 +12,7 @@ internal abstract partial class SqlRegistryStore
         ValidateBundle(bundle);
         ValidateWho(who);
         var deployment = bundle.Deployment;
-        await using var session = await BeginAsync(write: true, cancellationToken);
+        await using var session = await BeginWriteAsync(who, cancellationToken);
 
         var existing = bundle.RequestedVersion is { } requested
             ? await FindBundleAsync(session, deployment, requested)
@@ -52,6 +52,7 @@ internal abstract partial class SqlRegistryStore
         if (isNewDeployment)
         {
             await MoveAliasAsync(session, now, who, reference, "stable", previous: null);
+            await AdvanceRoutingEpochAsync(session);
         }
 
         await session.CommitAsync();
@@ -82,7 +83,7 @@ internal abstract partial class SqlRegistryStore
     {
         ValidateName(version.Deployment, "deployment", nameof(version));
         ValidateWho(who);
-        await using var session = await BeginAsync(write: true, cancellationToken);
+        await using var session = await BeginWriteAsync(who, cancellationToken);
         var bundle = await FindBundleAsync(session, version.Deployment, version.Version);
         if (bundle is null)
         {

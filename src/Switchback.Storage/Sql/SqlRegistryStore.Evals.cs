@@ -17,7 +17,7 @@ internal abstract partial class SqlRegistryStore
         ValidateName(version.Deployment, "deployment", nameof(version));
         ValidateWho(who);
         ValidateReport(report);
-        await using var session = await BeginAsync(write: true, cancellationToken);
+        await using var session = await BeginWriteAsync(who, cancellationToken);
         var bundle = await FindBundleAsync(session, version.Deployment, version.Version);
         if (bundle is null)
         {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Switchback.Core.Audit;
 using Switchback.Storage.Fleet;
 
 namespace Switchback.Storage.Sql;
@@ -120,8 +121,8 @@ internal abstract partial class SqlRegistryStore : IFleetStore
             ("@i", report.Id),
             ("@a", report.Address),
             ("@v", report.SoftwareVersion),
-            ("@s", TimeValue(report.StartedAt)),
-            ("@h", TimeValue(report.At)),
+            ("@s", TimeValue(AuditChain.Normalize(report.StartedAt))),
+            ("@h", TimeValue(AuditChain.Normalize(report.At))),
             ("@e", report.RoutingEpoch),
             ("@w", report.SignalsThrough),
             ("@l", report.Leader ? 1 : 0),
@@ -182,7 +183,7 @@ internal abstract partial class SqlRegistryStore : IFleetStore
         var changed = await session.ExecuteAsync(
             "UPDATE replicas SET routing_epoch = @e, routing_applied_at = @t WHERE id = @i AND routing_epoch < @e",
             ("@e", epoch),
-            ("@t", TimeValue(at)),
+            ("@t", TimeValue(AuditChain.Normalize(at))),
             ("@i", id));
         if (changed > 0)
         {
@@ -305,6 +306,26 @@ internal abstract partial class SqlRegistryStore : IFleetStore
             $"SELECT {LeaseColumns} FROM leader_lease WHERE name = @n{(lockRow ? LockLeaseRowSuffix : string.Empty)}",
             r => new LeaseRecord(r.GetString(0), r.GetInt64(1), r.GetInt64(2), ReadTime(r, 3), ReadTime(r, 4)),
             ("@n", ControllerLease));
+
+    /// <summary>Starts a registry write (under the writer lock) and, when <paramref name="who"/> carries a fence, checks it first.</summary>
+    private async Task<SqlSession> BeginWriteAsync(AuditContext who, CancellationToken cancellationToken)
+    {
+        var session = await BeginAsync(write: true, cancellationToken);
+        if (who.Fence is { } fence)
+        {
+            try
+            {
+                await CheckFenceAsync(session, fence);
+            }
+            catch
+            {
+                await session.DisposeAsync();
+                throw;
+            }
+        }
+
+        return session;
+    }
 
     private Task<SqlSession> BeginFleetWriteAsync(CancellationToken cancellationToken)
     {

@@ -22,7 +22,7 @@ internal abstract partial class SqlRegistryStore
         }
 
         ValidateWho(who);
-        await using var session = await BeginAsync(write: true, cancellationToken);
+        await using var session = await BeginWriteAsync(who, cancellationToken);
         if (await session.ScalarAsync("SELECT name FROM api_keys WHERE name = @n", ("@n", name)) is not null)
         {
             return null;
@@ -58,7 +58,7 @@ internal abstract partial class SqlRegistryStore
     {
         ValidateName(name, "key", nameof(name));
         ValidateWho(who);
-        await using var session = await BeginAsync(write: true, cancellationToken);
+        await using var session = await BeginWriteAsync(who, cancellationToken);
         var key = await session.QueryFirstAsync($"SELECT {KeyColumns} FROM api_keys WHERE name = @n AND revoked_at IS NULL", ReadKey, ("@n", name));
         if (key is null)
         {

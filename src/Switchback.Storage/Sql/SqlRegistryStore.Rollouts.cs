@@ -19,7 +19,7 @@ internal abstract partial class SqlRegistryStore
             throw new ArgumentException($"rollout {rollout.Id} is already {rollout.Phase}; only an unfinished rollout can be started", nameof(rollout));
         }
 
-        await using var session = await BeginAsync(write: true, cancellationToken);
+        await using var session = await BeginWriteAsync(who, cancellationToken);
         foreach (var version in new[] { rollout.StableVersion, rollout.CandidateVersion })
         {
             var bundle = await FindBundleAsync(session, rollout.Deployment, version);
@@ -43,12 +43,26 @@ internal abstract partial class SqlRegistryStore
             ("@d", rollout.Deployment),
             ("@c", rollout.CandidateVersion),
             ("@p", PhaseText(rollout.Phase)),
-            ("@s", RolloutJson.Serialize(rollout)),
+            ("@s", RolloutJson.Serialize(rollout with { GateDataset = null })),
             ("@g", rollout.Generation),
             ("@t", TimeValue(now)));
+        if (rollout.GateDataset is { } dataset)
+        {
+            // Kept once, beside the state: the state is rewritten on every tick, the dataset never changes.
+            await session.ExecuteAsync("INSERT INTO rollout_gates (rollout_id, dataset) VALUES (@i, @d)", ("@i", rollout.Id), ("@d", dataset));
+        }
+
         await AppendAuditAsync(session, now, who, "rollout.start", rollout.Deployment, null, RolloutAudit(rollout, null));
+        await NotifyAsync(session, Fleet.StoreChannels.Control, rollout.Deployment);
         await session.CommitAsync();
-        return new RolloutStartOutcome(RolloutStartStatus.Started, rollout);
+        return new RolloutStartOutcome(RolloutStartStatus.Started, rollout with { GateDataset = null });
+    }
+
+    public async Task<string?> GetGateDatasetAsync(string rolloutId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(rolloutId);
+        await using var session = await BeginAsync(write: false, cancellationToken);
+        return await session.ScalarAsync("SELECT dataset FROM rollout_gates WHERE rollout_id = @i", ("@i", rolloutId)) as string;
     }
 
     public async Task<RolloutState?> GetActiveRolloutAsync(string deployment, CancellationToken cancellationToken = default)
@@ -82,7 +96,7 @@ internal abstract partial class SqlRegistryStore
                 $"rollout {rollout.Id}: the new generation {rollout.Generation} must be above the expected {expectedGeneration}", nameof(rollout));
         }
 
-        await using var session = await BeginAsync(write: true, cancellationToken);
+        await using var session = await BeginWriteAsync(who, cancellationToken);
         var previous = await session.QueryFirstAsync($"SELECT {RolloutColumns} FROM rollouts WHERE id = @i", ReadRollout, ("@i", rollout.Id));
         if (previous is null)
         {
@@ -99,19 +113,32 @@ internal abstract partial class SqlRegistryStore
             throw new ArgumentException($"rollout {rollout.Id} belongs to {previous.Deployment}@{previous.CandidateVersion}; its deployment and candidate cannot change", nameof(rollout));
         }
 
+        if (who.Completes is { } command && !await MarkCommandDoneAsync(session, command))
+        {
+            // The command was applied already (by a leader that died before answering): applying it again would repeat it.
+            return RolloutSaveStatus.Stale;
+        }
+
         var now = Now();
         await session.ExecuteAsync(
             "UPDATE rollouts SET phase = @p, active = @a, state_json = @s, generation = @g, updated_at = @t WHERE id = @i AND generation = @e",
             ("@p", PhaseText(rollout.Phase)),
             ("@a", rollout.IsFinished ? 0 : 1),
-            ("@s", RolloutJson.Serialize(rollout)),
+            ("@s", RolloutJson.Serialize(rollout with { GateDataset = null })),
             ("@g", rollout.Generation),
             ("@t", TimeValue(now)),
             ("@i", rollout.Id),
             ("@e", expectedGeneration));
+
+        // The audit log records decisions, phase and step changes, commands and every write by someone other than the fenced
+        // leader; a leader's tick that only moved counters and evidence is in the state alone (else one entry per second).
         var decision = rollout.History.Count > previous.History.Count ? rollout.History[^1].Kind : (DecisionKind?)null;
-        var action = "rollout." + (decision is { } kind ? JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString()) : "update");
-        await AppendAuditAsync(session, now, who, action, rollout.Deployment, RolloutAudit(previous, null), RolloutAudit(rollout, decision is null ? null : rollout.History[^1]));
+        if (decision is not null || rollout.Phase != previous.Phase || rollout.StepIndex != previous.StepIndex || who.Completes is not null || who.Fence is null)
+        {
+            var action = "rollout." + (decision is { } kind ? JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString()) : "update");
+            await AppendAuditAsync(session, now, who, action, rollout.Deployment, RolloutAudit(previous, null), RolloutAudit(rollout, decision is null ? null : rollout.History[^1]));
+        }
+
         await session.CommitAsync();
         return RolloutSaveStatus.Saved;
     }

@@ -27,7 +27,7 @@ internal abstract partial class SqlRegistryStore
         ArgumentNullException.ThrowIfNull(state);
         state.Validate();
         ValidateWho(who);
-        await using var session = await BeginAsync(write: true, cancellationToken);
+        await using var session = await BeginWriteAsync(who, cancellationToken);
         var previous = await FindRoutingStateAsync(session, state.Deployment);
         foreach (var version in new[] { state.StableVersion, state.CandidateVersion, state.ShadowVersion })
         {
@@ -50,7 +50,7 @@ internal abstract partial class SqlRegistryStore
 
         var next = state with { Generation = (previous?.Generation ?? 0) + 1 };
         var now = Now();
-        await WriteRoutingStateAsync(session, now, who, previous, next);
+        var epoch = await WriteRoutingStateAsync(session, now, who, previous, next);
 
         // The stable alias and the routing row name the same version, always: moving one moves the other in this transaction.
         var stableAlias = await FindAliasAsync(session, next.Deployment, "stable");
@@ -60,7 +60,7 @@ internal abstract partial class SqlRegistryStore
         }
 
         await session.CommitAsync();
-        return new RoutingSetOutcome(RoutingSetStatus.Set, next);
+        return new RoutingSetOutcome(RoutingSetStatus.Set, next) { Epoch = epoch };
     }
 
     /// <summary>
@@ -70,7 +70,14 @@ internal abstract partial class SqlRegistryStore
     private async Task FollowStableAliasAsync(SqlSession session, DateTimeOffset now, AuditContext who, string deployment, int stable)
     {
         var previous = await FindRoutingStateAsync(session, deployment);
-        if (previous is null || previous.StableVersion == stable)
+        if (previous is null)
+        {
+            // No routing row: the gateway routes by the alias itself, so its move is a routing change for the replicas.
+            await AdvanceRoutingEpochAsync(session);
+            return;
+        }
+
+        if (previous.StableVersion == stable)
         {
             return;
         }
@@ -89,7 +96,8 @@ internal abstract partial class SqlRegistryStore
         await WriteRoutingStateAsync(session, now, who, previous, next);
     }
 
-    private async Task WriteRoutingStateAsync(SqlSession session, DateTimeOffset now, AuditContext who, RoutingState? previous, RoutingState next)
+    /// <summary>Writes the routing row and its audit entry and moves the routing epoch on; returns the new epoch.</summary>
+    private async Task<long> WriteRoutingStateAsync(SqlSession session, DateTimeOffset now, AuditContext who, RoutingState? previous, RoutingState next)
     {
         await session.ExecuteAsync(
             $"INSERT INTO routing_state ({RoutingColumns}, updated_at) VALUES (@d, @s, @c, @w, @h, @p, @k, @g, @t) " +
@@ -113,6 +121,7 @@ internal abstract partial class SqlRegistryStore
             next.Deployment,
             previous is null ? null : AuditJson.Routing(previous),
             AuditJson.Routing(next));
+        return await AdvanceRoutingEpochAsync(session);
     }
 
     private Task<RoutingState?> FindRoutingStateAsync(SqlSession session, string deployment)

@@ -159,5 +159,60 @@ internal static class SqliteSchema
             ALTER TABLE alias_events_v8 RENAME TO alias_events;
             CREATE INDEX alias_events_by_deployment ON alias_events (deployment, id);
             """),
+        // The fleet (docs/fleet.md): controller lease, replica heartbeats and signal windows, routing epoch, queued rollout
+        // commands; and gate datasets out of the rollout state, which is rewritten on every tick.
+        new(9, "fleet", """
+            CREATE TABLE leader_lease (
+                name TEXT PRIMARY KEY NOT NULL,
+                holder TEXT NOT NULL,
+                term INTEGER NOT NULL CHECK (term >= 1),
+                renewals INTEGER NOT NULL,
+                acquired_at TEXT NOT NULL,
+                renewed_at TEXT NOT NULL
+            );
+            CREATE TABLE replicas (
+                id TEXT PRIMARY KEY NOT NULL,
+                address TEXT NOT NULL,
+                software_version TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                heartbeat_at TEXT NOT NULL,
+                beats INTEGER NOT NULL,
+                routing_epoch INTEGER NOT NULL,
+                routing_applied_at TEXT,
+                signals_through INTEGER NOT NULL,
+                leader INTEGER NOT NULL CHECK (leader IN (0, 1)),
+                state TEXT NOT NULL,
+                lost_at TEXT,
+                stats_json TEXT NOT NULL
+            );
+            CREATE TABLE routing_epoch (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), epoch INTEGER NOT NULL);
+            INSERT INTO routing_epoch (id, epoch) VALUES (1, 0);
+            CREATE TABLE signal_windows (
+                deployment TEXT NOT NULL,
+                second INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                replica TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                PRIMARY KEY (deployment, second, version, replica)
+            ) WITHOUT ROWID;
+            CREATE INDEX signal_windows_by_second ON signal_windows (second);
+            CREATE TABLE rollout_commands (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                deployment TEXT NOT NULL,
+                command TEXT NOT NULL,
+                reason TEXT,
+                actor TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                done_at TEXT,
+                outcome_json TEXT
+            );
+            CREATE INDEX rollout_commands_pending ON rollout_commands (done_at, id);
+            CREATE TABLE rollout_gates (
+                rollout_id TEXT PRIMARY KEY NOT NULL REFERENCES rollouts (id),
+                dataset TEXT NOT NULL
+            );
+            INSERT INTO rollout_gates (rollout_id, dataset)
+                SELECT id, json_extract(state_json, '$.gateDataset') FROM rollouts WHERE json_extract(state_json, '$.gateDataset') IS NOT NULL;
+            """),
     ];
 }

@@ -46,7 +46,8 @@ public sealed class GatedRolloutTests
         Assert.Equal(RolloutPhase.Gating, (await h.LatestAsync()).Phase);
         Assert.Equal(before, h.Routed);
         Assert.Null(await h.Store.GetRoutingStateAsync("svc", Ct));
-        Assert.Equal(Dataset, (await h.LatestAsync()).GateDataset);
+        Assert.Null((await h.LatestAsync()).GateDataset);
+        Assert.Equal(Dataset, await h.Store.GetGateDatasetAsync(rollout.Id, Ct));
         h.Gates.Fail("ended by the test");
         await h.Controller.WhenGatesIdleAsync();
         Assert.Equal([(rollout.Id, Dataset)], h.Gates.Runs);

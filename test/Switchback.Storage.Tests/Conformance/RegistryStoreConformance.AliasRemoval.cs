@@ -18,7 +18,8 @@ public abstract partial class RegistryStoreConformance
         Assert.Equal(AliasRemoveStatus.Removed, status);
         Assert.Equal(new Dictionary<string, int> { ["stable"] = 1 }, (await Store.GetDeploymentAsync("svc", Ct))!.Aliases);
         var history = await Store.GetAliasHistoryAsync("svc", Ct);
-        Assert.Equal(new AliasEvent("svc", "candidate", 2, null, AuditChain.Normalize(Start.AddMinutes(1)), "controller", "rolled back"), history[^1]);
+        Assert.Equal(new AliasEvent("svc", "candidate", 2, null, AuditChain.Normalize(Start.AddMinutes(1)), "controller", "rolled back") { Id = history[^1].Id }, history[^1]);
+        Assert.True(history[^1].Id > history[^2].Id);
         var last = (await Store.ListAuditAsync(new AuditQuery(), Ct))[^1];
         Assert.Equal(("alias.remove", "svc@2", """{"alias":"candidate","version":2}""", (string?)null, "rolled back"), (last.Action, last.Target, last.Before, last.After, last.Reason));
         Assert.True((await Store.VerifyAuditAsync(Ct)).Ok);

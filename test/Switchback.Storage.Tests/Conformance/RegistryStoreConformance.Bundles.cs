@@ -22,7 +22,8 @@ public abstract partial class RegistryStoreConformance
         Assert.Equal(["deployment.create", "bundle.register", "alias.set"], await AuditActionsAsync());
         var history = await Store.GetAliasHistoryAsync("support-bot", Ct);
         var move = Assert.Single(history);
-        Assert.Equal(new AliasEvent("support-bot", "stable", null, 1, AuditChain.Normalize(Start), "ci", "first"), move);
+        Assert.Equal(new AliasEvent("support-bot", "stable", null, 1, AuditChain.Normalize(Start), "ci", "first") { Id = move.Id }, move);
+        Assert.True(move.Id > 0);
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public abstract partial class RegistryStoreConformance
             Ct);
 
         var expected = new RoutingState("svc", 1, 2, 2_000, 3, 500, StickySource.User, Generation: 1);
-        Assert.Equal(new RoutingSetOutcome(RoutingSetStatus.Set, expected), outcome);
+        Assert.Equal(new RoutingSetOutcome(RoutingSetStatus.Set, expected) { Epoch = outcome.Epoch }, outcome);
+        Assert.Equal(await ((Fleet.IFleetStore)Store).GetRoutingEpochAsync(Ct), outcome.Epoch);
         Assert.Equal(expected, await Store.GetRoutingStateAsync("svc", Ct));
         Assert.Equal([expected], await Store.ListRoutingStatesAsync(Ct));
         var last = (await Store.ListAuditAsync(new AuditQuery(), Ct))[^1];

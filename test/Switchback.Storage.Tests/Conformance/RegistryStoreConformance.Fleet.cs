@@ -1,0 +1,225 @@
+using Switchback.Core.Bundles;
+using Switchback.Core.Rollouts;
+using Switchback.Core.Routing;
+using Switchback.Storage.Fleet;
+
+namespace Switchback.Storage.Tests.Conformance;
+
+public abstract partial class RegistryStoreConformance
+{
+    private IFleetStore Fleet => (IFleetStore)Store;
+
+    [Fact]
+    public async Task Lease_TakeRenewTakeOverRelease_TermsGrowAndStaleHoldersAreRefused()
+    {
+        var first = await Fleet.TryTakeLeaseAsync("a", null, Ct);
+        var secondFirst = await Fleet.TryTakeLeaseAsync("b", null, Ct);
+        var renewed = await Fleet.RenewLeaseAsync(first!.Fence, Ct);
+        var takenOver = await Fleet.TryTakeLeaseAsync("b", renewed, Ct);
+        var staleRenew = await Fleet.RenewLeaseAsync(first.Fence, Ct);
+        var staleTake = await Fleet.TryTakeLeaseAsync("c", renewed, Ct);
+        await Fleet.ReleaseLeaseAsync(first.Fence, Ct);
+        var stillB = await Fleet.ReadLeaseAsync(Ct);
+        await Fleet.ReleaseLeaseAsync(takenOver!.Fence, Ct);
+        var released = await Fleet.ReadLeaseAsync(Ct);
+        var afterRelease = await Fleet.TryTakeLeaseAsync("c", released, Ct);
+
+        Assert.Equal(("a", 1L, 0L), (first.Holder, first.Term, first.Renewals));
+        Assert.Null(secondFirst);
+        Assert.Equal(("a", 1L, 1L), (renewed!.Holder, renewed.Term, renewed.Renewals));
+        Assert.Equal(("b", 2L, 0L), (takenOver.Holder, takenOver.Term, takenOver.Renewals));
+        Assert.Null(staleRenew);
+        Assert.Null(staleTake);
+        Assert.Equal("b", stillB!.Holder);
+        Assert.True(released!.IsReleased);
+        Assert.Equal(("c", 3L), (afterRelease!.Holder, afterRelease.Term));
+    }
+
+    [Fact]
+    public async Task Lease_ManyReplicasTakeOverTheSameSeenLease_ExactlyOneWins()
+    {
+        var seen = await Fleet.TryTakeLeaseAsync("dead", null, Ct);
+        var stores = Enumerable.Range(0, 6).Select(_ => (IFleetStore)Open(Database)).ToArray();
+
+        var results = await Task.WhenAll(stores.Select((s, i) => s.TryTakeLeaseAsync($"r{i}", seen, Ct)));
+
+        var winner = Assert.Single(results, r => r is not null)!;
+        Assert.Equal(2, winner.Term);
+        Assert.Equal(winner, await Fleet.ReadLeaseAsync(Ct));
+    }
+
+    [Fact]
+    public async Task FencedWrite_DeposedLeader_IsRefusedAndChangesNothing()
+    {
+        await RegisterVersionsAsync("svc", 2);
+        var rollout = NewRollout("r-1", "svc", 1, 2);
+        await Store.StartRolloutAsync(rollout, Admin, Ct);
+        var old = await Fleet.TryTakeLeaseAsync("old", null, Ct);
+        var current = await Fleet.TryTakeLeaseAsync("new", old, Ct);
+        var started = RolloutDecider.Decide(rollout, new RolloutObservation(Start), Start).Next;
+        var audit = await CountAsync("audit_log");
+        var epoch = await Fleet.GetRoutingEpochAsync(Ct);
+
+        await Assert.ThrowsAsync<FencedException>(() => Store.SaveRolloutAsync(started, rollout.Generation, new AuditContext("controller") { Fence = old!.Fence }, Ct));
+        await Assert.ThrowsAsync<FencedException>(() => Store.SetRoutingStateAsync(new RoutingState("svc", 2), new AuditContext("controller") { Fence = old!.Fence }, Ct));
+        await Assert.ThrowsAsync<FencedException>(() => Store.SetAliasAsync(new VersionRef("svc", 2), "candidate", new AuditContext("controller") { Fence = old!.Fence }, Ct));
+        await Assert.ThrowsAsync<FencedException>(() => Fleet.MarkReplicaLostAsync("x", 0, old!.Fence, Ct));
+
+        Assert.Equal(audit, await CountAsync("audit_log"));
+        Assert.Equal(epoch, await Fleet.GetRoutingEpochAsync(Ct));
+        Assert.Equal(RolloutPhase.Pending, (await Store.GetActiveRolloutAsync("svc", Ct))!.Phase);
+        Assert.Null(await Store.GetRoutingStateAsync("svc", Ct));
+        Assert.Equal(RolloutSaveStatus.Saved, await Store.SaveRolloutAsync(started, rollout.Generation, new AuditContext("controller") { Fence = current!.Fence }, Ct));
+    }
+
+    [Fact]
+    public async Task SaveRollout_LeaderTickThatOnlyMovesCounters_WritesNoAuditEntry()
+    {
+        await RegisterVersionsAsync("svc", 2);
+        var rollout = NewRollout("r-1", "svc", 1, 2);
+        await Store.StartRolloutAsync(rollout, Admin, Ct);
+        var lease = await Fleet.TryTakeLeaseAsync("leader", null, Ct);
+        var leader = new AuditContext("controller") { Fence = lease!.Fence };
+        var started = RolloutDecider.Decide(rollout, new RolloutObservation(Start), Start).Next;
+        await Store.SaveRolloutAsync(started, rollout.Generation, leader, Ct);
+        var audit = await CountAsync("audit_log");
+
+        var state = started;
+        for (var second = 1; second <= 30; second++)
+        {
+            var observation = new RolloutObservation(Start.AddSeconds(second)) { BaselineRequests = 10, CandidateRequests = 10 };
+            var next = RolloutDecider.Decide(state, observation, Start.AddSeconds(second)).Next;
+            Assert.Equal(RolloutSaveStatus.Saved, await Store.SaveRolloutAsync(next, state.Generation, leader, Ct));
+            state = next;
+        }
+
+        Assert.Equal(audit, await CountAsync("audit_log"));
+        Assert.Equal(300, (await Store.GetActiveRolloutAsync("svc", Ct))!.Step.CandidateRequests);
+        var aborted = RolloutDecider.Apply(state, new AbortCommand("enough"), Start.AddMinutes(1)).Decision!.Next;
+        await Store.SaveRolloutAsync(aborted, state.Generation, leader, Ct);
+        Assert.Equal(audit + 1, await CountAsync("audit_log"));
+        Assert.True((await Store.VerifyAuditAsync(Ct)).Ok);
+    }
+
+    [Fact]
+    public async Task SaveRollout_CompletingAQueuedCommand_MarksItDoneOnce()
+    {
+        await RegisterVersionsAsync("svc", 2);
+        var rollout = NewRollout("r-1", "svc", 1, 2);
+        await Store.StartRolloutAsync(rollout, Admin, Ct);
+        var id = await Fleet.EnqueueRolloutCommandAsync("svc", "abort", "bad", "ops", Ct);
+        var pending = Assert.Single(await Fleet.ListPendingRolloutCommandsAsync(Ct));
+        var aborted = RolloutDecider.Apply(rollout, new AbortCommand("bad"), Start).Decision!.Next;
+        var applying = new AuditContext("ops", "bad") { Completes = new CommandCompletion(id, """{"status":"applied"}""") };
+
+        var first = await Store.SaveRolloutAsync(aborted, rollout.Generation, applying, Ct);
+        var again = await Store.SaveRolloutAsync(aborted with { Generation = aborted.Generation + 1 }, aborted.Generation, applying, Ct);
+
+        Assert.Equal((id, "svc", "abort", "bad", "ops"), (pending.Id, pending.Deployment, pending.Command, pending.Reason, pending.Actor));
+        Assert.Equal(RolloutSaveStatus.Saved, first);
+        Assert.Equal(RolloutSaveStatus.Stale, again);
+        Assert.Empty(await Fleet.ListPendingRolloutCommandsAsync(Ct));
+        var done = await Fleet.GetRolloutCommandAsync(id, Ct);
+        Assert.Equal("""{"status":"applied"}""", done!.Outcome);
+        Assert.NotNull(done.DoneAt);
+        Assert.Equal(aborted.Generation, (await Store.ListRolloutsAsync("svc", Ct))[0].Generation);
+    }
+
+    [Fact]
+    public async Task CompleteRolloutCommand_RefusedCommand_IsDoneOnceAndFenced()
+    {
+        var lease = await Fleet.TryTakeLeaseAsync("leader", null, Ct);
+        var id = await Fleet.EnqueueRolloutCommandAsync("svc", "promote", null, "ops", Ct);
+
+        await Assert.ThrowsAsync<FencedException>(() => Fleet.CompleteRolloutCommandAsync(id, "{}", new LeaderFence("someone", 9), Ct));
+        Assert.True(await Fleet.CompleteRolloutCommandAsync(id, """{"refused":"no rollout"}""", lease!.Fence, Ct));
+        Assert.False(await Fleet.CompleteRolloutCommandAsync(id, "{}", lease.Fence, Ct));
+        Assert.Equal("""{"refused":"no rollout"}""", (await Fleet.GetRolloutCommandAsync(id, Ct))!.Outcome);
+        Assert.Null(await Fleet.GetRolloutCommandAsync(id + 100, Ct));
+    }
+
+    [Fact]
+    public async Task ReportReplica_WindowsRetriedLostAndRejoined_StoredOnceAndLostIsRefused()
+    {
+        var lease = await Fleet.TryTakeLeaseAsync("leader", null, Ct);
+        var report = new ReplicaReport("r1", "http://127.0.0.1:1", "1.0", Start, Start, 0, 100, false, "{}");
+        SignalWindowRow[] rows = [new("r1", "svc", 1, 98, [1, 2, 3]), new("r1", "svc", 2, 99, [4])];
+
+        Assert.Equal(ReplicaReportStatus.Stored, await Fleet.ReportReplicaAsync(report, rows, rejoin: false, Ct));
+        Assert.Equal(ReplicaReportStatus.Stored, await Fleet.ReportReplicaAsync(report with { At = Start.AddSeconds(1) }, rows, rejoin: false, Ct));
+        var listed = Assert.Single(await Fleet.ListReplicasAsync(Ct));
+        Assert.False(await Fleet.MarkReplicaLostAsync("r1", listed.Beats - 1, lease!.Fence, Ct));
+        Assert.True(await Fleet.MarkReplicaLostAsync("r1", listed.Beats, lease.Fence, Ct));
+        var lost = await Fleet.ReportReplicaAsync(report, [new("r1", "svc", 1, 100, [9])], rejoin: false, Ct);
+        var lostRecord = Assert.Single(await Fleet.ListReplicasAsync(Ct));
+        var rejoined = await Fleet.ReportReplicaAsync(report with { SignalsThrough = 120 }, [], rejoin: true, Ct);
+
+        Assert.Equal(2, await CountAsync("signal_windows"));
+        Assert.Equal(new byte[] { 1, 2, 3 }, (await Fleet.ReadSignalWindowsAsync("svc", 98, 99, Ct)).Single().Payload);
+        Assert.Equal(2, (await Fleet.ReadSignalWindowsAsync("svc", 0, 1000, Ct)).Count);
+        Assert.Equal(("http://127.0.0.1:1", 2L, 100L, ReplicaState.Live), (listed.Address, listed.Beats, listed.SignalsThrough, listed.State));
+        Assert.Equal(ReplicaReportStatus.Lost, lost);
+        Assert.Equal(ReplicaState.Lost, lostRecord.State);
+        Assert.NotNull(lostRecord.LostAt);
+        Assert.Equal(ReplicaReportStatus.Stored, rejoined);
+        var back = Assert.Single(await Fleet.ListReplicasAsync(Ct));
+        Assert.Equal((ReplicaState.Live, 120L, (DateTimeOffset?)null), (back.State, back.SignalsThrough, back.LostAt));
+        await Assert.ThrowsAsync<ArgumentException>(() => Fleet.ReportReplicaAsync(report, [new("r2", "svc", 1, 1, [1])], rejoin: false, Ct));
+    }
+
+    [Fact]
+    public async Task RoutingEpoch_GrowsWithEveryRoutingChange_AndAppliedNeverMovesBack()
+    {
+        var e0 = await Fleet.GetRoutingEpochAsync(Ct);
+        await RegisterVersionsAsync("svc", 3);
+        var e1 = await Fleet.GetRoutingEpochAsync(Ct);
+        var set = await Store.SetRoutingStateAsync(new RoutingState("svc", 1, 2, 500), Admin, Ct);
+        var unchanged = await Store.SetRoutingStateAsync(new RoutingState("svc", 1, 2, 500), Admin, Ct);
+        await Store.SetAliasAsync(new VersionRef("svc", 3), "stable", Admin, Ct);
+        var e3 = await Fleet.GetRoutingEpochAsync(Ct);
+        await Store.SetAliasAsync(new VersionRef("svc", 2), "champion", Admin, Ct);
+        await Fleet.ReportReplicaAsync(new ReplicaReport("r1", "a", "1", Start, Start, 0, 0, false, "{}"), [], rejoin: false, Ct);
+        await Fleet.ReportRoutingAppliedAsync("r1", e3, Start.AddSeconds(1), Ct);
+        await Fleet.ReportRoutingAppliedAsync("r1", e1, Start.AddSeconds(2), Ct);
+        await Fleet.ReportReplicaAsync(new ReplicaReport("r1", "a", "1", Start, Start, e1, 0, false, "{}"), [], rejoin: false, Ct);
+
+        Assert.Equal(e0 + 1, e1);
+        Assert.Equal(e1 + 1, set.Epoch);
+        Assert.Equal(0, unchanged.Epoch);
+        Assert.Equal(set.Epoch + 1, e3);
+        Assert.Equal(e3, await Fleet.GetRoutingEpochAsync(Ct));
+        var replica = Assert.Single(await Fleet.ListReplicasAsync(Ct));
+        Assert.Equal(e3, replica.RoutingEpoch);
+        Assert.Equal(Core.Audit.AuditChain.Normalize(Start.AddSeconds(1)), replica.RoutingAppliedAt);
+    }
+    [Fact]
+    public async Task Prune_DropsOldWindowsAndForgetsLongGoneReplicas()
+    {
+        await Fleet.ReportReplicaAsync(new ReplicaReport("old", "a", "1", Start, Start.AddDays(-3), 0, 0, false, "{}"), [new("old", "svc", 1, 10, [1])], rejoin: false, Ct);
+        await Fleet.StopReplicaAsync("old", Ct);
+        await Fleet.ReportReplicaAsync(new ReplicaReport("live", "a", "1", Start, Start.AddDays(-3), 0, 0, false, "{}"), [new("live", "svc", 1, 20, [1])], rejoin: false, Ct);
+
+        var deleted = await Fleet.PruneAsync(15, Start.AddDays(-1), Ct);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal(["live"], (await Fleet.ListReplicasAsync(Ct)).Select(r => r.Id));
+        Assert.Equal(20, (await Fleet.ReadSignalWindowsAsync("svc", 0, 100, Ct)).Single().Second);
+    }
+
+    [Fact]
+    public async Task StartRollout_Gated_KeepsTheDatasetBesideTheStateOnce()
+    {
+        await RegisterVersionsAsync("svc", 2);
+        var rollout = NewRollout("r-1", "svc", 1, 2) with { GateDataset = "{\"id\":\"q\"}\n" };
+
+        await Store.StartRolloutAsync(rollout, Admin, Ct);
+        var started = RolloutDecider.Decide(rollout, new RolloutObservation(Start), Start).Next;
+        await Store.SaveRolloutAsync(started, rollout.Generation, Admin, Ct);
+
+        Assert.Equal("{\"id\":\"q\"}\n", await Store.GetGateDatasetAsync("r-1", Ct));
+        Assert.Null((await Store.GetActiveRolloutAsync("svc", Ct))!.GateDataset);
+        Assert.Null(await Store.GetGateDatasetAsync("r-unknown", Ct));
+        Assert.Equal(0, await QueryLongAsync(Database, "SELECT count(*) FROM rollouts WHERE state_json LIKE '%gateDataset\":\"%'"));
+    }
+
+}
