@@ -7,4 +7,5 @@ namespace Switchback.Control.Rollbacks;
 /// <param name="Force">Skip the health check and the rollback-window check.</param>
 /// <param name="Trigger">What caused it: <c>manual</c>, <c>abort</c> or a guardrail key such as <c>error_rate:compare</c>.</param>
 /// <param name="Actor">Who, for the audit log.</param>
-internal sealed record RollbackRequest(string Deployment, int? To, string Reason, bool Force, string Trigger, string Actor);
+/// <param name="Fence">The leader's fence when the controller rolls back (its writes are refused once another replica leads).</param>
+internal sealed record RollbackRequest(string Deployment, int? To, string Reason, bool Force, string Trigger, string Actor, Storage.Fleet.LeaderFence? Fence = null);

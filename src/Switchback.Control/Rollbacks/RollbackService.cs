@@ -81,7 +81,7 @@ internal sealed class RollbackService(
         {
             if (aborted is not null)
             {
-                await ClearCandidateAliasAsync(active!, request.Actor, ct);
+                await ClearCandidateAliasAsync(active!, request.Actor, ct, request.Fence);
             }
 
             return new RollbackResult(RollbackStatus.Unchanged, $"{request.Deployment}@{to} already serves 100 %.", current.StableVersion, to, fast,
@@ -93,7 +93,7 @@ internal sealed class RollbackService(
         var ahead = RouteAhead(next);
         var firstRequest = ahead is { } early ? firstServed.Arm(request.Deployment, to, early.Generation, started) : null;
         var propagation = time.GetElapsedTime(switching).TotalMilliseconds;
-        var outcome = await store.SetRoutingStateAsync(next, new AuditContext(request.Actor, $"rollback ({request.Trigger}): {request.Reason}"), ct);
+        var outcome = await store.SetRoutingStateAsync(next, new AuditContext(request.Actor, $"rollback ({request.Trigger}): {request.Reason}") { Fence = request.Fence }, ct);
         if (outcome.Status is RoutingSetStatus.NotFound or RoutingSetStatus.Archived)
         {
             if (ahead is not null)
@@ -116,7 +116,7 @@ internal sealed class RollbackService(
         var total = time.GetElapsedTime(started).TotalMilliseconds;
         if (aborted is not null)
         {
-            await ClearCandidateAliasAsync(active!, request.Actor, ct);
+            await ClearCandidateAliasAsync(active!, request.Actor, ct, request.Fence);
         }
 
         timings.Record(request.Deployment, new RollbackTiming(now, current.StableVersion, to, request.Trigger, propagation, total, firstRequest));
@@ -130,12 +130,12 @@ internal sealed class RollbackService(
     /// Removes the <c>candidate</c> alias once <paramref name="rollout"/> has ended, if it still names the rollout's candidate
     /// (a user's later move of the alias is kept). Runs after the routing change, so it never delays users.
     /// </summary>
-    public async Task ClearCandidateAliasAsync(RolloutState rollout, string actor, CancellationToken ct)
+    public async Task ClearCandidateAliasAsync(RolloutState rollout, string actor, CancellationToken ct, Storage.Fleet.LeaderFence? fence = null)
     {
         var info = await store.GetDeploymentAsync(rollout.Deployment, ct);
         if (info is not null && info.Aliases.TryGetValue(CandidateAlias, out var version) && version == rollout.CandidateVersion)
         {
-            await store.RemoveAliasAsync(rollout.Deployment, CandidateAlias, new AuditContext(actor, $"rollout {rollout.Id} ended: {rollout.ReasonText}"), ct);
+            await store.RemoveAliasAsync(rollout.Deployment, CandidateAlias, new AuditContext(actor, $"rollout {rollout.Id} ended: {rollout.ReasonText}") { Fence = fence }, ct);
         }
     }
 
@@ -214,7 +214,7 @@ internal sealed class RollbackService(
                 return null;
             }
 
-            var saved = await store.SaveRolloutAsync(result.Decision!.Next, state.Generation, new AuditContext(request.Actor, request.Reason), ct);
+            var saved = await store.SaveRolloutAsync(result.Decision!.Next, state.Generation, new AuditContext(request.Actor, request.Reason) { Fence = request.Fence }, ct);
             if (saved == RolloutSaveStatus.Saved)
             {
                 return state.Id;

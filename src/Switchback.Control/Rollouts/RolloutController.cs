@@ -1,25 +1,33 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Switchback.Control.Alerts;
+using Switchback.Control.Fleet;
 using Switchback.Control.Rollbacks;
 using Switchback.Core.Rollouts;
 using Switchback.Storage;
+using Switchback.Storage.Fleet;
 
 namespace Switchback.Control.Rollouts;
 
 /// <summary>
-/// The rollout controller: every <see cref="TickInterval"/> on the injected clock it observes each active rollout, calls the
-/// pure <see cref="RolloutDecider.Decide"/>, persists the new state first (optimistic concurrency), then executes the actions
-/// (routing, promotion, rollback, alerts). Operator commands and starts go through the same path. On start it re-applies the
-/// routing every rollout's persisted phase implies, so a process killed mid-rollout carries on where it was.
-/// Thread-safe: one lock serialises every tick and command in this process; the store's generations guard other processes.
+/// The rollout controller: while this process leads (<see cref="ILeadership"/>), every <see cref="TickInterval"/> on the injected
+/// clock — or at once when a rollout is started or a command queued — it applies queued commands, then observes each active
+/// rollout, calls the pure <see cref="RolloutDecider.Decide"/>, persists the new state first (optimistic concurrency, fenced by the
+/// leader's term), then executes the actions (routing, promotion, rollback, alerts). On becoming leader it re-applies the routing
+/// every rollout's persisted phase implies, so a process killed mid-rollout, or a leader replaced, carries on where it was.
+/// Thread-safe: one lock serialises every tick and command in this process; generations and the fence guard other processes.
 /// </summary>
 internal sealed partial class RolloutController(
     IRegistryStore store,
+    IFleetStore fleet,
     RolloutObserver observer,
+    IRolloutSignals signals,
     RollbackService rollbacks,
     IAlertDispatcher alerts,
     IGateRunner gateRunner,
+    ILeadership leadership,
+    IOptions<FleetOptions> fleetOptions,
     TimeProvider time,
     ILogger<RolloutController> logger) : BackgroundService
 {
@@ -30,39 +38,63 @@ internal sealed partial class RolloutController(
 
     private readonly SemaphoreSlim gate = new(1, 1);
 
-    /// <summary>Reconciles every active rollout once, at the clock's now.</summary>
+    /// <summary>Applies queued commands, then reconciles every active rollout once, at the clock's now.</summary>
     public async Task TickAsync(CancellationToken ct)
     {
-        foreach (var rollout in await store.ListActiveRolloutsAsync(ct))
+        try
         {
-            await gate.WaitAsync(ct);
-            try
+            await ApplyQueuedCommandsAsync(ct);
+            foreach (var rollout in await store.ListActiveRolloutsAsync(ct))
             {
-                // Re-read under the lock: a command may have moved it since the list was taken.
-                if (await store.GetActiveRolloutAsync(rollout.Deployment, ct) is { } fresh && fresh.Id == rollout.Id)
+                await gate.WaitAsync(ct);
+                try
                 {
-                    await ReconcileAsync(fresh, ct);
+                    // Re-read under the lock: a command may have moved it since the list was taken.
+                    if (await store.GetActiveRolloutAsync(rollout.Deployment, ct) is { } fresh && fresh.Id == rollout.Id)
+                    {
+                        await (fresh.Phase == RolloutPhase.Pending ? FirstStepAsync(fresh, Actor, ct) : ReconcileAsync(fresh, ct));
+                    }
+                }
+                catch (FencedException)
+                {
+                    throw;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    RolloutLog.TickFailed(logger, ex, rollout.Deployment);
+                }
+                finally
+                {
+                    gate.Release();
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                RolloutLog.TickFailed(logger, ex, rollout.Deployment);
-            }
-            finally
-            {
-                gate.Release();
-            }
+        }
+        catch (FencedException ex)
+        {
+            // Another replica leads now: stop at once, before acting on anything more.
+            leadership.Lost(ex);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        long resumedFor = 0;
         try
         {
-            await ResumeAsync(stoppingToken);
-            using var timer = new PeriodicTimer(TickInterval, time);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                await leadership.WaitForWorkAsync(TickInterval, time, stoppingToken);
+                if (!leadership.IsLeader)
+                {
+                    continue;
+                }
+
+                if (leadership.Elections != resumedFor)
+                {
+                    resumedFor = leadership.Elections;
+                    await RunGuardedAsync(ResumeAsync, stoppingToken);
+                }
+
                 await TickAsync(stoppingToken);
             }
         }
@@ -71,6 +103,9 @@ internal sealed partial class RolloutController(
             // Shutting down.
         }
     }
+
+    /// <summary>The audit context of a controller write: the actor and, while leading, the leader's fence.</summary>
+    private AuditContext Who(string actor, string? reason) => new(actor, reason) { Fence = leadership.Fence };
 
     /// <summary>One reconcile step of one rollout (caller holds the lock); returns the state in force afterwards.</summary>
     private async Task<RolloutState> ReconcileAsync(RolloutState state, CancellationToken ct)
@@ -82,12 +117,14 @@ internal sealed partial class RolloutController(
         }
 
         var now = time.GetUtcNow();
-        var decision = RolloutDecider.Decide(state, observer.Observe(state, now), now);
+        var observation = await observer.ObserveAsync(state, now, ct);
+        var at = signals.Lags ? observation.IntervalEnd : now;
+        var decision = RolloutDecider.Decide(state, observation, at);
         return await PersistAndActAsync(state, decision, ct) ?? state;
     }
 
     /// <summary>Persists <paramref name="decision"/>'s state, then runs its actions; null when someone else saved first.</summary>
-    private async Task<RolloutState?> PersistAndActAsync(RolloutState before, RolloutDecision decision, CancellationToken ct, string actor = Actor)
+    private async Task<RolloutState?> PersistAndActAsync(RolloutState before, RolloutDecision decision, CancellationToken ct, string actor = Actor, CommandCompletion? completes = null)
     {
         var next = decision.Next;
         if (ReferenceEquals(next, before))
@@ -96,7 +133,7 @@ internal sealed partial class RolloutController(
         }
 
         var reason = next.History.Count > before.History.Count ? next.History[^1].Reason : next.ReasonText;
-        if (await store.SaveRolloutAsync(next, before.Generation, new AuditContext(actor, reason), ct) != RolloutSaveStatus.Saved)
+        if (await store.SaveRolloutAsync(next, before.Generation, Who(actor, reason) with { Completes = completes }, ct) != RolloutSaveStatus.Saved)
         {
             RolloutLog.Stale(logger, next.Id, next.Deployment);
             return null;
@@ -126,7 +163,7 @@ internal sealed partial class RolloutController(
         if (next.IsFinished)
         {
             // Last, after the routing: promotion already moved stable to the candidate, so the alias has no job left.
-            await rollbacks.ClearCandidateAliasAsync(next, actor, ct);
+            await rollbacks.ClearCandidateAliasAsync(next, actor, ct, leadership.Fence);
             observer.Forget(next.Id);
         }
 
@@ -145,7 +182,7 @@ internal sealed partial class RolloutController(
                 break;
             case RollbackAction rollback:
                 await rollbacks.RollbackAsync(
-                    new RollbackRequest(rollout.Deployment, rollout.StableVersion, rollout.ReasonText, Force: true, rollback.Trigger, actor), ct);
+                    new RollbackRequest(rollout.Deployment, rollout.StableVersion, rollout.ReasonText, Force: true, rollback.Trigger, actor, leadership.Fence), ct);
                 break;
             case RunGateAction:
                 StartGate(rollout);
@@ -160,7 +197,7 @@ internal sealed partial class RolloutController(
     {
         var current = await rollbacks.CurrentRoutingAsync(rollout.Deployment, ct)
             ?? throw new InvalidOperationException($"deployment '{rollout.Deployment}' has no stable version");
-        var outcome = await store.SetRoutingStateAsync(change(current), new AuditContext(actor, $"rollout {rollout.Id}: {rollout.ReasonText}"), ct);
+        var outcome = await store.SetRoutingStateAsync(change(current), Who(actor, $"rollout {rollout.Id}: {rollout.ReasonText}"), ct);
         if (outcome.State is { } state && outcome.Status is RoutingSetStatus.Set or RoutingSetStatus.Unchanged)
         {
             await rollbacks.SwapAsync(state, ct);
@@ -171,7 +208,10 @@ internal sealed partial class RolloutController(
         }
     }
 
-    /// <summary>After a restart: makes the routing match every deployment's latest rollout (see <see cref="RolloutRouting.Expected"/>).</summary>
+    /// <summary>
+    /// On becoming leader (or after a restart): makes the routing match every deployment's latest rollout
+    /// (see <see cref="RolloutRouting.Expected"/>), and forgets cursors another leader may have moved past.
+    /// </summary>
     internal async Task ResumeAsync(CancellationToken ct)
     {
         await gate.WaitAsync(ct);
@@ -180,6 +220,11 @@ internal sealed partial class RolloutController(
             foreach (var deployment in await store.ListDeploymentsAsync(ct))
             {
                 var latest = (await store.ListRolloutsAsync(deployment.Name, ct)).FirstOrDefault();
+                if (latest is not null)
+                {
+                    observer.Forget(latest.Id);
+                }
+
                 var current = latest is null ? null : await rollbacks.CurrentRoutingAsync(deployment.Name, ct);
                 if (latest is null || current is null || RolloutRouting.Expected(current, latest) is not { } expected
                     || expected == current)
@@ -187,7 +232,7 @@ internal sealed partial class RolloutController(
                     continue;
                 }
 
-                var outcome = await store.SetRoutingStateAsync(expected, new AuditContext(Actor, $"rollout {latest.Id}: routing re-applied after a restart"), ct);
+                var outcome = await store.SetRoutingStateAsync(expected, Who(Actor, $"rollout {latest.Id}: routing re-applied after a restart"), ct);
                 if (outcome.State is { } state)
                 {
                     await rollbacks.SwapAsync(state, ct);
@@ -198,6 +243,23 @@ internal sealed partial class RolloutController(
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>Runs leader work, stepping down when the store says another replica leads.</summary>
+    private async Task RunGuardedAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+    {
+        try
+        {
+            await work(ct);
+        }
+        catch (FencedException ex)
+        {
+            leadership.Lost(ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            RolloutLog.TickFailed(logger, ex, "(resume)");
         }
     }
 }

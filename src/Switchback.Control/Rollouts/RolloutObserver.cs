@@ -9,17 +9,19 @@ using Switchback.Gateway.Signals;
 namespace Switchback.Control.Rollouts;
 
 /// <summary>
-/// Turns the gateway's per-second signal windows into one <see cref="RolloutObservation"/> per tick: only whole seconds
-/// not yet observed, so no request is counted twice. Keeps, per rollout, the cursor and the baseline's cumulative latency
-/// sketches (the quantile T of docs/rollouts.md "observations"); after a restart both start again, which only means the
-/// first interval sets T again. Thread-safe (one tick at a time per rollout, enforced by the controller).
+/// Turns per-second signal windows (this process's, or the fleet's through <see cref="IRolloutSignals"/>) into one
+/// <see cref="RolloutObservation"/> per tick: only whole seconds not yet counted, so no request is counted twice. Where
+/// counting goes on from is the rollout's persisted <see cref="RolloutState.ObservedUntil"/>, so a restarted process or a new
+/// leader continues exactly; only a rollout's first interval starts from a cursor kept here. Also keeps, per rollout, the
+/// baseline's cumulative latency sketches (the quantile T of docs/rollouts.md "observations"); after a restart they start
+/// again, which only means the first interval sets T again. Thread-safe (one tick at a time per rollout, enforced by the controller).
 /// </summary>
 /// <remarks>
 /// A cursor starts at the first whole second that begins at or after the moment it is started (the ceiling): a second
 /// already under way holds requests from before, e.g. stable's traffic before the rollout or a gate's pinned requests, and
 /// the windows cannot tell them apart. The seconds lost are lost for both arms alike, so nothing is biased.
 /// </remarks>
-internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSignals lengths)
+internal sealed class RolloutObserver(IRolloutSignals source)
 {
     private readonly ConcurrentDictionary<string, Cursor> cursors = new(StringComparer.Ordinal);
 
@@ -34,27 +36,32 @@ internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSign
     /// <see cref="RolloutPhase.Gating"/>) nothing is counted and no cursor starts; otherwise the first call without a cursor
     /// (after a restart) only starts it.
     /// </summary>
-    public RolloutObservation Observe(RolloutState state, DateTimeOffset now)
+    /// <remarks>
+    /// <see cref="RolloutObservation.IntervalEnd"/> is the time to decide at: the clock's <paramref name="now"/> for signals that
+    /// never lag, else the end of the data (so a step's deadline passes only on data that has arrived).
+    /// </remarks>
+    public async Task<RolloutObservation> ObserveAsync(RolloutState state, DateTimeOffset now, CancellationToken ct)
     {
         if (state.Phase is RolloutPhase.Pending or RolloutPhase.Gating)
         {
             return new RolloutObservation(now);
         }
 
-        var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
         var cursor = cursors.GetOrAdd(state.Id, _ => new Cursor(WholeSecondAtOrAfter(now)));
-        var from = cursor.ObservedUntil;
-        if (end <= from)
+        var from = state.ObservedUntil ?? cursor.Start;
+        var read = await source.ReadAsync(state.Deployment, [state.StableVersion, state.CandidateVersion], from, now, ct);
+        if (read is null)
         {
-            return new RolloutObservation(now);
+            return new RolloutObservation(source.Lags ? from : now);
         }
 
-        cursor.ObservedUntil = end;
-        var baseline = signals.Get(state.Deployment, state.StableVersion).Aggregate(from, end);
-        var candidate = signals.Get(state.Deployment, state.CandidateVersion).Aggregate(from, end);
+        var end = read.End;
+        var (baseline, baselineLengths) = read.Versions[state.StableVersion];
+        var (candidate, candidateLengths) = read.Versions[state.CandidateVersion];
         var shadowing = state.Phase == RolloutPhase.Shadowing;
-        var observation = new RolloutObservation(end)
+        var observation = new RolloutObservation(source.Lags ? end : now)
         {
+            IntervalStart = from,
             BaselineRequests = baseline.Requests,
             CandidateRequests = shadowing ? 0 : candidate.Requests,
             ShadowRequests = shadowing ? candidate.Requests : 0,
@@ -66,7 +73,7 @@ internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSign
         {
             if (guardrail.Kind == SignalKind.Quantile)
             {
-                if (guardrail.Rule == GuardrailRule.CompareBaseline && Quantile(state, guardrail, cursor, baseline, candidate) is { } q)
+                if (guardrail.Rule == GuardrailRule.CompareBaseline && Quantile(state, guardrail, cursor, baseline, candidate, baselineLengths, candidateLengths) is { } q)
                 {
                     quantiles[guardrail.Signal] = q;
                 }
@@ -98,7 +105,7 @@ internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSign
         return observation with { Comparisons = comparisons.ToImmutable(), Quantiles = quantiles.ToImmutable(), Absolute = absolute.ToImmutable() };
     }
 
-    /// <summary>Forgets a finished rollout's cursor and sketches.</summary>
+    /// <summary>Forgets a rollout's cursor and sketches (finished, or no longer this process's to observe).</summary>
     public void Forget(string rolloutId) => cursors.TryRemove(rolloutId, out _);
 
     private static DateTimeOffset WholeSecondAtOrAfter(DateTimeOffset now)
@@ -143,14 +150,13 @@ internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSign
         return new SignalCount(events, compared);
     }
 
-    private QuantileInterval? Quantile(RolloutState state, GuardrailSpec guardrail, Cursor cursor, SignalSnapshot baseline, SignalSnapshot candidate)
+    private static QuantileInterval? Quantile(
+        RolloutState state, GuardrailSpec guardrail, Cursor cursor, SignalSnapshot baseline, SignalSnapshot candidate, LatencySketch baselineLengths, LatencySketch candidateLengths)
     {
         if (guardrail.Signal == EvaluationSignals.ResponseLength)
         {
             // Lengths live in their own registry; the exceedance test is the same as for latency (docs/signals.md).
-            var from = baseline.From;
-            return Exceedances(state, guardrail, cursor, lengths.Registry.Get(state.Deployment, state.StableVersion).Aggregate(from, baseline.To).LatencySketch,
-                lengths.Registry.Get(state.Deployment, state.CandidateVersion).Aggregate(from, baseline.To).LatencySketch);
+            return Exceedances(state, guardrail, cursor, baselineLengths, candidateLengths);
         }
 
         var ttft = guardrail.Signal.StartsWith("ttft_", StringComparison.Ordinal);
@@ -187,7 +193,8 @@ internal sealed class RolloutObserver(SignalRegistry signals, ResponseLengthSign
 
     private sealed class Cursor(DateTimeOffset start)
     {
-        public DateTimeOffset ObservedUntil { get; set; } = start;
+        /// <summary>Where the rollout's first interval starts (once its routing is in force); later intervals go on from the state.</summary>
+        public DateTimeOffset Start { get; } = start;
 
         public ConcurrentDictionary<string, LatencySketch> Baseline { get; } = new(StringComparer.Ordinal);
 

@@ -9,14 +9,24 @@ namespace Switchback.Control.Rollouts;
 public static class RolloutServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the rollout controller (a hosted service ticking every second), the rollback service, the target health check and
-    /// the rollback counter. Needs the gateway (<c>AddSwitchbackGateway</c>), the alerts (<c>AddSwitchbackAlerts</c>) and a store.
+    /// Adds the rollout controller (a hosted service ticking every second while this process leads), the rollback service, the
+    /// target health check and the rollback counter. Leadership and signals default to one process (it always leads, and reads
+    /// its own signal rings); <c>AddSwitchbackFleet</c> replaces both for replicas sharing a store. Needs the gateway
+    /// (<c>AddSwitchbackGateway</c>), the alerts (<c>AddSwitchbackAlerts</c>) and a store.
     /// </summary>
     public static IServiceCollection AddSwitchbackRollouts(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<Fleet.FleetOptions>().Validate(o =>
+        {
+            o.Validate();
+            return true;
+        }).ValidateOnStart();
+        services.TryAddSingleton<Storage.Fleet.IFleetStore>(sp => (Storage.Fleet.IFleetStore)sp.GetRequiredService<Storage.IRegistryStore>());
+        services.TryAddSingleton<Fleet.ILeadership, Fleet.SoleLeadership>();
+        services.TryAddSingleton<IRolloutSignals, LocalRolloutSignals>();
         services.TryAddSingleton<RolloutObserver>();
         services.TryAddSingleton<RollbackCounter>();
         services.TryAddSingleton<ITargetHealthCheck, MonitorHealthCheck>();

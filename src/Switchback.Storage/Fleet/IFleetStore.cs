@@ -63,6 +63,6 @@ public interface IFleetStore
     /// <summary>One command, or null.</summary>
     Task<RolloutCommandRecord?> GetRolloutCommandAsync(long id, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks a command done with its outcome when it changed nothing (refused); a fenced write. False if it was already done.</summary>
-    Task<bool> CompleteRolloutCommandAsync(long id, string outcome, LeaderFence fence, CancellationToken cancellationToken = default);
+    /// <summary>Marks a command done with its outcome when it changed nothing (refused); fenced when <paramref name="fence"/> is set. False if it was already done.</summary>
+    Task<bool> CompleteRolloutCommandAsync(long id, string outcome, LeaderFence? fence, CancellationToken cancellationToken = default);
 }

@@ -256,10 +256,14 @@ internal abstract partial class SqlRegistryStore : IFleetStore
         return await session.QueryFirstAsync($"SELECT {CommandColumns} FROM rollout_commands WHERE id = @i", ReadCommand, ("@i", id));
     }
 
-    public async Task<bool> CompleteRolloutCommandAsync(long id, string outcome, LeaderFence fence, CancellationToken cancellationToken = default)
+    public async Task<bool> CompleteRolloutCommandAsync(long id, string outcome, LeaderFence? fence, CancellationToken cancellationToken = default)
     {
         await using var session = await BeginFleetWriteAsync(cancellationToken);
-        await CheckFenceAsync(session, fence);
+        if (fence is not null)
+        {
+            await CheckFenceAsync(session, fence);
+        }
+
         var done = await MarkCommandDoneAsync(session, new CommandCompletion(id, outcome));
         await session.CommitAsync();
         return done;

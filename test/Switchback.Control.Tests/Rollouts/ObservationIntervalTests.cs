@@ -126,11 +126,11 @@ public sealed class ObservationIntervalTests
         var gating = RolloutState.Create("r-1", ControllerHarness.Spec(Canary), 1, 2, h.Time.GetUtcNow()) with { Phase = RolloutPhase.Gating };
 
         // 10:00:00.0, on a whole second: a cursor started here would count the gate's requests that follow.
-        var whileGating = observer.Observe(gating, h.Time.GetUtcNow());
+        var whileGating = await observer.ObserveAsync(gating, h.Time.GetUtcNow(), TestContext.Current.CancellationToken);
         h.Serve(1, ok: 40);
         h.Serve(2, ok: 30, errors: 10);
         h.Time.Advance(TimeSpan.FromSeconds(1));
-        var first = observer.Observe(gating with { Phase = RolloutPhase.Progressing }, h.Time.GetUtcNow());
+        var first = await observer.ObserveAsync(gating with { Phase = RolloutPhase.Progressing }, h.Time.GetUtcNow(), TestContext.Current.CancellationToken);
 
         Assert.Equal((0L, 0L), (whileGating.BaselineRequests, whileGating.CandidateRequests));
         Assert.Equal((0L, 0L), (first.BaselineRequests, first.CandidateRequests));

@@ -13,6 +13,11 @@ public static partial class RolloutDecider
             throw new ArgumentException("request counts in an observation cannot be negative", nameof(o));
         }
 
+        if (o.IntervalStart is not null && (tick.State.ObservedUntil is not { } until || o.IntervalEnd > until))
+        {
+            tick.Update(s => s with { ObservedUntil = o.IntervalEnd });
+        }
+
         if (o.BaselineRequests + o.CandidateRequests + o.ShadowRequests == 0)
         {
             return;

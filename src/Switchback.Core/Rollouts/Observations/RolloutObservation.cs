@@ -7,6 +7,9 @@ namespace Switchback.Core.Rollouts;
 /// <param name="IntervalEnd">The end of the measured interval.</param>
 public sealed record RolloutObservation(DateTimeOffset IntervalEnd)
 {
+    /// <summary>The start of the measured interval; null when nothing was measured (before the rollout routes, or no new whole second).</summary>
+    public DateTimeOffset? IntervalStart { get; init; }
+
     /// <summary>Requests stable served.</summary>
     public long BaselineRequests { get; init; }
 

@@ -46,6 +46,12 @@ public sealed record RolloutState(
     /// </summary>
     public string? GateDataset { get; init; }
 
+    /// <summary>
+    /// The end of the last interval counted into this state (whole seconds); null before the first. Persisted with the counts,
+    /// so a controller that takes over (restart, new leader) goes on from exactly there: no second is counted twice or skipped.
+    /// </summary>
+    public DateTimeOffset? ObservedUntil { get; init; }
+
     /// <summary>Whether the rollout is over: promoted, rolled back, aborted or completed.</summary>
     public bool IsFinished => Phase is RolloutPhase.Promoted or RolloutPhase.RolledBack or RolloutPhase.Aborted or RolloutPhase.Completed;
 
