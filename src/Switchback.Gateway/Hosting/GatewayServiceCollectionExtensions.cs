@@ -80,7 +80,8 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<Switchback.Storage.IRegistryStore>(),
             sp.GetRequiredService<RoutingTableHolder>(),
             sp.GetRequiredService<BundleCache>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RoutingSnapshotLoader>>()));
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RoutingSnapshotLoader>>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<RoutingRefreshService>();
         services.AddHostedService<HealthProbeService>();
         services.AddHostedService<ShadowWorkers>();

@@ -17,9 +17,12 @@ public sealed partial class RoutingSnapshotLoader
     private readonly BundleCache bundles;
     private readonly ILogger<RoutingSnapshotLoader> logger;
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly TimeProvider? time;
+    private long appliedEpoch;
 
-    internal RoutingSnapshotLoader(IRegistryStore store, RoutingTableHolder holder, BundleCache bundles, ILogger<RoutingSnapshotLoader> logger)
+    internal RoutingSnapshotLoader(IRegistryStore store, RoutingTableHolder holder, BundleCache bundles, ILogger<RoutingSnapshotLoader> logger, TimeProvider? time = null)
     {
+        this.time = time;
         this.store = store;
         this.holder = holder;
         this.bundles = bundles;
@@ -29,12 +32,25 @@ public sealed partial class RoutingSnapshotLoader
     /// <summary>How many refreshes failed in a row (0 after a success).</summary>
     public int ConsecutiveFailures { get; private set; }
 
+    /// <summary>
+    /// The store's routing epoch as of the last successful load: every routing change up to it is in force here (the epoch is
+    /// read before the table, so the table is at least that new). 0 before the first load.
+    /// </summary>
+    public long AppliedEpoch => Interlocked.Read(ref appliedEpoch);
+
+    /// <summary>When <see cref="AppliedEpoch"/> last moved on (the injected clock).</summary>
+    public DateTimeOffset? AppliedAt { get; private set; }
+
+    /// <summary>Raised after a successful load moved <see cref="AppliedEpoch"/> on; the argument is the new epoch.</summary>
+    public event Action<long>? Applied;
+
     /// <summary>Reloads the table now; returns false (keeping the last table) when the store could not be read.</summary>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
     {
         await gate.WaitAsync(cancellationToken);
         try
         {
+            var epoch = store is Storage.Fleet.IFleetStore fleet ? await fleet.GetRoutingEpochAsync(cancellationToken) : 0;
             var table = await LoadAsync(cancellationToken);
             if (!SameAs(holder.Current, table))
             {
@@ -43,6 +59,13 @@ public sealed partial class RoutingSnapshotLoader
             }
 
             ConsecutiveFailures = 0;
+            if (epoch > appliedEpoch)
+            {
+                Interlocked.Exchange(ref appliedEpoch, epoch);
+                AppliedAt = time?.GetUtcNow();
+                Applied?.Invoke(epoch);
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -7,6 +7,15 @@ namespace Switchback.Storage.Fleet;
 /// </summary>
 public interface IFleetStore
 {
+    /// <summary>Where this process hears about changes other replicas (and it) made.</summary>
+    StoreNotifications Notifications { get; }
+
+    /// <summary>
+    /// Receives other replicas' notifications until <paramref name="cancellationToken"/> fires, reconnecting after a lost
+    /// connection (each connect raises <see cref="StoreNotifications.Resync"/>). A store with one server (SQLite) only waits.
+    /// </summary>
+    Task ListenAsync(CancellationToken cancellationToken);
+
     /// <summary>The controller lease, or null when nobody ever held it.</summary>
     Task<LeaseRecord?> ReadLeaseAsync(CancellationToken cancellationToken = default);
 

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using Npgsql;
+using Switchback.Storage.Fleet;
 using Switchback.Storage.Migrations;
 using Switchback.Storage.Sql;
 
@@ -71,11 +72,63 @@ internal sealed class PostgresRegistryStore : SqlRegistryStore
         }
     }
 
-    protected override Task NotifyAsync(SqlSession session, string channel, string payload)
+    protected override Task NotifyOthersAsync(SqlSession session, string channel, string payload)
         => session.ScalarAsync("SELECT pg_notify(@c, @p)", ("@c", channel), ("@p", payload));
 
-    /// <summary>The connection string (for a listener's dedicated connection); never logged, it may hold a password.</summary>
-    internal string ConnectionString => dataSource.ConnectionString;
+    public override async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(250);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                // A dedicated connection: LISTEN belongs to a session, and a pooled one would be handed to other work.
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                connection.Notification += (_, e) => Notifications.Raise(e.Channel, e.Payload);
+                await using (var listen = connection.CreateCommand())
+                {
+                    listen.CommandText = $"LISTEN {StoreChannels.Routing}; LISTEN {StoreChannels.RoutingApplied}; LISTEN {StoreChannels.Control}";
+                    await listen.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                Notifications.Listening = true;
+                backoff = TimeSpan.FromMilliseconds(250);
+
+                // Whatever was notified while no one listened is lost: subscribers reload everything once.
+                Notifications.Raise(StoreNotifications.Resync, string.Empty);
+                while (true)
+                {
+                    // The timeout only lets a dead connection (no error seen) be noticed: a keepalive query then fails.
+                    if (!await connection.WaitAsync(TimeSpan.FromSeconds(15), cancellationToken))
+                    {
+                        await using var ping = connection.CreateCommand();
+                        ping.CommandText = "SELECT 1";
+                        await ping.ExecuteScalarAsync(cancellationToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or IOException or TimeoutException or InvalidOperationException)
+            {
+                Notifications.Listening = false;
+                try
+                {
+                    await Task.Delay(backoff, Time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+
+        Notifications.Listening = false;
+    }
 
     protected override object TimeValue(DateTimeOffset time) => time.ToUniversalTime();
 

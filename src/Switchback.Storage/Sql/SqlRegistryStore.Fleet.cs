@@ -272,8 +272,22 @@ internal abstract partial class SqlRegistryStore : IFleetStore
     /// <summary>Starts a transaction for fleet bookkeeping: a write, but without the registry's writer lock where the store has one.</summary>
     protected virtual Task<SqlSession> BeginFleetWriteCoreAsync(CancellationToken cancellationToken) => BeginCoreAsync(write: true, cancellationToken);
 
-    /// <summary>Sends a notification to the other replicas when the transaction commits (PostgreSQL <c>pg_notify</c>); SQLite has one server and sends none.</summary>
-    protected virtual Task NotifyAsync(SqlSession session, string channel, string payload) => Task.CompletedTask;
+    public StoreNotifications Notifications { get; } = new();
+
+    public virtual Task ListenAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+
+    /// <summary>
+    /// Tells this process's subscribers when the transaction commits, and (PostgreSQL, <see cref="NotifyOthersAsync"/>) the
+    /// other replicas too.
+    /// </summary>
+    private async Task NotifyAsync(SqlSession session, string channel, string payload)
+    {
+        session.OnCommitted(() => Notifications.Raise(channel, payload));
+        await NotifyOthersAsync(session, channel, payload);
+    }
+
+    /// <summary>Sends a notification to other replicas with the transaction (PostgreSQL <c>pg_notify</c>); SQLite has one server and sends none.</summary>
+    protected virtual Task NotifyOthersAsync(SqlSession session, string channel, string payload) => Task.CompletedTask;
 
     /// <summary>Refuses the transaction's writes unless the lease still names <paramref name="fence"/>'s holder and term.</summary>
     private async Task CheckFenceAsync(SqlSession session, LeaderFence fence)

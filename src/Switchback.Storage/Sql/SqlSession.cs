@@ -44,7 +44,23 @@ internal sealed class SqlSession(DbConnection connection, DbTransaction transact
         return rows.Count == 0 ? null : rows[0];
     }
 
-    public Task CommitAsync() => transaction.CommitAsync(cancellationToken);
+    private List<Action>? committed;
+
+    /// <summary>Runs <paramref name="action"/> once the transaction has committed (never on rollback).</summary>
+    public void OnCommitted(Action action) => (committed ??= []).Add(action);
+
+    public async Task CommitAsync()
+    {
+        await transaction.CommitAsync(cancellationToken);
+        if (committed is { } actions)
+        {
+            committed = null;
+            foreach (var action in actions)
+            {
+                action();
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
