@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Switchback.Core.Access;
 using Switchback.Core.Routing;
@@ -107,6 +108,16 @@ internal sealed class GatewayRequestHandler(
     {
         var requestId = journal.NextRequestId();
         context.Response.Headers[GatewayHeaders.RequestId] = requestId;
+
+        // Checked before anything else, on the bytes the client sent as well as on the route value: Kestrel has already
+        // decoded one layer and resolved the dot segments it saw, which the route value alone no longer shows.
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
+        if ((RawPath.Problem(RawPath.TargetPath(rawTarget)) ?? RawPath.Problem(path ?? string.Empty)) is { } problem)
+        {
+            await InvalidPath(context, problem);
+            return;
+        }
+
         var raw = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
         if (raw is null)
         {
@@ -120,12 +131,20 @@ internal sealed class GatewayRequestHandler(
             return;
         }
 
-        var suffix = "/" + (path ?? string.Empty);
+        var suffix = RawPath.Encode(path ?? string.Empty);
         var (primary, fallback, _) = route.Value;
+        var target = RawPath.Under(primary.Endpoint, suffix, context.Request.QueryString.Value);
+        var fallbackTarget = fallback is null ? null : RawPath.Under(fallback.Endpoint, suffix, context.Request.QueryString.Value);
+        if (target is null || (fallback is not null && fallbackTarget is null))
+        {
+            await InvalidPath(context, "it does not stay under the bundle's endpoint path");
+            return;
+        }
+
         await forwarder.ForwardAsync(
             context,
-            Plan(primary, requestId, raw, Target(context, primary, suffix)),
-            fallback is null ? null : Plan(fallback, requestId, raw, Target(context, fallback, suffix)));
+            Plan(primary, requestId, raw, target),
+            fallback is not null && fallbackTarget is not null ? Plan(fallback, requestId, raw, fallbackTarget) : null);
     }
 
     /// <summary>
@@ -270,6 +289,9 @@ internal sealed class GatewayRequestHandler(
 
     private Task TooLarge(HttpContext context)
         => OpenAiErrors.WriteAsync(context, 413, "invalid_request_error", "request_too_large", $"the request body is larger than {options.Value.MaxRequestBodyBytes} bytes");
+
+    private static Task InvalidPath(HttpContext context, string problem)
+        => OpenAiErrors.BadRequest(context, "invalid_path", $"the path after /d/{{deployment}}/ must name a path under the bundle's endpoint, and this one is refused: {problem}");
 
     private static Task NotFound(HttpContext context, string message)
         => OpenAiErrors.WriteAsync(context, 404, "invalid_request_error", "model_not_found", message);
