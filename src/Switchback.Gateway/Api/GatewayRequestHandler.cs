@@ -165,7 +165,7 @@ internal sealed class GatewayRequestHandler(
         {
             if (!int.TryParse(pinText, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
             {
-                await OpenAiErrors.BadRequest(context, "invalid_version", $"'{pinText}' is not a version number (use deployment@N)");
+                await OpenAiErrors.BadRequest(context, "invalid_version", $"'{OpenAiErrors.Echo(pinText)}' is not a version number (use deployment@N)");
                 return null;
             }
 
@@ -179,7 +179,7 @@ internal sealed class GatewayRequestHandler(
 
         if (!routing.Current.TryGet(deployment, out var state))
         {
-            await NotFound(context, $"the deployment '{deployment}' does not exist");
+            await NotFound(context, $"the deployment '{OpenAiErrors.Echo(deployment)}' does not exist");
             return null;
         }
 

@@ -3,9 +3,12 @@ namespace Switchback.Gateway.Hosting;
 /// <summary>Settings of the data plane; validated at start-up.</summary>
 public sealed class GatewayOptions
 {
+    /// <summary>The default of <see cref="MaxRequestBodyBytes"/>, also the default body limit of <c>switchback serve</c>: 10 MiB.</summary>
+    public const long DefaultMaxRequestBodyBytes = 10 * 1024 * 1024;
+
     /// <summary>The largest request body accepted; larger ones get 413.</summary>
-    /// <value>Default 4 MiB; at least 1 KiB.</value>
-    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+    /// <value>Default 10 MiB (<see cref="DefaultMaxRequestBodyBytes"/>); at least 1 KiB.</value>
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
     /// <summary>How often the routing snapshot is reloaded from the store to pick up changes made by other processes.</summary>
     /// <value>Default 1 s; more than zero.</value>

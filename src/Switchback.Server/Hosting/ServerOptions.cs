@@ -24,8 +24,8 @@ public sealed record ServerOptions
     public string? BootstrapAdminKey { get; init; }
 
     /// <summary>The largest request body accepted.</summary>
-    /// <value>Default 10 MiB.</value>
-    public long MaxRequestBodyBytes { get; init; } = 10 * 1024 * 1024;
+    /// <value>Default 10 MiB (<see cref="Gateway.Hosting.GatewayOptions.DefaultMaxRequestBodyBytes"/>).</value>
+    public long MaxRequestBodyBytes { get; init; } = Gateway.Hosting.GatewayOptions.DefaultMaxRequestBodyBytes;
 
     /// <summary>The least severe log level written to stderr (the demo hosts a server in-process and keeps its terminal for itself).</summary>
     /// <value>Default <see cref="Microsoft.Extensions.Logging.LogLevel.Information"/>.</value>
