@@ -22,7 +22,7 @@ var bundleJson = """
            "variables":{"company":"Acme","tone":"friendly"}},
  "serving":{"temperature":0.2,"max_tokens":64,"timeout_ms":20000},"labels":{"purpose":"bench"}}
 """;
-var bundle = new BundleReader().Read(new StoredBundle("bench-bot", 1, "sha256:bench", bundleJson, DateTimeOffset.UnixEpoch, "bench", false));
+var bundle = new BundleReader(Switchback.Core.Access.UpstreamKeyPolicy.Default).Read(new StoredBundle("bench-bot", 1, "sha256:bench", bundleJson, DateTimeOffset.UnixEpoch, "bench", false));
 var noVariables = new Dictionary<string, JsonNode?>();
 var time = TimeProvider.System;
 var signals = new SignalRegistry(time, new SignalOptions { CounterNames = ["circuit_open", "shadow_requests"] });

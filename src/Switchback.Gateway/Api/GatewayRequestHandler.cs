@@ -192,6 +192,12 @@ internal sealed class GatewayRequestHandler(
                 return null;
             }
 
+            if (bundle.CredentialRefusal is not null)
+            {
+                await CredentialRefused(context, bundle);
+                return null;
+            }
+
             return (bundle, null, null);
         }
 
@@ -210,8 +216,14 @@ internal sealed class GatewayRequestHandler(
             chosen = stable;
         }
 
+        if (chosen.CredentialRefusal is not null)
+        {
+            await CredentialRefused(context, chosen);
+            return null;
+        }
+
         ServingBundle? shadow = null;
-        if (decision.ShadowVersion is { } shadowVersion && bundles.TryGet(deployment, shadowVersion, out var shadowBundle))
+        if (decision.ShadowVersion is { } shadowVersion && bundles.TryGet(deployment, shadowVersion, out var shadowBundle) && shadowBundle.CredentialRefusal is null)
         {
             if (health.AllowsRequests(deployment, shadowVersion))
             {
@@ -223,8 +235,9 @@ internal sealed class GatewayRequestHandler(
             }
         }
 
+        // A stable whose credential is refused cannot take the failover either, so the candidate's request goes without one.
         firstServed.Observe(deployment, state.Generation, chosen.Version);
-        return (chosen, chosen != stable ? stable : null, shadow);
+        return (chosen, chosen != stable && stable.CredentialRefusal is null ? stable : null, shadow);
     }
 
     private async Task<bool> MayPinAsync(HttpContext context)
@@ -261,8 +274,7 @@ internal sealed class GatewayRequestHandler(
     private ForwardPlan Plan(ServingBundle bundle, string requestId, byte[] body, Uri target)
     {
         var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultTimeout;
-        var credential = bundle.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null;
-        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, credential, bundle.Retrieval, bundle.Tokenizer, timeout);
+        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, bundle.Credential(), bundle.Retrieval, bundle.Tokenizer, timeout);
     }
 
     /// <summary>
@@ -289,6 +301,14 @@ internal sealed class GatewayRequestHandler(
 
     private Task TooLarge(HttpContext context)
         => OpenAiErrors.WriteAsync(context, 413, "invalid_request_error", "request_too_large", $"the request body is larger than {options.Value.MaxRequestBodyBytes} bytes");
+
+    private static Task CredentialRefused(HttpContext context, ServingBundle bundle)
+        => OpenAiErrors.WriteAsync(
+            context,
+            500,
+            "server_error",
+            "upstream_key_refused",
+            $"{bundle.Deployment}@{bundle.Version} is not served because its model.api_key_env is refused: {bundle.CredentialRefusal}; register a version that names an allowed variable");
 
     private static Task InvalidPath(HttpContext context, string problem)
         => OpenAiErrors.BadRequest(context, "invalid_path", $"the path after /d/{{deployment}}/ must name a path under the bundle's endpoint, and this one is refused: {problem}");

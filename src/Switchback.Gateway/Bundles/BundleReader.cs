@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Fluid;
+using Switchback.Core.Access;
 using Switchback.Core.Evaluation;
 using Switchback.Storage;
 
@@ -11,7 +12,7 @@ namespace Switchback.Gateway.Bundles;
 /// Templates are compiled once per digest: two versions with the same content share the compiled template.
 /// Thread-safe.
 /// </summary>
-internal sealed class BundleReader
+internal sealed class BundleReader(UpstreamKeyPolicy keyPolicy)
 {
     /// <summary>The <c>serving</c> fields copied into a request when the client did not set them.</summary>
     public static readonly IReadOnlyList<string> DefaultFields =
@@ -59,6 +60,7 @@ internal sealed class BundleReader
         var (evaluator, evaluatorError) = root["evaluators"] is JsonObject section
             ? evaluators.GetOrAdd(stored.Digest, _ => BuildEvaluator(section))
             : (null, null);
+        var apiKeyEnv = (string?)model["api_key_env"];
         var bundle = new ServingBundle(
             stored.Deployment,
             stored.Version,
@@ -77,6 +79,7 @@ internal sealed class BundleReader
         {
             Evaluator = evaluator,
             EvaluatorError = evaluatorError,
+            CredentialRefusal = apiKeyEnv is null ? null : keyPolicy.Refusal(apiKeyEnv),
         };
         return bundle with { Rewrite = BundleRewrite.For(bundle, system) };
     }

@@ -26,6 +26,12 @@ internal sealed class ShadowSender(
     public async Task SendAsync(ShadowJob job, CancellationToken stoppingToken)
     {
         var bundle = job.Shadow;
+        if (bundle.CredentialRefusal is not null)
+        {
+            // The request path does not mirror to such a bundle; this keeps the secret home even if one is queued anyway.
+            return;
+        }
+
         byte[] body = job.RawBody;
         if (bundle.IsOpenAi)
         {
@@ -46,7 +52,7 @@ internal sealed class ShadowSender(
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
-        UpstreamMessages.AddBundleHeaders(request, bundle.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null, bundle.Retrieval, bundle.Tokenizer);
+        UpstreamMessages.AddBundleHeaders(request, bundle.Credential(), bundle.Retrieval, bundle.Tokenizer);
 
         var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : gatewayOptions.Value.DefaultTimeout;
         var started = time.GetTimestamp();

@@ -23,7 +23,7 @@ public sealed class BodyRewriterTests
             ["prompt"] = system is null ? null : new JsonObject { ["system"] = system, ["variables"] = new JsonObject { ["company"] = "Acme", ["tone"] = "friendly" } },
             ["serving"] = new JsonObject { ["temperature"] = 0.2, ["max_tokens"] = 64, ["stop"] = new JsonArray("\n\n", "END") },
         };
-        return new BundleReader().Read(new StoredBundle("svc", version, "sha256:" + version + (system ?? "none"), content.ToJsonString(), DateTimeOffset.UnixEpoch, "test", false));
+        return new BundleReader(Switchback.Core.Access.UpstreamKeyPolicy.Default).Read(new StoredBundle("svc", version, "sha256:" + version + (system ?? "none"), content.ToJsonString(), DateTimeOffset.UnixEpoch, "test", false));
     }
 
     public static TheoryData<string> Bodies() =>
