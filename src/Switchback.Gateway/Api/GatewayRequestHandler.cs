@@ -68,7 +68,7 @@ internal sealed class GatewayRequestHandler(
         {
             variables = Variables(context.Request, always: fields.HasOptions);
             if (((variables is null ? null : BodyRewriter.TakeVariables(raw, fields, variables))
-                ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables ?? NoVariables, out outgoing)) is { } applyError)
+                ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables ?? NoVariables, context.RequestAborted, out outgoing)) is { } applyError)
             {
                 await WriteApplyError(context, applyError);
                 return;
@@ -77,7 +77,7 @@ internal sealed class GatewayRequestHandler(
             if (fallback is not null)
             {
                 var fallbackBytes = raw;
-                if (fallback.IsOpenAi && BodyRewriter.Rewrite(raw, fields, fallback, kind, variables ?? NoVariables, out fallbackBytes) is { } fallbackError)
+                if (fallback.IsOpenAi && BodyRewriter.Rewrite(raw, fields, fallback, kind, variables ?? NoVariables, context.RequestAborted, out fallbackBytes) is { } fallbackError)
                 {
                     await WriteApplyError(context, fallbackError);
                     return;

@@ -119,7 +119,7 @@ internal sealed class VersionHealthMonitor(
             ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Switchback health check: reply with OK." }),
             ["max_tokens"] = 16,
         };
-        if (BundleApplier.Apply(body, bundle, EndpointKind.Chat, new Dictionary<string, JsonNode?>()) is { } error)
+        if (BundleApplier.Apply(body, bundle, EndpointKind.Chat, new Dictionary<string, JsonNode?>(), cancellationToken) is { } error)
         {
             return Task.FromResult(new ProbeResult(time.GetUtcNow(), 0, null, $"the bundle cannot be applied: {error.Message}"));
         }

@@ -22,6 +22,24 @@ public sealed class GatewayOptions
     /// <value>Default 100 s; more than zero.</value>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// The most steps (statements run, loop iterations) one render of a <c>prompt.system</c> template may take; also the
+    /// longest range or array a template may build. Fluid's <c>MaxSteps</c>.
+    /// </summary>
+    /// <value>Default 100,000 (a few milliseconds of rendering); 1..100,000,000.</value>
+    public int TemplateMaxSteps { get; set; } = 100_000;
+
+    /// <summary>How deep loops may nest in a <c>prompt.system</c> template. Fluid's <c>MaxRecursion</c>.</summary>
+    /// <value>Default 32; 1..1,000.</value>
+    public int TemplateMaxRecursion { get; set; } = 32;
+
+    /// <summary>
+    /// The largest rendered <c>prompt.system</c>, in UTF-8 bytes; no string a filter or capture builds may be longer (in
+    /// characters), and no string input of a filter either.
+    /// </summary>
+    /// <value>Default 1 MiB; at least 1 KiB; the smaller of this and <see cref="MaxRequestBodyBytes"/> applies.</value>
+    public int TemplateMaxOutputBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
     {
@@ -43,6 +61,21 @@ public sealed class GatewayOptions
         if (DefaultTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"the default upstream timeout must be more than zero, got {DefaultTimeout}");
+        }
+
+        if (TemplateMaxSteps is < 1 or > 100_000_000)
+        {
+            throw new ArgumentException($"the template step limit must be 1..100000000, got {TemplateMaxSteps}");
+        }
+
+        if (TemplateMaxRecursion is < 1 or > 1_000)
+        {
+            throw new ArgumentException($"the template nesting limit must be 1..1000, got {TemplateMaxRecursion}");
+        }
+
+        if (TemplateMaxOutputBytes < 1024)
+        {
+            throw new ArgumentException($"the template output limit must be at least 1024 bytes, got {TemplateMaxOutputBytes}");
         }
     }
 }

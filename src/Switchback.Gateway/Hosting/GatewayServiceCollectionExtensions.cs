@@ -12,6 +12,7 @@ using Switchback.Gateway.Metrics;
 using Switchback.Gateway.Routing;
 using Switchback.Gateway.Shadow;
 using Switchback.Gateway.Signals;
+using Switchback.Gateway.Templates;
 
 namespace Switchback.Gateway.Hosting;
 
@@ -63,6 +64,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ResponseEvaluations>();
         services.TryAddSingleton(sp => new RequestJournal(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(UpstreamKeyPolicy.Default);
+        services.TryAddSingleton<TemplateRenderer>();
         services.TryAddSingleton<BundleReader>();
         services.TryAddSingleton<BundleCache>();
         services.TryAddSingleton<SystemGateKey>();

@@ -37,7 +37,7 @@ internal sealed class ShadowSender(
         {
             var json = JsonNode.Parse(job.RawBody)!.AsObject();
             json.Remove(BundleApplier.OptionsField);
-            if (BundleApplier.Apply(json, bundle, job.Kind, job.Variables) is not null)
+            if (BundleApplier.Apply(json, bundle, job.Kind, job.Variables, stoppingToken) is not null)
             {
                 // The shadow bundle cannot take this request (e.g. its template needs a variable the client did not send):
                 // nothing is sent, so there is nothing to measure.
