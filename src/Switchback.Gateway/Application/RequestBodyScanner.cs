@@ -113,11 +113,6 @@ internal static class RequestBodyScanner
     private static bool TryGetText(ref Utf8JsonReader reader, out string? text)
     {
         text = null;
-        if (!reader.ValueIsEscaped && !Utf8.IsValid(reader.ValueSpan))
-        {
-            return false;
-        }
-
         try
         {
             text = reader.GetString()!;
