@@ -47,21 +47,24 @@ internal sealed class TemplateBudget
         }
     }
 
-    /// <summary>Throws when <paramref name="length"/> characters would make a string longer than the output limit.</summary>
-    public void CheckString(long length, string what)
+    /// <summary>
+    /// Throws when <paramref name="length"/> characters would make a string longer than the output limit;
+    /// <paramref name="what"/> of <paramref name="filter"/> (if any) names the string in the message, built only then.
+    /// </summary>
+    public void CheckString(long length, string what, string? filter = null)
     {
         if (length > MaxOutputBytes)
         {
-            throw new TemplateLimitException($"output limit of {MaxOutputBytes} bytes (GatewayOptions.TemplateMaxOutputBytes): {what} would be {length} characters long");
+            throw new TemplateLimitException($"output limit of {MaxOutputBytes} bytes (GatewayOptions.TemplateMaxOutputBytes): {Subject(what, filter)} would be {length} characters long");
         }
     }
 
     /// <summary>Throws when <paramref name="count"/> items would make a range or array longer than the step limit.</summary>
-    public void CheckItems(decimal count, string what)
+    public void CheckItems(decimal count, string what, string? filter = null)
     {
         if (count > MaxItems)
         {
-            throw new TemplateLimitException($"step limit of {MaxItems} steps (GatewayOptions.TemplateMaxSteps): {what} would have {count} items");
+            throw new TemplateLimitException($"step limit of {MaxItems} steps (GatewayOptions.TemplateMaxSteps): {Subject(what, filter)} would have {count} items");
         }
     }
 
@@ -71,13 +74,15 @@ internal sealed class TemplateBudget
         switch (value)
         {
             case StringValue s:
-                CheckString(s.ToStringValue().Length, $"the result of '{filter}'");
+                CheckString(s.ToStringValue().Length, "the result", filter);
                 break;
             case ArrayValue a:
-                CheckItems(a.Values.Count, $"the result of '{filter}'");
+                CheckItems(a.Values.Count, "the result", filter);
                 break;
         }
 
         return value;
     }
+
+    private static string Subject(string what, string? filter) => filter is null ? what : $"{what} of '{filter}'";
 }

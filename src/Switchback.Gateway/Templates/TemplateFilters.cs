@@ -38,7 +38,7 @@ internal static class TemplateFilters
         var text = input is StringValue ? input.ToStringValue() : null;
         if (text is not null)
         {
-            budget.CheckString(text.Length, $"the input of '{name}'");
+            budget.CheckString(text.Length, "the input", name);
         }
 
         // FilterArguments.Values is null when there are none; At(i) is the way in that always works.
@@ -46,28 +46,30 @@ internal static class TemplateFilters
         {
             if (arguments.At(i) is StringValue argument)
             {
-                budget.CheckString(argument.ToStringValue().Length, $"an argument of '{name}'");
+                budget.CheckString(argument.ToStringValue().Length, "an argument", name);
             }
         }
 
-        var first = arguments.Count > 0 ? arguments.At(0).ToStringValue() : string.Empty;
         switch (name)
         {
             case "replace" when text is not null:
-                var replacement = arguments.Count > 1 ? arguments.At(1).ToStringValue() : string.Empty;
+                var first = Argument(arguments, 0);
+                var replacement = Argument(arguments, 1);
                 var occurrences = first.Length == 0 ? text.Length + 1 : text.AsSpan().Count(first.AsSpan());
-                budget.CheckString(text.Length + ((long)occurrences * Math.Max(0, replacement.Length - first.Length)), "the result of 'replace'");
+                budget.CheckString(text.Length + ((long)occurrences * Math.Max(0, replacement.Length - first.Length)), "the result", name);
                 break;
             case "split" when text is not null:
-                budget.CheckItems(first.Length == 0 ? text.Length : text.AsSpan().Count(first.AsSpan()) + 1, "the result of 'split'");
+                var separator = Argument(arguments, 0);
+                budget.CheckItems(separator.Length == 0 ? text.Length : text.AsSpan().Count(separator.AsSpan()) + 1, "the result", name);
                 break;
             case "join" when input is ArrayValue array:
                 // Counted item by item, so that a long array of long strings is refused before any of it is joined.
+                var glue = Argument(arguments, 0).Length;
                 long length = 0;
                 foreach (var item in array.Values)
                 {
-                    length += item.ToStringValue().Length + first.Length;
-                    budget.CheckString(length, "the result of 'join'");
+                    length += item.ToStringValue().Length + glue;
+                    budget.CheckString(length, "the result", name);
                 }
 
                 break;
@@ -88,6 +90,9 @@ internal static class TemplateFilters
         }
     }
 
+    private static string Argument(FilterArguments arguments, int index)
+        => index < arguments.Count ? arguments.At(index).ToStringValue() : string.Empty;
+
     /// <summary>Refuses a number in a format (a width or precision such as <c>%100000000Y</c> or <c>{0,999999}</c>) larger than the output limit.</summary>
     private static void CheckWidths(string format, string name, TemplateBudget budget)
     {
@@ -97,7 +102,7 @@ internal static class TemplateFilters
             if (char.IsAsciiDigit(c))
             {
                 number = Math.Min((number * 10) + (c - '0'), long.MaxValue / 10);
-                budget.CheckString(number, $"a width in the format of '{name}'");
+                budget.CheckString(number, "a width in the format", name);
             }
             else
             {
