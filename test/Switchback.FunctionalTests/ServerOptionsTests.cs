@@ -33,6 +33,15 @@ public sealed class ServerOptionsTests
     public void Validate_Defaults_AreValid() => Assert.Empty(new ServerOptions().Validate());
 
     [Fact]
+    public void Validate_BadUpstreamKeyVars_NamesTheSettingAndPattern()
+    {
+        var problem = Assert.Single(new ServerOptions { UpstreamKeyVariables = "OK_*,BAD-NAME" }.Validate());
+
+        Assert.Contains("--upstream-key-vars", problem, StringComparison.Ordinal);
+        Assert.Contains("'BAD-NAME'", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_ShortAdminKeyAndEmptyStore_ReportsBoth()
     {
         var problems = new ServerOptions { Store = " ", BootstrapAdminKey = "short" }.Validate();

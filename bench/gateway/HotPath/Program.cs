@@ -22,7 +22,8 @@ var bundleJson = """
            "variables":{"company":"Acme","tone":"friendly"}},
  "serving":{"temperature":0.2,"max_tokens":64,"timeout_ms":20000},"labels":{"purpose":"bench"}}
 """;
-var bundle = new BundleReader().Read(new StoredBundle("bench-bot", 1, "sha256:bench", bundleJson, DateTimeOffset.UnixEpoch, "bench", false));
+var renderer = new Switchback.Gateway.Templates.TemplateRenderer(Microsoft.Extensions.Options.Options.Create(new Switchback.Gateway.Hosting.GatewayOptions()), TimeProvider.System);
+var bundle = new BundleReader(Switchback.Core.Access.UpstreamKeyPolicy.Default, renderer).Read(new StoredBundle("bench-bot", 1, "sha256:bench", bundleJson, DateTimeOffset.UnixEpoch, "bench", false));
 var noVariables = new Dictionary<string, JsonNode?>();
 var time = TimeProvider.System;
 var signals = new SignalRegistry(time, new SignalOptions { CounterNames = ["circuit_open", "shadow_requests"] });
@@ -36,21 +37,21 @@ Measure("before: JsonNode.Parse + BundleApplier.Apply + serialise", () =>
     var body = JsonNode.Parse(raw)!.AsObject();
     var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
     BundleApplier.TakeVariables(body, variables);
-    BundleApplier.Apply(body, bundle, EndpointKind.Chat, variables);
+    BundleApplier.Apply(body, bundle, EndpointKind.Chat, variables, CancellationToken.None);
     sink += JsonSerializer.SerializeToUtf8Bytes(body).Length;
 });
 Measure("after: RequestBodyScanner.Scan + BodyRewriter.Rewrite", () =>
 {
     RequestBodyScanner.Scan(raw, out var fields);
     BodyRewriter.TakeVariables(raw, fields, noVariables);
-    BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, noVariables, out var body);
+    BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, noVariables, CancellationToken.None, out var body);
     sink += body.Length;
 });
 Measure("after, with a request variable (rendered per request)", () =>
 {
     RequestBodyScanner.Scan(raw, out var fields);
     var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["tone"] = "formal" };
-    BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, variables, out var body);
+    BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, variables, CancellationToken.None, out var body);
     sink += body.Length;
 });
 Measure("before: request id (req_ + Guid N)", () => sink += ("req_" + Guid.NewGuid().ToString("N")).Length);

@@ -1,16 +1,21 @@
 using System.CommandLine;
+using Switchback.Core.Access;
 using Switchback.Server.Hosting;
 
 namespace Switchback.Cli.Commands;
 
-/// <summary><c>switchback serve [--listen URL] [--store SPEC]</c>.</summary>
+/// <summary><c>switchback serve [--listen URL] [--store SPEC] [--upstream-key-vars PATTERNS]</c>.</summary>
 internal static class ServeCommand
 {
     internal static Command Create()
     {
         var listen = new Option<string>("--listen") { Description = "URL to listen on (port 0 picks a free port)", DefaultValueFactory = _ => ServerOptions.DefaultListen };
         var store = new Option<string>("--store") { Description = "sqlite:PATH or postgres:CONNSTRING", DefaultValueFactory = _ => ServerOptions.DefaultStore };
-        var command = new Command("serve", "Run the Switchback server (admin API; the admin key comes from SWITCHBACK_ADMIN_KEY on first start)") { listen, store };
+        var keyVars = new Option<string?>("--upstream-key-vars")
+        {
+            Description = $"Comma-separated name patterns (* = anything) of the environment variables a bundle's model.api_key_env may name [env {UpstreamKeyPolicy.EnvironmentVariable}, default {string.Join(',', UpstreamKeyPolicy.DefaultAllowed)}]; SWITCHBACK_* and common credentials are always refused",
+        };
+        var command = new Command("serve", "Run the Switchback server (admin API; the admin key comes from SWITCHBACK_ADMIN_KEY on first start)") { listen, store, keyVars };
         command.SetAction((parse, ct) =>
         {
             var options = new ServerOptions
@@ -18,6 +23,7 @@ internal static class ServeCommand
                 Listen = parse.GetValue(listen)!,
                 Store = parse.GetValue(store)!,
                 BootstrapAdminKey = Environment.GetEnvironmentVariable("SWITCHBACK_ADMIN_KEY"),
+                UpstreamKeyVariables = parse.GetValue(keyVars) ?? Environment.GetEnvironmentVariable(UpstreamKeyPolicy.EnvironmentVariable),
             };
             return SwitchbackServer.RunAsync(options, Console.Out, Console.Error, ct);
         });

@@ -1,8 +1,11 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Switchback.Core.Access;
+using Switchback.Core.Bundles;
 using Switchback.Core.Manifests;
 using Switchback.Gateway.Routing;
 using Switchback.Storage;
@@ -17,7 +20,13 @@ internal static class RegisterEndpoint
 {
     public static void Map(IEndpointRouteBuilder api) => api.MapPost("/versions", RegisterAsync).RequireRole(Role.Admin);
 
-    private static async Task<IResult> RegisterAsync(HttpContext http, IRegistryStore store, RoutingSnapshotLoader loader, ILogger<AdminRequests> logger, CancellationToken ct)
+    private static async Task<IResult> RegisterAsync(
+        HttpContext http,
+        IRegistryStore store,
+        RoutingSnapshotLoader loader,
+        [FromServices] UpstreamKeyPolicy keyPolicy,
+        ILogger<AdminRequests> logger,
+        CancellationToken ct)
     {
         var caller = RoleFilter.Caller(http);
         var source = http.Request.Query["source"].ToString();
@@ -49,6 +58,12 @@ internal static class RegisterEndpoint
         }
 
         var bundle = manifest.Bundle;
+        if (KeyRefusal(bundle, keyPolicy) is { } refusal)
+        {
+            var error = new ManifestError(source, manifest.Index, "model.api_key_env", refusal);
+            return InvalidManifest([error], "api_key_env_not_allowed");
+        }
+
         var outcome = await store.RegisterAsync(bundle, new AuditContext(caller.Name), ct);
         var stored = outcome.Bundle;
         var target = $"{stored.Deployment}@{stored.Version}";
@@ -78,11 +93,15 @@ internal static class RegisterEndpoint
         return Results.Json(new ConflictEnvelope(error, conflict), AdminJson.Options, statusCode: StatusCodes.Status409Conflict);
     }
 
-    internal static IResult InvalidManifest(IReadOnlyList<ManifestError> errors)
+    /// <summary>Why this server refuses the bundle's <c>model.api_key_env</c> (which the gateway would read from its environment); null when it allows it.</summary>
+    private static string? KeyRefusal(BundleContent bundle, UpstreamKeyPolicy keyPolicy)
+        => bundle.ToJsonObject()["model"]?["api_key_env"] is JsonValue name && name.TryGetValue<string>(out var variable) ? keyPolicy.Refusal(variable) : null;
+
+    internal static IResult InvalidManifest(IReadOnlyList<ManifestError> errors, string code = "invalid_manifest")
     {
         var details = errors.Select(e => new ApiError.ManifestErrorDetail(e.Source, e.DocumentIndex, e.Path, e.Message)).ToList();
         var message = "The manifest is not valid: " + string.Join("; ", errors.Select(e => e.ToString()));
-        var body = new ApiError.ErrorBody(message, "invalid_request_error", "invalid_manifest", details);
+        var body = new ApiError.ErrorBody(message, "invalid_request_error", code, details);
         return Results.Json(new ApiError.ErrorEnvelope(body), AdminJson.Options, statusCode: StatusCodes.Status400BadRequest);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Switchback.Gateway.Signals;
 
@@ -22,6 +23,13 @@ internal sealed class FeedbackEndpoint(RequestJournal journal, SignalRegistry si
             return;
         }
 
+        // JsonNode does not check the UTF-8 inside strings until a value is read, and then throws what would be a 500.
+        if (!Utf8.IsValid(raw))
+        {
+            await OpenAiErrors.BadRequest(context, "invalid_json", "the feedback is not valid UTF-8 text");
+            return;
+        }
+
         JsonObject body;
         try
         {
@@ -33,7 +41,7 @@ internal sealed class FeedbackEndpoint(RequestJournal journal, SignalRegistry si
             return;
         }
 
-        if (body["request_id"] is not JsonValue id || id.GetValueKind() != JsonValueKind.String || id.GetValue<string>().Length == 0)
+        if (body["request_id"] is not JsonValue id || id.GetValueKind() != JsonValueKind.String || Text(id) is not { Length: > 0 } requestId)
         {
             await OpenAiErrors.BadRequest(context, "invalid_request_id", "'request_id' must be the x-switchback-request-id of a response");
             return;
@@ -62,9 +70,9 @@ internal sealed class FeedbackEndpoint(RequestJournal journal, SignalRegistry si
             return;
         }
 
-        if (!journal.TryGet(id.GetValue<string>(), out var entry))
+        if (!journal.TryGet(requestId, out var entry))
         {
-            await OpenAiErrors.WriteAsync(context, 404, "invalid_request_error", "request_not_found", $"no recent request has id '{id.GetValue<string>()}'");
+            await OpenAiErrors.WriteAsync(context, 404, "invalid_request_error", "request_not_found", $"no recent request has id '{OpenAiErrors.Echo(requestId)}'");
             return;
         }
 
@@ -73,5 +81,18 @@ internal sealed class FeedbackEndpoint(RequestJournal journal, SignalRegistry si
         await context.Response.WriteAsync(
             new JsonObject { ["request_id"] = entry.RequestId, ["deployment"] = entry.Deployment, ["version"] = entry.Version, ["recorded"] = true }.ToJsonString(),
             context.RequestAborted);
+    }
+
+    /// <summary>The string, or null when its escapes make a lone surrogate (which is not text, and JsonValue throws on reading it).</summary>
+    private static string? Text(JsonValue value)
+    {
+        try
+        {
+            return value.GetValue<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Switchback.Core.Access;
 using Switchback.Core.Routing;
@@ -67,7 +68,7 @@ internal sealed class GatewayRequestHandler(
         {
             variables = Variables(context.Request, always: fields.HasOptions);
             if (((variables is null ? null : BodyRewriter.TakeVariables(raw, fields, variables))
-                ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables ?? NoVariables, out outgoing)) is { } applyError)
+                ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables ?? NoVariables, context.RequestAborted, out outgoing)) is { } applyError)
             {
                 await WriteApplyError(context, applyError);
                 return;
@@ -76,7 +77,7 @@ internal sealed class GatewayRequestHandler(
             if (fallback is not null)
             {
                 var fallbackBytes = raw;
-                if (fallback.IsOpenAi && BodyRewriter.Rewrite(raw, fields, fallback, kind, variables ?? NoVariables, out fallbackBytes) is { } fallbackError)
+                if (fallback.IsOpenAi && BodyRewriter.Rewrite(raw, fields, fallback, kind, variables ?? NoVariables, context.RequestAborted, out fallbackBytes) is { } fallbackError)
                 {
                     await WriteApplyError(context, fallbackError);
                     return;
@@ -107,6 +108,16 @@ internal sealed class GatewayRequestHandler(
     {
         var requestId = journal.NextRequestId();
         context.Response.Headers[GatewayHeaders.RequestId] = requestId;
+
+        // Checked before anything else, on the bytes the client sent as well as on the route value: Kestrel has already
+        // decoded one layer and resolved the dot segments it saw, which the route value alone no longer shows.
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
+        if ((RawPath.Problem(RawPath.TargetPath(rawTarget)) ?? RawPath.Problem(path ?? string.Empty)) is { } problem)
+        {
+            await InvalidPath(context, problem);
+            return;
+        }
+
         var raw = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
         if (raw is null)
         {
@@ -120,12 +131,20 @@ internal sealed class GatewayRequestHandler(
             return;
         }
 
-        var suffix = "/" + (path ?? string.Empty);
+        var suffix = RawPath.Encode(path ?? string.Empty);
         var (primary, fallback, _) = route.Value;
+        var target = RawPath.Under(primary.Endpoint, suffix, context.Request.QueryString.Value);
+        var fallbackTarget = fallback is null ? null : RawPath.Under(fallback.Endpoint, suffix, context.Request.QueryString.Value);
+        if (target is null || (fallback is not null && fallbackTarget is null))
+        {
+            await InvalidPath(context, "it does not stay under the bundle's endpoint path");
+            return;
+        }
+
         await forwarder.ForwardAsync(
             context,
-            Plan(primary, requestId, raw, Target(context, primary, suffix)),
-            fallback is null ? null : Plan(fallback, requestId, raw, Target(context, fallback, suffix)));
+            Plan(primary, requestId, raw, target),
+            fallback is not null && fallbackTarget is not null ? Plan(fallback, requestId, raw, fallbackTarget) : null);
     }
 
     /// <summary>
@@ -146,7 +165,7 @@ internal sealed class GatewayRequestHandler(
         {
             if (!int.TryParse(pinText, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
             {
-                await OpenAiErrors.BadRequest(context, "invalid_version", $"'{pinText}' is not a version number (use deployment@N)");
+                await OpenAiErrors.BadRequest(context, "invalid_version", $"'{OpenAiErrors.Echo(pinText)}' is not a version number (use deployment@N)");
                 return null;
             }
 
@@ -160,7 +179,7 @@ internal sealed class GatewayRequestHandler(
 
         if (!routing.Current.TryGet(deployment, out var state))
         {
-            await NotFound(context, $"the deployment '{deployment}' does not exist");
+            await NotFound(context, $"the deployment '{OpenAiErrors.Echo(deployment)}' does not exist");
             return null;
         }
 
@@ -170,6 +189,12 @@ internal sealed class GatewayRequestHandler(
             if (bundle is null)
             {
                 await NotFound(context, $"version {pinned} of '{deployment}' does not exist or is archived");
+                return null;
+            }
+
+            if (bundle.CredentialRefusal is not null)
+            {
+                await CredentialRefused(context, bundle);
                 return null;
             }
 
@@ -191,8 +216,14 @@ internal sealed class GatewayRequestHandler(
             chosen = stable;
         }
 
+        if (chosen.CredentialRefusal is not null)
+        {
+            await CredentialRefused(context, chosen);
+            return null;
+        }
+
         ServingBundle? shadow = null;
-        if (decision.ShadowVersion is { } shadowVersion && bundles.TryGet(deployment, shadowVersion, out var shadowBundle))
+        if (decision.ShadowVersion is { } shadowVersion && bundles.TryGet(deployment, shadowVersion, out var shadowBundle) && shadowBundle.CredentialRefusal is null)
         {
             if (health.AllowsRequests(deployment, shadowVersion))
             {
@@ -204,8 +235,9 @@ internal sealed class GatewayRequestHandler(
             }
         }
 
+        // A stable whose credential is refused cannot take the failover either, so the candidate's request goes without one.
         firstServed.Observe(deployment, state.Generation, chosen.Version);
-        return (chosen, chosen != stable ? stable : null, shadow);
+        return (chosen, chosen != stable && stable.CredentialRefusal is null ? stable : null, shadow);
     }
 
     private async Task<bool> MayPinAsync(HttpContext context)
@@ -242,8 +274,7 @@ internal sealed class GatewayRequestHandler(
     private ForwardPlan Plan(ServingBundle bundle, string requestId, byte[] body, Uri target)
     {
         var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultTimeout;
-        var credential = bundle.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null;
-        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, credential, bundle.Retrieval, bundle.Tokenizer, timeout);
+        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, bundle.Credential(), bundle.Retrieval, bundle.Tokenizer, timeout);
     }
 
     /// <summary>
@@ -270,6 +301,17 @@ internal sealed class GatewayRequestHandler(
 
     private Task TooLarge(HttpContext context)
         => OpenAiErrors.WriteAsync(context, 413, "invalid_request_error", "request_too_large", $"the request body is larger than {options.Value.MaxRequestBodyBytes} bytes");
+
+    private static Task CredentialRefused(HttpContext context, ServingBundle bundle)
+        => OpenAiErrors.WriteAsync(
+            context,
+            500,
+            "server_error",
+            "upstream_key_refused",
+            $"{bundle.Deployment}@{bundle.Version} is not served because its model.api_key_env is refused: {bundle.CredentialRefusal}; register a version that names an allowed variable");
+
+    private static Task InvalidPath(HttpContext context, string problem)
+        => OpenAiErrors.BadRequest(context, "invalid_path", $"the path after /d/{{deployment}}/ must name a path under the bundle's endpoint, and this one is refused: {problem}");
 
     private static Task NotFound(HttpContext context, string message)
         => OpenAiErrors.WriteAsync(context, 404, "invalid_request_error", "model_not_found", message);

@@ -45,8 +45,11 @@ internal static class BodyRewriter
         return null;
     }
 
-    /// <summary>The body to send to <paramref name="bundle"/>'s upstream, or why the bundle cannot take this request.</summary>
-    public static ApplyError? Rewrite(byte[] raw, in RequestFields fields, ServingBundle bundle, EndpointKind kind, IReadOnlyDictionary<string, JsonNode?> variables, out byte[] body)
+    /// <summary>
+    /// The body to send to <paramref name="bundle"/>'s upstream, or why the bundle cannot take this request; throws
+    /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> (the client's) fires while the prompt renders.
+    /// </summary>
+    public static ApplyError? Rewrite(byte[] raw, in RequestFields fields, ServingBundle bundle, EndpointKind kind, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken, out byte[] body)
     {
         body = raw;
         var rewrite = bundle.Rewrite;
@@ -63,10 +66,10 @@ internal static class BodyRewriter
                 return new ApplyError(400, "invalid_request_error", "invalid_messages", "'messages' must be an array");
             }
 
-            var (message, renderError) = variables.Count == 0 ? rewrite.DefaultSystemMessage(bundle) : Render(bundle, variables);
+            var (message, renderError) = rewrite.RenderSystemMessage(bundle, variables, cancellationToken);
             if (renderError is not null)
             {
-                return new ApplyError(400, "invalid_request_error", "template_render_failed", $"the prompt.system template of {bundle.Deployment}@{bundle.Version} could not be rendered: {renderError}");
+                return renderError;
             }
 
             system = message;
@@ -183,17 +186,5 @@ internal static class BodyRewriter
     {
         from.CopyTo(to);
         return from.Length;
-    }
-
-    private static (byte[]? Message, string? Error) Render(ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables)
-    {
-        try
-        {
-            return (BundleRewrite.SystemMessage(BundleApplier.Render(bundle, variables)), null);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return (null, ex.Message);
-        }
     }
 }

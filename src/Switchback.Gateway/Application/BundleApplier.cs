@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fluid;
 using Switchback.Gateway.Bundles;
 
 namespace Switchback.Gateway.Application;
@@ -16,8 +13,6 @@ internal static class BundleApplier
 {
     /// <summary>The body field that carries gateway-only options; never forwarded.</summary>
     public const string OptionsField = "switchback";
-
-    private static readonly TemplateOptions Options = new() { StrictVariables = true };
 
     /// <summary>Removes <see cref="OptionsField"/> and returns its variables, or an error when it is malformed.</summary>
     public static ApplyError? TakeVariables(JsonObject body, IDictionary<string, JsonNode?> into)
@@ -43,8 +38,11 @@ internal static class BundleApplier
         return null;
     }
 
-    /// <summary>Applies <paramref name="bundle"/> to <paramref name="body"/>; <paramref name="variables"/> are the request's own.</summary>
-    public static ApplyError? Apply(JsonObject body, ServingBundle bundle, EndpointKind kind, IReadOnlyDictionary<string, JsonNode?> variables)
+    /// <summary>
+    /// Applies <paramref name="bundle"/> to <paramref name="body"/>; <paramref name="variables"/> are the request's own. Throws
+    /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires while the prompt renders.
+    /// </summary>
+    public static ApplyError? Apply(JsonObject body, ServingBundle bundle, EndpointKind kind, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
     {
         if (kind == EndpointKind.Chat && (bundle.SystemTemplate is not null || bundle.TemplateError is not null))
         {
@@ -58,14 +56,10 @@ internal static class BundleApplier
                 return BadRequest("invalid_messages", "'messages' must be an array");
             }
 
-            string system;
-            try
+            var (system, renderError) = bundle.Rewrite.RenderSystemText(bundle, variables, cancellationToken);
+            if (renderError is not null)
             {
-                system = Render(bundle, variables);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                return BadRequest("template_render_failed", $"the prompt.system template of {bundle.Deployment}@{bundle.Version} could not be rendered: {ex.Message}");
+                return renderError;
             }
 
             messages.Insert(0, new JsonObject { ["role"] = "system", ["content"] = system });
@@ -89,33 +83,6 @@ internal static class BundleApplier
 
         return null;
     }
-
-    /// <summary>Renders the bundle's <c>prompt.system</c> with its own variables overridden by <paramref name="variables"/>; throws when it cannot.</summary>
-    internal static string Render(ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables)
-    {
-        var context = new TemplateContext(Options);
-        foreach (var (name, value) in bundle.Variables)
-        {
-            context.SetValue(name, ToClr(value));
-        }
-
-        foreach (var (name, value) in variables)
-        {
-            context.SetValue(name, ToClr(value));
-        }
-
-        return bundle.SystemTemplate!.Render(context);
-    }
-
-    private static object? ToClr(JsonNode? node) => node switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.True => true,
-        JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.TryGetValue<long>(out var l) ? l : double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
-        _ => node.ToJsonString(),
-    };
 
     private static ApplyError BadRequest(string code, string message) => new(400, "invalid_request_error", code, message);
 }

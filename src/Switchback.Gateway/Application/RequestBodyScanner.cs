@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Switchback.Gateway.Application;
 
@@ -54,11 +55,19 @@ internal static class RequestBodyScanner
                 {
                     case "model":
                         modelSeen = true;
-                        model = kind == JsonTokenType.String ? reader.GetString() : null;
+                        if (kind == JsonTokenType.String && !TryGetText(ref reader, out model))
+                        {
+                            return NotText("model");
+                        }
+
                         break;
                     case "user":
                         userSeen = true;
-                        user = kind == JsonTokenType.String ? reader.GetString() : null;
+                        if (kind == JsonTokenType.String && !TryGetText(ref reader, out user))
+                        {
+                            return NotText("user");
+                        }
+
                         break;
                     case "messages":
                         messages = kind;
@@ -72,6 +81,12 @@ internal static class RequestBodyScanner
                 if (name == "switchback")
                 {
                     options = start..(int)reader.BytesConsumed;
+
+                    // The reader checks structure, not the UTF-8 inside strings; the variables are decoded later, so check them now.
+                    if (!Utf8.IsValid(body[options]))
+                    {
+                        return NotText("switchback");
+                    }
                 }
             }
 
@@ -93,6 +108,38 @@ internal static class RequestBodyScanner
         fields = new RequestFields(model, user, options, hasOptions, messages);
         return null;
     }
+
+    /// <summary>The string value, or false when it is not valid UTF-8 or its escapes make a lone surrogate (not text).</summary>
+    private static bool TryGetText(ref Utf8JsonReader reader, out string? text)
+    {
+        text = null;
+        try
+        {
+            text = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString throws this (not JsonException) for bytes or escapes that do not transcode.
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                text = null;
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ApplyError NotText(string field) => InvalidJson($"'{field}' is not valid UTF-8 text");
 
     private static string? Known(ref Utf8JsonReader reader)
         => reader.ValueTextEquals("model"u8) ? "model"

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Fluid;
+using Switchback.Core.Access;
 using Switchback.Core.Evaluation;
+using Switchback.Gateway.Templates;
 using Switchback.Storage;
 
 namespace Switchback.Gateway.Bundles;
@@ -11,13 +13,12 @@ namespace Switchback.Gateway.Bundles;
 /// Templates are compiled once per digest: two versions with the same content share the compiled template.
 /// Thread-safe.
 /// </summary>
-internal sealed class BundleReader
+internal sealed class BundleReader(UpstreamKeyPolicy keyPolicy, TemplateRenderer renderer)
 {
     /// <summary>The <c>serving</c> fields copied into a request when the client did not set them.</summary>
     public static readonly IReadOnlyList<string> DefaultFields =
         ["temperature", "top_p", "max_tokens", "stop", "seed", "presence_penalty", "frequency_penalty"];
 
-    private static readonly FluidParser Parser = new();
     private readonly ConcurrentDictionary<string, (IFluidTemplate? Template, string? Error)> templates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (ResponseEvaluator? Evaluator, string? Error)> evaluators = new(StringComparer.Ordinal);
 
@@ -36,7 +37,7 @@ internal sealed class BundleReader
 
         var prompt = root["prompt"] as JsonObject;
         var system = (string?)prompt?["system"];
-        var (template, error) = system is null ? (null, null) : templates.GetOrAdd(stored.Digest, _ => Compile(system));
+        var (template, error) = system is null ? (null, null) : templates.GetOrAdd(stored.Digest, _ => TemplateRenderer.Compile(system));
         var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         if (prompt?["variables"] is JsonObject vars)
         {
@@ -59,6 +60,7 @@ internal sealed class BundleReader
         var (evaluator, evaluatorError) = root["evaluators"] is JsonObject section
             ? evaluators.GetOrAdd(stored.Digest, _ => BuildEvaluator(section))
             : (null, null);
+        var apiKeyEnv = (string?)model["api_key_env"];
         var bundle = new ServingBundle(
             stored.Deployment,
             stored.Version,
@@ -77,8 +79,9 @@ internal sealed class BundleReader
         {
             Evaluator = evaluator,
             EvaluatorError = evaluatorError,
+            CredentialRefusal = apiKeyEnv is null ? null : keyPolicy.Refusal(apiKeyEnv),
         };
-        return bundle with { Rewrite = BundleRewrite.For(bundle, system) };
+        return bundle with { Rewrite = BundleRewrite.For(bundle, system, renderer) };
     }
 
     /// <summary>
@@ -96,9 +99,6 @@ internal sealed class BundleReader
             return (null, string.Join("; ", ex.Errors.Select(e => $"{e.Path}: {e.Message}")));
         }
     }
-
-    private static (IFluidTemplate?, string?) Compile(string source)
-        => Parser.TryParse(source, out var template, out var error) ? (template, null) : (null, error);
 
     private static string? Pair(JsonObject? section, string nameField)
         => section is null ? null : $"{(string?)section[nameField]}@{(string?)section["version"]}";

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchback.Gateway.Application;
+using Switchback.Gateway.Templates;
 
 namespace Switchback.Gateway.Bundles;
 
@@ -13,10 +14,12 @@ namespace Switchback.Gateway.Bundles;
 /// </summary>
 internal sealed class BundleRewrite
 {
-    private readonly Lazy<(byte[]? Message, string? Error)> defaultSystem;
+    private readonly Lazy<(byte[]? Message, ApplyError? Error)> defaultSystem;
+    private readonly TemplateRenderer renderer;
 
-    private BundleRewrite(ServingBundle bundle, bool systemIsConstant)
+    private BundleRewrite(ServingBundle bundle, bool systemIsConstant, TemplateRenderer renderer)
     {
+        this.renderer = renderer;
         ModelJson = bundle.ModelName is { } name ? JsonSerializer.SerializeToUtf8Bytes(name) : null;
         DefaultNames = [.. bundle.ServingDefaults.Keys.Select(Encoding.UTF8.GetBytes)];
         DefaultProperties = [.. bundle.ServingDefaults.Select(d => Property(d.Key, d.Value))];
@@ -24,7 +27,7 @@ internal sealed class BundleRewrite
         Targets = [.. Enum.GetValues<EndpointKind>().Select(kind => new Uri(path + kind.Suffix()))];
         DestinationPrefix = bundle.Endpoint.GetLeftPart(UriPartial.Authority);
         SystemIsConstant = systemIsConstant;
-        defaultSystem = new(() => RenderDefault(bundle));
+        defaultSystem = new(() => Message(renderer.Render(bundle, EmptyVariables, timed: false, CancellationToken.None)));
     }
 
     /// <summary>The JSON string that replaces the client's <c>model</c>, or null when the bundle names no model.</summary>
@@ -45,13 +48,23 @@ internal sealed class BundleRewrite
     /// <summary>Whether the rendered system prompt depends only on the variables (so it can be cached).</summary>
     public bool SystemIsConstant { get; }
 
-    /// <summary>Prepares <paramref name="bundle"/>; <paramref name="systemSource"/> is the <c>prompt.system</c> text, if any.</summary>
-    public static BundleRewrite For(ServingBundle bundle, string? systemSource)
-        => new(bundle, systemSource is null || !ReadsClock(systemSource));
+    /// <summary>
+    /// Prepares <paramref name="bundle"/>; <paramref name="systemSource"/> is the <c>prompt.system</c> text, if any, rendered
+    /// by <paramref name="renderer"/> within the gateway's template limits.
+    /// </summary>
+    public static BundleRewrite For(ServingBundle bundle, string? systemSource, TemplateRenderer renderer)
+        => new(bundle, systemSource is null || !ReadsClock(systemSource), renderer);
 
-    /// <summary>The system message object for a request without variables of its own, or the render error.</summary>
-    public (byte[]? Message, string? Error) DefaultSystemMessage(ServingBundle bundle)
-        => SystemIsConstant ? defaultSystem.Value : RenderDefault(bundle);
+    /// <summary>
+    /// The system message object for a request with <paramref name="variables"/> of its own (none: the cached one), or the
+    /// error to answer with; throws <see cref="OperationCanceledException"/> when the client has gone.
+    /// </summary>
+    public (byte[]? Message, ApplyError? Error) RenderSystemMessage(ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
+        => variables.Count == 0 && SystemIsConstant ? defaultSystem.Value : Message(RenderSystemText(bundle, variables, cancellationToken));
+
+    /// <summary>The rendered system prompt for a request with <paramref name="variables"/>, or the error to answer with.</summary>
+    public (string? Text, ApplyError? Error) RenderSystemText(ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
+        => renderer.Render(bundle, variables, timed: true, cancellationToken);
 
     /// <summary><c>{"role":"system","content":...}</c> for <paramref name="content"/>.</summary>
     public static byte[] SystemMessage(string content)
@@ -72,17 +85,8 @@ internal sealed class BundleRewrite
     private static bool ReadsClock(string source)
         => source.Contains("now", StringComparison.OrdinalIgnoreCase) || source.Contains("today", StringComparison.OrdinalIgnoreCase);
 
-    private static (byte[]?, string?) RenderDefault(ServingBundle bundle)
-    {
-        try
-        {
-            return (SystemMessage(BundleApplier.Render(bundle, EmptyVariables)), null);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return (null, ex.Message);
-        }
-    }
+    private static (byte[]?, ApplyError?) Message((string? Text, ApplyError? Error) rendered)
+        => rendered.Text is { } text ? (SystemMessage(text), null) : (null, rendered.Error);
 
     private static byte[] Property(string name, JsonNode value)
     {

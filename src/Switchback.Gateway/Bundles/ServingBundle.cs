@@ -32,4 +32,13 @@ internal sealed record ServingBundle(
 
     /// <summary>Why a stored <c>evaluators:</c> section could not be used; null when it could (or there is none).</summary>
     public string? EvaluatorError { get; init; }
+
+    /// <summary>
+    /// Why this server's <see cref="Core.Access.UpstreamKeyPolicy"/> refuses the bundle's <c>model.api_key_env</c>; null when it
+    /// allows it or the bundle names none. A refused bundle is never sent anywhere (it may have been registered under a looser policy).
+    /// </summary>
+    public string? CredentialRefusal { get; init; }
+
+    /// <summary>The upstream credential read from the environment now; null when the bundle names none or the policy refuses its variable.</summary>
+    public string? Credential() => ApiKeyEnv is { } env && CredentialRefusal is null ? Environment.GetEnvironmentVariable(env) : null;
 }

@@ -69,14 +69,14 @@ internal sealed class VersionHealthMonitor(
     /// <summary>Probes every routed version once; versions that share a probe target share one probe.</summary>
     public async Task ProbeAllAsync(CancellationToken cancellationToken)
     {
-        var byTarget = new Dictionary<Uri, List<ServingBundle>>();
+        var byTarget = new Dictionary<(Uri, bool Refused), List<ServingBundle>>();
         foreach (var state in routing.Current.States)
         {
             foreach (var version in new[] { state.StableVersion, state.CandidateVersion, state.ShadowVersion })
             {
                 if (version is { } v && bundles.TryGet(state.Deployment, v, out var bundle))
                 {
-                    var target = ProbeTarget(bundle);
+                    var target = (ProbeTarget(bundle), bundle.CredentialRefusal is not null);
                     if (!byTarget.TryGetValue(target, out var list))
                     {
                         byTarget[target] = list = [];
@@ -119,7 +119,7 @@ internal sealed class VersionHealthMonitor(
             ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Switchback health check: reply with OK." }),
             ["max_tokens"] = 16,
         };
-        if (BundleApplier.Apply(body, bundle, EndpointKind.Chat, new Dictionary<string, JsonNode?>()) is { } error)
+        if (BundleApplier.Apply(body, bundle, EndpointKind.Chat, new Dictionary<string, JsonNode?>(), cancellationToken) is { } error)
         {
             return Task.FromResult(new ProbeResult(time.GetUtcNow(), 0, null, $"the bundle cannot be applied: {error.Message}"));
         }
@@ -137,8 +137,14 @@ internal sealed class VersionHealthMonitor(
 
     private async Task<ProbeResult> SendAsync(ServingBundle bundle, Func<HttpRequestMessage> create, TimeSpan timeout, int okBelow, CancellationToken cancellationToken)
     {
+        if (bundle.CredentialRefusal is { } refusal)
+        {
+            // Such a version serves nothing, so it is not healthy; and it is never sent its refused credential.
+            return Result(time.GetTimestamp(), null, $"model.api_key_env is refused: {refusal}");
+        }
+
         using var request = create();
-        if (bundle.ApiKeyEnv is { } env && Environment.GetEnvironmentVariable(env) is { Length: > 0 } credential)
+        if (bundle.Credential() is { Length: > 0 } credential)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
         }

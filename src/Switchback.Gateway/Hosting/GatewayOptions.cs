@@ -3,9 +3,12 @@ namespace Switchback.Gateway.Hosting;
 /// <summary>Settings of the data plane; validated at start-up.</summary>
 public sealed class GatewayOptions
 {
+    /// <summary>The default of <see cref="MaxRequestBodyBytes"/>, also the default body limit of <c>switchback serve</c>: 10 MiB.</summary>
+    public const long DefaultMaxRequestBodyBytes = 10 * 1024 * 1024;
+
     /// <summary>The largest request body accepted; larger ones get 413.</summary>
-    /// <value>Default 4 MiB; at least 1 KiB.</value>
-    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+    /// <value>Default 10 MiB (<see cref="DefaultMaxRequestBodyBytes"/>); at least 1 KiB.</value>
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
     /// <summary>How often the routing snapshot is reloaded from the store to pick up changes made by other processes.</summary>
     /// <value>Default 1 s; more than zero.</value>
@@ -18,6 +21,24 @@ public sealed class GatewayOptions
     /// <summary>The upstream timeout for a bundle that sets no <c>serving.timeout_ms</c>.</summary>
     /// <value>Default 100 s; more than zero.</value>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// The most steps (statements run, loop iterations) one render of a <c>prompt.system</c> template may take; also the
+    /// longest range or array a template may build. Fluid's <c>MaxSteps</c>.
+    /// </summary>
+    /// <value>Default 100,000 (a few milliseconds of rendering); 1..100,000,000.</value>
+    public int TemplateMaxSteps { get; set; } = 100_000;
+
+    /// <summary>How deep loops may nest in a <c>prompt.system</c> template. Fluid's <c>MaxRecursion</c>.</summary>
+    /// <value>Default 32; 1..1,000.</value>
+    public int TemplateMaxRecursion { get; set; } = 32;
+
+    /// <summary>
+    /// The largest rendered <c>prompt.system</c>, in UTF-8 bytes; no string a filter or capture builds may be longer (in
+    /// characters), and no string input of a filter either.
+    /// </summary>
+    /// <value>Default 1 MiB; at least 1 KiB; the smaller of this and <see cref="MaxRequestBodyBytes"/> applies.</value>
+    public int TemplateMaxOutputBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
@@ -40,6 +61,21 @@ public sealed class GatewayOptions
         if (DefaultTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"the default upstream timeout must be more than zero, got {DefaultTimeout}");
+        }
+
+        if (TemplateMaxSteps is < 1 or > 100_000_000)
+        {
+            throw new ArgumentException($"the template step limit must be 1..100000000, got {TemplateMaxSteps}");
+        }
+
+        if (TemplateMaxRecursion is < 1 or > 1_000)
+        {
+            throw new ArgumentException($"the template nesting limit must be 1..1000, got {TemplateMaxRecursion}");
+        }
+
+        if (TemplateMaxOutputBytes < 1024)
+        {
+            throw new ArgumentException($"the template output limit must be at least 1024 bytes, got {TemplateMaxOutputBytes}");
         }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchback.Core.Access;
 using Switchback.Core.Routing;
 using Switchback.Gateway.Access;
 using Switchback.Gateway.Api;
@@ -11,6 +12,7 @@ using Switchback.Gateway.Metrics;
 using Switchback.Gateway.Routing;
 using Switchback.Gateway.Shadow;
 using Switchback.Gateway.Signals;
+using Switchback.Gateway.Templates;
 
 namespace Switchback.Gateway.Hosting;
 
@@ -21,7 +23,8 @@ public static class GatewayServiceCollectionExtensions
     /// Adds the gateway: routing snapshot (loaded at start and polled), bundle cache, signals, journal, upstream forwarder,
     /// upstream health probes and circuit breakers (<see cref="IVersionHealthMonitor"/>), shadow workers, Prometheus
     /// metrics and <see cref="RollbackMetrics"/>.
-    /// Needs an <c>IRegistryStore</c> registered by the caller; uses a registered <see cref="TimeProvider"/> or the system clock.
+    /// Needs an <c>IRegistryStore</c> registered by the caller; uses a registered <see cref="TimeProvider"/> or the system clock,
+    /// and a registered <see cref="UpstreamKeyPolicy"/> or <see cref="UpstreamKeyPolicy.Default"/>.
     /// </summary>
     public static IServiceCollection AddSwitchbackGateway(
         this IServiceCollection services,
@@ -60,6 +63,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<EvaluationRecorder>();
         services.TryAddSingleton<ResponseEvaluations>();
         services.TryAddSingleton(sp => new RequestJournal(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(UpstreamKeyPolicy.Default);
+        services.TryAddSingleton<TemplateRenderer>();
         services.TryAddSingleton<BundleReader>();
         services.TryAddSingleton<BundleCache>();
         services.TryAddSingleton<SystemGateKey>();

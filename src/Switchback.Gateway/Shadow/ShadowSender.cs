@@ -26,12 +26,18 @@ internal sealed class ShadowSender(
     public async Task SendAsync(ShadowJob job, CancellationToken stoppingToken)
     {
         var bundle = job.Shadow;
+        if (bundle.CredentialRefusal is not null)
+        {
+            // The request path does not mirror to such a bundle; this keeps the secret home even if one is queued anyway.
+            return;
+        }
+
         byte[] body = job.RawBody;
         if (bundle.IsOpenAi)
         {
             var json = JsonNode.Parse(job.RawBody)!.AsObject();
             json.Remove(BundleApplier.OptionsField);
-            if (BundleApplier.Apply(json, bundle, job.Kind, job.Variables) is not null)
+            if (BundleApplier.Apply(json, bundle, job.Kind, job.Variables, stoppingToken) is not null)
             {
                 // The shadow bundle cannot take this request (e.g. its template needs a variable the client did not send):
                 // nothing is sent, so there is nothing to measure.
@@ -46,7 +52,7 @@ internal sealed class ShadowSender(
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
-        UpstreamMessages.AddBundleHeaders(request, bundle.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null, bundle.Retrieval, bundle.Tokenizer);
+        UpstreamMessages.AddBundleHeaders(request, bundle.Credential(), bundle.Retrieval, bundle.Tokenizer);
 
         var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : gatewayOptions.Value.DefaultTimeout;
         var started = time.GetTimestamp();

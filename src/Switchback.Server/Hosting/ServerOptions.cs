@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Switchback.Core.Access;
 
 namespace Switchback.Server.Hosting;
 
@@ -24,8 +25,19 @@ public sealed record ServerOptions
     public string? BootstrapAdminKey { get; init; }
 
     /// <summary>The largest request body accepted.</summary>
-    /// <value>Default 10 MiB.</value>
-    public long MaxRequestBodyBytes { get; init; } = 10 * 1024 * 1024;
+    /// <value>Default 10 MiB (<see cref="Gateway.Hosting.GatewayOptions.DefaultMaxRequestBodyBytes"/>).</value>
+    public long MaxRequestBodyBytes { get; init; } = Gateway.Hosting.GatewayOptions.DefaultMaxRequestBodyBytes;
+
+    /// <summary>
+    /// The patterns of environment variable names a bundle's <c>model.api_key_env</c> may name, comma-separated (from
+    /// <c>--upstream-key-vars</c> or <c>SWITCHBACK_UPSTREAM_KEY_VARS</c>); a fixed deny list applies on top (see
+    /// <see cref="UpstreamKeyPolicy.Denied"/>).
+    /// </summary>
+    /// <value>Default null: <see cref="UpstreamKeyPolicy.DefaultAllowed"/> (<c>*_KEY,*_TOKEN</c>).</value>
+    public string? UpstreamKeyVariables { get; init; }
+
+    /// <summary>The policy <see cref="UpstreamKeyVariables"/> describes; <see cref="UpstreamKeyPolicy.Default"/> when it does not parse (<see cref="Validate"/> reports that).</summary>
+    public UpstreamKeyPolicy UpstreamKeyPolicy => UpstreamKeyPolicy.TryParse(UpstreamKeyVariables, out var policy, out _) ? policy : UpstreamKeyPolicy.Default;
 
     /// <summary>The least severe log level written to stderr (the demo hosts a server in-process and keeps its terminal for itself).</summary>
     /// <value>Default <see cref="Microsoft.Extensions.Logging.LogLevel.Information"/>.</value>
@@ -53,6 +65,11 @@ public sealed record ServerOptions
         if (MaxRequestBodyBytes < 1024)
         {
             problems.Add("the request body limit must be at least 1024 bytes");
+        }
+
+        if (!UpstreamKeyPolicy.TryParse(UpstreamKeyVariables, out _, out var keyProblem))
+        {
+            problems.Add($"--upstream-key-vars / {UpstreamKeyPolicy.EnvironmentVariable}: {keyProblem}");
         }
 
         return problems;

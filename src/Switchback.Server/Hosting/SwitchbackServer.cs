@@ -113,6 +113,7 @@ public static class SwitchbackServer
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.UpstreamKeyPolicy);
         builder.Services.AddSwitchbackGateway(o => o.MaxRequestBodyBytes = options.MaxRequestBodyBytes);
         builder.Services.AddSwitchbackAlerts();
         builder.Services.AddSwitchbackRollouts();

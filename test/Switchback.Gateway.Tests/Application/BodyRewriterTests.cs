@@ -2,7 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchback.Gateway.Application;
+using Microsoft.Extensions.Options;
 using Switchback.Gateway.Bundles;
+using Switchback.Gateway.Hosting;
+using Switchback.Gateway.Templates;
 using Switchback.Storage;
 
 namespace Switchback.Gateway.Tests.Application;
@@ -11,6 +14,10 @@ namespace Switchback.Gateway.Tests.Application;
 public sealed class BodyRewriterTests
 {
     private const string Template = "You are {{ company }}'s assistant, {{ tone }}.";
+
+    private static readonly Dictionary<string, JsonNode?> NoVariables = [];
+
+    private static readonly TemplateRenderer Renderer = new(Options.Create(new GatewayOptions()), TimeProvider.System);
 
     private static ServingBundle Read(string? system = Template, string? modelName = "up-model", int version = 1)
     {
@@ -23,7 +30,7 @@ public sealed class BodyRewriterTests
             ["prompt"] = system is null ? null : new JsonObject { ["system"] = system, ["variables"] = new JsonObject { ["company"] = "Acme", ["tone"] = "friendly" } },
             ["serving"] = new JsonObject { ["temperature"] = 0.2, ["max_tokens"] = 64, ["stop"] = new JsonArray("\n\n", "END") },
         };
-        return new BundleReader().Read(new StoredBundle("svc", version, "sha256:" + version + (system ?? "none"), content.ToJsonString(), DateTimeOffset.UnixEpoch, "test", false));
+        return new BundleReader(Switchback.Core.Access.UpstreamKeyPolicy.Default, Renderer).Read(new StoredBundle("svc", version, "sha256:" + version + (system ?? "none"), content.ToJsonString(), DateTimeOffset.UnixEpoch, "test", false));
     }
 
     public static TheoryData<string> Bodies() =>
@@ -53,8 +60,8 @@ public sealed class BodyRewriterTests
                 Assert.Null(BundleApplier.TakeVariables(dom, domVariables));
                 Assert.Equal(domVariables.Keys.Order(), variables.Keys.Order());
 
-                Assert.Null(BodyRewriter.Rewrite(raw, fields, bundle, kind, variables, out var streamed));
-                Assert.Null(BundleApplier.Apply(dom, bundle, kind, domVariables));
+                Assert.Null(BodyRewriter.Rewrite(raw, fields, bundle, kind, variables, CancellationToken.None, out var streamed));
+                Assert.Null(BundleApplier.Apply(dom, bundle, kind, domVariables, CancellationToken.None));
 
                 Assert.True(JsonNode.DeepEquals(dom, JsonNode.Parse(streamed)), $"{kind}: {Encoding.UTF8.GetString(streamed)} vs {dom.ToJsonString()}");
                 Assert.Equal(dom.Select(p => p.Key), JsonNode.Parse(streamed)!.AsObject().Select(p => p.Key));
@@ -69,9 +76,9 @@ public sealed class BodyRewriterTests
         var raw = """{"model":"svc","messages":[{"role":"user","content":"hi"}]}"""u8.ToArray();
         Assert.Null(RequestBodyScanner.Scan(raw, out var fields));
 
-        Assert.Null(BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, new Dictionary<string, JsonNode?>(), out var body));
+        Assert.Null(BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, new Dictionary<string, JsonNode?>(), CancellationToken.None, out var body));
 
-        Assert.Same(bundle.Rewrite.DefaultSystemMessage(bundle).Message, bundle.Rewrite.DefaultSystemMessage(bundle).Message);
+        Assert.Same(bundle.Rewrite.RenderSystemMessage(bundle, NoVariables, CancellationToken.None).Message, bundle.Rewrite.RenderSystemMessage(bundle, NoVariables, CancellationToken.None).Message);
         var sent = JsonNode.Parse(body)!;
         Assert.Equal("You are Acme's assistant, friendly.", (string?)sent["messages"]![0]!["content"]);
         Assert.Equal("up-model", (string?)sent["model"]);
@@ -92,7 +99,7 @@ public sealed class BodyRewriterTests
         var raw = """{"model":"svc","messages":{"role":"user"}}"""u8.ToArray();
         Assert.Null(RequestBodyScanner.Scan(raw, out var fields));
 
-        var error = BodyRewriter.Rewrite(raw, fields, Read(), EndpointKind.Chat, new Dictionary<string, JsonNode?>(), out _);
+        var error = BodyRewriter.Rewrite(raw, fields, Read(), EndpointKind.Chat, new Dictionary<string, JsonNode?>(), CancellationToken.None, out _);
 
         Assert.Equal("invalid_messages", error?.Code);
     }
@@ -106,7 +113,7 @@ public sealed class BodyRewriterTests
 
         for (var i = 0; i < 2; i++)
         {
-            var error = BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, new Dictionary<string, JsonNode?>(), out _);
+            var error = BodyRewriter.Rewrite(raw, fields, bundle, EndpointKind.Chat, new Dictionary<string, JsonNode?>(), CancellationToken.None, out _);
             Assert.Equal("template_render_failed", error?.Code);
         }
     }

@@ -50,7 +50,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         Action<GatewayOptions>? configure = null,
         Func<IRegistryStore, Task>? seed = null,
         Action<Switchback.Gateway.Health.HealthOptions>? health = null,
-        Action<Switchback.Gateway.Shadow.ShadowOptions>? shadow = null)
+        Action<Switchback.Gateway.Shadow.ShadowOptions>? shadow = null,
+        UpstreamKeyPolicy? keyPolicy = null)
     {
         time ??= TimeProvider.System;
         var directory = Directory.CreateTempSubdirectory("sb-gateway-").FullName;
@@ -71,6 +72,11 @@ internal sealed class GatewayHost : IAsyncDisposable
 
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(time);
+        if (keyPolicy is not null)
+        {
+            builder.Services.AddSingleton(keyPolicy);
+        }
+
         builder.Services.AddSwitchbackGateway(configure, health, shadow);
         var app = builder.Build();
         app.MapSwitchbackGateway();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -46,7 +47,8 @@ internal sealed class RecordingUpstream : IAsyncDisposable
                 context.Request.Method,
                 context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
-                body));
+                body,
+                context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty));
             await respond(context);
         });
         await app.StartAsync();
@@ -61,5 +63,5 @@ internal sealed class RecordingUpstream : IAsyncDisposable
     }
 }
 
-/// <summary>One request as the upstream received it.</summary>
-internal sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body);
+/// <summary>One request as the upstream received it: <paramref name="RawTarget"/> is the request line's target as sent, before Kestrel decoded it.</summary>
+internal sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body, string RawTarget);
