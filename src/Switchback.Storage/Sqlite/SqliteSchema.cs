@@ -159,5 +159,13 @@ internal static class SqliteSchema
             ALTER TABLE alias_events_v8 RENAME TO alias_events;
             CREATE INDEX alias_events_by_deployment ON alias_events (deployment, id);
             """),
+        // A random identity, written once: an open store compares it on every session, so a file replaced under it is noticed.
+        new(9, "store-identity", """
+            CREATE TABLE store_identity (
+                id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                identity TEXT NOT NULL
+            );
+            INSERT INTO store_identity (id, identity) VALUES (1, lower(hex(randomblob(16))));
+            """),
     ];
 }
