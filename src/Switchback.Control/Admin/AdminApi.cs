@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Switchback.Control.Admin;
@@ -13,6 +14,7 @@ public static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup(Prefix);
+        api.AddEndpointFilter<StoreWaitFilter>();
         DeploymentEndpoints.Map(api);
         RegisterEndpoint.Map(api);
         VersionEndpoints.Map(api);
