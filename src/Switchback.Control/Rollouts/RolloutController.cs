@@ -33,7 +33,20 @@ internal sealed partial class RolloutController(
     /// <summary>Reconciles every active rollout once, at the clock's now.</summary>
     public async Task TickAsync(CancellationToken ct)
     {
-        foreach (var rollout in await store.ListActiveRolloutsAsync(ct))
+        IReadOnlyList<RolloutState> active;
+        try
+        {
+            active = await store.ListActiveRolloutsAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // An unavailable store must not end this background service: that would stop the whole host, gateway included,
+            // which keeps serving on its last routing snapshot.
+            RolloutLog.ListFailed(logger, ex);
+            return;
+        }
+
+        foreach (var rollout in active)
         {
             await gate.WaitAsync(ct);
             try
@@ -59,11 +72,16 @@ internal sealed partial class RolloutController(
     {
         try
         {
-            await ResumeAsync(stoppingToken);
+            // Ticks wait until the routing of persisted rollouts has been re-applied; that is retried while the store is down.
+            // The timer exists before the first attempt, so a clock advanced after that attempt always reaches the loop.
             using var timer = new PeriodicTimer(TickInterval, time);
+            var resumed = await TryResumeAsync(stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await TickAsync(stoppingToken);
+                if (resumed || (resumed = await TryResumeAsync(stoppingToken)))
+                {
+                    await TickAsync(stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -172,6 +190,20 @@ internal sealed partial class RolloutController(
     }
 
     /// <summary>After a restart: makes the routing match every deployment's latest rollout (see <see cref="RolloutRouting.Expected"/>).</summary>
+    private async Task<bool> TryResumeAsync(CancellationToken ct)
+    {
+        try
+        {
+            await ResumeAsync(ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            RolloutLog.ListFailed(logger, ex);
+            return false;
+        }
+    }
+
     internal async Task ResumeAsync(CancellationToken ct)
     {
         await gate.WaitAsync(ct);
