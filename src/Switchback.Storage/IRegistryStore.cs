@@ -9,15 +9,29 @@ namespace Switchback.Storage;
 /// <summary>
 /// The registry of deployments, immutable bundles, aliases, API keys and the audit log.
 /// Every mutation appends its audit entry in the same transaction, so the log and the state never disagree.
-/// Implementations are thread-safe and safe to use from several processes on one store.
+/// Implementations are thread-safe and safe to use from several processes on one store. Every call throws
+/// <see cref="StoreUnavailableException"/> when the store cannot serve it (file deleted or replaced, writer lock held longer than
+/// <see cref="WriterLockWait.Current"/>, database unreachable), never the driver's exception for those cases.
 /// </summary>
 public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
 {
-    /// <summary>Applies pending schema migrations; safe to call any number of times, also concurrently.</summary>
-    Task MigrateAsync(CancellationToken cancellationToken = default);
+    /// <summary>Where the store lives, safe to print and log: a SQLite file's absolute path, or a PostgreSQL database and host (never a password).</summary>
+    string Location { get; }
 
-    /// <summary>Whether the store answers a trivial query now.</summary>
+    /// <summary>
+    /// Creates the store if it does not exist (a SQLite file; a PostgreSQL database must exist) and applies pending schema
+    /// migrations; safe to call any number of times, also concurrently. Only this call may create a SQLite file.
+    /// </summary>
+    Task<MigrationOutcome> MigrateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the store is ready now: <see cref="CheckReadinessAsync"/> found it readable and writable.</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Checks that the store answers a read and that its writer lock can be taken within <see cref="WriterLockWait.Probe"/>
+    /// (taken and released in a transaction that writes nothing), and that a SQLite file is still the one opened; says why not.
+    /// </summary>
+    Task<StoreReadiness> CheckReadinessAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Registers a bundle. Creates the deployment on its first bundle and points <c>stable</c> at it.
@@ -65,6 +79,15 @@ public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
 
     /// <summary>Re-computes the whole hash chain and the recorded head; names the first broken entry.</summary>
     Task<AuditVerifyResult> VerifyAuditAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Verifies as <see cref="VerifyAuditAsync(CancellationToken)"/> does, and that the log still holds the entry
+    /// <paramref name="anchor"/> names with the same hash (an anchor taken earlier from <see cref="GetAuditHeadAsync"/>).
+    /// </summary>
+    Task<AuditVerifyResult> VerifyAuditAsync(AuditAnchor anchor, CancellationToken cancellationToken = default);
+
+    /// <summary>The recorded head of the audit chain (the last entry's sequence number and hash); null while the log is empty.</summary>
+    Task<AuditAnchor?> GetAuditHeadAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Stores a new API key by its hash; null when an active or revoked key already has that name.</summary>
     Task<ApiKeyRecord?> CreateKeyAsync(string name, Role role, string keyHash, AuditContext who, CancellationToken cancellationToken = default);

@@ -83,4 +83,17 @@ public sealed class ServeTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains(expected, child.Stderr);
     }
+
+    [Fact]
+    public async Task Serve_BadAuditHeadInterval_ExitsTwo()
+    {
+        using var child = ChildProcess.Start(
+            ["serve", "--listen", "http://127.0.0.1:0", "--store", dir.SqliteStore, "--audit-head-interval", "soon"],
+            new Dictionary<string, string?> { ["SWITCHBACK_ADMIN_KEY"] = ServerProcess.AdminKey });
+        var exit = await child.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--audit-head-interval 'soon'", child.Stderr);
+        Assert.False(File.Exists(dir.File("s.db")));
+    }
 }

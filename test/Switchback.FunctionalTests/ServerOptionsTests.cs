@@ -50,4 +50,34 @@ public sealed class ServerOptionsTests
         Assert.Contains(problems, p => p.Contains("--store"));
         Assert.Contains(problems, p => p.Contains("SWITCHBACK_ADMIN_KEY"));
     }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("90s", 90)]
+    [InlineData("15m", 900)]
+    [InlineData("1h", 3600)]
+    [InlineData("2d", 172_800)]
+    public void TryParseInterval_ZeroOrWholeNumberWithUnit_Parses(string text, int seconds)
+    {
+        Assert.True(ServerOptions.TryParseInterval(text, out var interval));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), interval);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("1")]
+    [InlineData("h")]
+    [InlineData("1.5h")]
+    [InlineData("-1h")]
+    [InlineData("1w")]
+    [InlineData("1h30m")]
+    public void TryParseInterval_Other_Fails(string text) => Assert.False(ServerOptions.TryParseInterval(text, out _));
+
+    [Fact]
+    public void Validate_AuditHeadInterval_ZeroOrFromOneSecond()
+    {
+        Assert.Equal(TimeSpan.FromHours(1), new ServerOptions().AuditHeadInterval);
+        Assert.Empty(new ServerOptions { AuditHeadInterval = TimeSpan.Zero }.Validate());
+        Assert.Contains(new ServerOptions { AuditHeadInterval = TimeSpan.FromMilliseconds(10) }.Validate(), p => p.Contains("--audit-head-interval"));
+    }
 }

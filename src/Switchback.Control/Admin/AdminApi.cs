@@ -15,6 +15,7 @@ public static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup(Prefix);
+        api.AddEndpointFilter<StoreWaitFilter>();
         DeploymentEndpoints.Map(api);
         RegisterEndpoint.Map(api);
         VersionEndpoints.Map(api);

@@ -74,6 +74,12 @@ internal sealed partial class RolloutController(
             // Another replica leads now: stop at once, before acting on anything more.
             leadership.Lost(ex);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // An unavailable store must not end this background service: that would stop the whole host, gateway included,
+            // which keeps serving on its last routing snapshot.
+            RolloutLog.ListFailed(logger, ex);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -83,19 +89,24 @@ internal sealed partial class RolloutController(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await leadership.WaitForWorkAsync(TickInterval, time, stoppingToken);
-                if (!leadership.IsLeader)
+                // The wait starts before the work, so a clock advanced while the work runs is not missed.
+                var wait = leadership.WaitForWorkAsync(TickInterval, time, stoppingToken);
+                if (leadership.IsLeader)
                 {
-                    continue;
+                    // Ticks wait until the routing of persisted rollouts has been re-applied; that is retried while the store is down.
+                    var elections = leadership.Elections;
+                    if (resumedFor != elections && await TryResumeAsync(stoppingToken))
+                    {
+                        resumedFor = elections;
+                    }
+
+                    if (resumedFor == elections)
+                    {
+                        await TickAsync(stoppingToken);
+                    }
                 }
 
-                if (leadership.Elections != resumedFor)
-                {
-                    resumedFor = leadership.Elections;
-                    await RunGuardedAsync(ResumeAsync, stoppingToken);
-                }
-
-                await TickAsync(stoppingToken);
+                await wait;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -208,6 +219,26 @@ internal sealed partial class RolloutController(
         }
     }
 
+    /// <summary>Re-applies persisted rollouts' routing (see <see cref="ResumeAsync"/>); false when the store could not be read.</summary>
+    private async Task<bool> TryResumeAsync(CancellationToken ct)
+    {
+        try
+        {
+            await ResumeAsync(ct);
+            return true;
+        }
+        catch (FencedException ex)
+        {
+            leadership.Lost(ex);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            RolloutLog.ListFailed(logger, ex);
+            return false;
+        }
+    }
+
     /// <summary>
     /// On becoming leader (or after a restart): makes the routing match every deployment's latest rollout
     /// (see <see cref="RolloutRouting.Expected"/>), and forgets cursors another leader may have moved past.
@@ -243,23 +274,6 @@ internal sealed partial class RolloutController(
         finally
         {
             gate.Release();
-        }
-    }
-
-    /// <summary>Runs leader work, stepping down when the store says another replica leads.</summary>
-    private async Task RunGuardedAsync(Func<CancellationToken, Task> work, CancellationToken ct)
-    {
-        try
-        {
-            await work(ct);
-        }
-        catch (FencedException ex)
-        {
-            leadership.Lost(ex);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            RolloutLog.TickFailed(logger, ex, "(resume)");
         }
     }
 }

@@ -14,6 +14,9 @@ internal static partial class RolloutLog
     [LoggerMessage(Level = LogLevel.Error, Message = "rollout tick failed for {Deployment}; it is retried on the next tick")]
     public static partial void TickFailed(ILogger logger, Exception exception, string deployment);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "rollouts could not be read from the store; retried on the next tick")]
+    public static partial void ListFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "rollout {Id} of {Deployment}: routing re-applied after a restart (generation {Generation})")]
     public static partial void Reapplied(ILogger logger, string id, string deployment, long generation);
 

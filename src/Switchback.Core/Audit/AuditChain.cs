@@ -95,6 +95,46 @@ public static class AuditChain
         return new AuditVerifyResult(true, checkedCount, null, null);
     }
 
+    /// <summary>
+    /// Verifies the chain as <see cref="Verify(IEnumerable{AuditEntry}, long, string?)"/> does, then that the entry
+    /// <paramref name="anchor"/> names is still there with the same hash: the check that catches the last entries deleted
+    /// together with a rewound head, or a log rebuilt from some entry on with freshly computed hashes.
+    /// </summary>
+    public static AuditVerifyResult Verify(IReadOnlyList<AuditEntry> entries, long expectedCount, string? expectedHead, AuditAnchor anchor)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(anchor);
+        var chain = Verify(entries, expectedCount, expectedHead);
+        if (!chain.Ok)
+        {
+            return chain;
+        }
+
+        if (anchor.Sequence > entries.Count)
+        {
+            return new AuditVerifyResult(
+                false,
+                chain.EntriesChecked,
+                entries.Count + 1,
+                $"entry {anchor.Sequence} named by the anchor is missing: the log ends at entry {entries.Count}, so entries were deleted from its end and the recorded head rewound",
+                AnchorMatches: false);
+        }
+
+        // The chain is contiguous from 1 (verified above), so entry N sits at index N - 1.
+        var entry = entries[(int)(anchor.Sequence - 1)];
+        if (!string.Equals(entry.Hash, anchor.Hash, StringComparison.Ordinal))
+        {
+            return new AuditVerifyResult(
+                false,
+                chain.EntriesChecked,
+                anchor.Sequence,
+                $"entry {anchor.Sequence} does not match the anchor: its hash is {entry.Hash}, the anchor says {anchor.Hash}, so the log was rewritten at or before that entry",
+                AnchorMatches: false);
+        }
+
+        return chain with { AnchorMatches = true };
+    }
+
     private static string FormatTime(DateTimeOffset time)
         => Normalize(time).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

@@ -1,15 +1,20 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Switchback.Control.Admin;
+using Switchback.Storage;
 
 namespace Switchback.Server.Hosting;
 
 /// <summary>
 /// Turns exceptions into OpenAI-shaped errors: Kestrel's request errors (413 too large, bad framing) keep their status,
-/// anything else is a 500 that never shows the exception to the client.
+/// an unavailable store is a 503 <c>store_unavailable</c> with <c>Retry-After</c> and the store's own message, and anything else
+/// is a 500 that never shows the exception to the client.
 /// </summary>
 internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
 {
+    /// <summary>The <c>Retry-After</c> of a 503 <c>store_unavailable</c>, in seconds: about one interactive writer lock wait.</summary>
+    public const int StoreRetryAfterSeconds = 5;
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
@@ -26,6 +31,15 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
                 "invalid_request_error",
                 tooLarge ? "request_too_large" : "bad_request",
                 tooLarge ? "The request body is too large." : $"The request is malformed: {ex.Message}");
+        }
+        catch (StoreUnavailableException ex) when (!context.Response.HasStarted)
+        {
+            // The store's message names the problem (locked, file gone, server unreachable) and never a connection string; the
+            // driver's exception, when there is one, is the detail worth a stack trace.
+            ServerLog.StoreUnavailable(logger, ex.InnerException, context.Request.Method, context.Request.Path, ex.Message);
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await ApiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "server_error", "store_unavailable", ex.Message);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

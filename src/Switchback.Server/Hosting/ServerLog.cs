@@ -13,4 +13,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Rejected request on {Method} {Path}: {Status} {Reason}")]
     public static partial void Rejected(ILogger logger, string method, string path, int status, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Store unavailable on {Method} {Path}: {Problem}")]
+    public static partial void StoreUnavailable(ILogger logger, Exception? exception, string method, string path, string problem);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "No store existed, so created a new, empty store at {Location}; if one was expected there, stop the server and restore it")]
+    public static partial void StoreCreated(ILogger logger, string location);
 }

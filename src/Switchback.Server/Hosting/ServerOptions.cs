@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Switchback.Core.Access;
+using Switchback.Control.Audit;
 
 namespace Switchback.Server.Hosting;
 
@@ -12,6 +13,8 @@ public sealed record ServerOptions
 
     /// <summary>The default store.</summary>
     public const string DefaultStore = "sqlite:./switchback.db";
+
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromDays(366);
 
     /// <summary>Where to listen: <c>http://IP:PORT</c> or <c>http://localhost:PORT</c>; port 0 picks a free port.</summary>
     /// <value>Default <see cref="DefaultListen"/>.</value>
@@ -43,6 +46,10 @@ public sealed record ServerOptions
     /// <value>Default <see cref="Microsoft.Extensions.Logging.LogLevel.Information"/>.</value>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
+    /// <summary>How often the audit head (<c>SEQ:HASH</c>) is written to the log after the line at start-up; zero writes only that one.</summary>
+    /// <value>Default 1 hour; zero, or 1 second to 366 days.</value>
+    public TimeSpan AuditHeadInterval { get; init; } = AuditHeadLogOptions.DefaultInterval;
+
     /// <summary>The problems with these settings; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -72,7 +79,44 @@ public sealed record ServerOptions
             problems.Add($"--upstream-key-vars / {UpstreamKeyPolicy.EnvironmentVariable}: {keyProblem}");
         }
 
+        if (AuditHeadInterval != TimeSpan.Zero && (AuditHeadInterval < TimeSpan.FromSeconds(1) || AuditHeadInterval > MaxInterval))
+        {
+            problems.Add("--audit-head-interval must be 0 (only at start-up) or from 1s to 366d");
+        }
+
         return problems;
+    }
+
+    /// <summary>Parses an interval flag: <c>0</c>, or a whole number with a unit, such as <c>90s</c>, <c>15m</c>, <c>1h</c> or <c>2d</c>.</summary>
+    public static bool TryParseInterval(string? text, out TimeSpan interval)
+    {
+        interval = TimeSpan.Zero;
+        text = text?.Trim() ?? string.Empty;
+        if (text == "0")
+        {
+            return true;
+        }
+
+        if (text.Length < 2 || !long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count > 366L * 86_400)
+        {
+            return false;
+        }
+
+        long? seconds = text[^1] switch
+        {
+            's' => count,
+            'm' => count * 60,
+            'h' => count * 3_600,
+            'd' => count * 86_400,
+            _ => null,
+        };
+        if (seconds is not { } total)
+        {
+            return false;
+        }
+
+        interval = TimeSpan.FromSeconds(total);
+        return true;
     }
 
     /// <summary>The endpoint to bind for <paramref name="listen"/>, or why it is not usable.</summary>

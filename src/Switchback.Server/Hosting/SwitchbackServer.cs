@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Switchback.Control.Admin;
 using Switchback.Control.Alerts;
+using Switchback.Control.Audit;
 using Switchback.Control.Evaluation;
 using Switchback.Control.Rollouts;
 using Switchback.Gateway.Hosting;
@@ -56,9 +57,16 @@ public static class SwitchbackServer
         await using (store)
         {
             var storeKind = options.Store.Split(':', 2)[0];
+            MigrationOutcome migration;
             try
             {
-                await store.MigrateAsync(cancellationToken);
+                migration = await store.MigrateAsync(cancellationToken);
+                if (migration.CreatedStore)
+                {
+                    // Right on a first start; after a lost or mistyped store path, the only sign that the registry is gone.
+                    await output.WriteLineAsync($"Created a new, empty store at {store.Location}");
+                }
+
                 await AdminKeyBootstrap.EnsureAsync(store, options.BootstrapAdminKey, output, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -69,7 +77,13 @@ public static class SwitchbackServer
             }
 
             await using var app = Build(options, store);
-            ServerLog.StoreReady(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchback.Server"), storeKind);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchback.Server");
+            if (migration.CreatedStore)
+            {
+                ServerLog.StoreCreated(logger, store.Location);
+            }
+
+            ServerLog.StoreReady(logger, storeKind);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -118,13 +132,14 @@ public static class SwitchbackServer
         builder.Services.AddSwitchbackAlerts();
         builder.Services.AddSwitchbackRollouts();
         builder.Services.AddSwitchbackEvals();
+        builder.Services.AddSwitchbackAuditHeadLog(o => o.Interval = options.AuditHeadInterval);
 
         var app = builder.Build();
         app.UseMiddleware<ErrorMiddleware>();
         app.MapGet("/healthz", () => Results.Json(new { Status = "alive" }, AdminJson.Options));
-        app.MapGet("/readyz", async (IRegistryStore s, CancellationToken ct) => await s.PingAsync(ct)
-            ? Results.Json(new { Status = "ready" }, AdminJson.Options)
-            : ApiError.Result(StatusCodes.Status503ServiceUnavailable, "server_error", "store_unavailable", "The store does not answer."));
+        app.MapGet("/readyz", async (IRegistryStore s, CancellationToken ct) => await s.CheckReadinessAsync(ct) is { IsReady: false } readiness
+            ? ApiError.Result(StatusCodes.Status503ServiceUnavailable, "server_error", "store_unavailable", readiness.Problem ?? "The store does not answer.")
+            : Results.Json(new { Status = "ready" }, AdminJson.Options));
         app.MapAdminApi();
         app.MapSwitchbackGateway();
         app.MapFallback((HttpContext http) => ApiError.Result(StatusCodes.Status404NotFound, "not_found_error", "route_not_found", $"No endpoint {http.Request.Method} {http.Request.Path}."));

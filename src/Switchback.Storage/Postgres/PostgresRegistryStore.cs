@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using Npgsql;
 using Switchback.Storage.Fleet;
 using Switchback.Storage.Migrations;
@@ -10,7 +11,8 @@ namespace Switchback.Storage.Postgres;
 /// <summary>
 /// The registry in PostgreSQL, shared by several replicas. Every write transaction first takes
 /// <c>pg_advisory_xact_lock(WriterLockKey)</c>, so writers from every replica run one after another and version numbers and
-/// the audit chain stay contiguous; the lock ends with the transaction, also when a replica dies.
+/// the audit chain stay contiguous; the lock ends with the transaction, also when a replica dies. A writer waits for the lock
+/// up to <see cref="WriterLockWait.Current"/> (<c>lock_timeout</c>).
 /// </summary>
 internal sealed class PostgresRegistryStore : SqlRegistryStore
 {
@@ -24,7 +26,13 @@ internal sealed class PostgresRegistryStore : SqlRegistryStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         dataSource = NpgsqlDataSource.Create(connectionString);
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+
+        // Npgsql connects to the database named after the user when none is given.
+        Location = $"PostgreSQL database '{settings.Database ?? settings.Username}' on {settings.Host}:{settings.Port.ToString(CultureInfo.InvariantCulture)}";
     }
+
+    public override string Location { get; }
 
     protected override IReadOnlyList<Migration> Migrations => PostgresSchema.Migrations;
 
@@ -39,10 +47,12 @@ internal sealed class PostgresRegistryStore : SqlRegistryStore
             // (REPEATABLE READ would freeze the snapshot at the lock call, before the wait.) Readers get one snapshot.
             var isolation = write ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead;
             var transaction = await connection.BeginTransactionAsync(isolation, cancellationToken);
-            var session = new SqlSession(connection, transaction, cancellationToken);
+            var session = new SqlSession(connection, transaction, Unavailable, cancellationToken);
             if (write)
             {
-                await session.ScalarAsync("SELECT pg_advisory_xact_lock(@k)", ("@k", WriterLockKey));
+                // lock_timeout bounds the advisory lock wait too; SET LOCAL ends with the transaction. One round trip.
+                var wait = ((long)WriterLockWait.Current.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+                await session.ExecuteAsync($"SET LOCAL lock_timeout = {wait}; SELECT pg_advisory_xact_lock(@k)", ("@k", WriterLockKey));
             }
 
             return session;
@@ -63,7 +73,7 @@ internal sealed class PostgresRegistryStore : SqlRegistryStore
         try
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            return new SqlSession(connection, transaction, cancellationToken);
+            return new SqlSession(connection, transaction, Unavailable, cancellationToken);
         }
         catch
         {
@@ -128,6 +138,38 @@ internal sealed class PostgresRegistryStore : SqlRegistryStore
         }
 
         Notifications.Listening = false;
+    }
+
+    protected override async Task CheckWritableAsync(SqlSession session)
+    {
+        // A hot standby (say, after a failover pointed the DNS name at it) answers reads and refuses every write.
+        if (await session.ScalarAsync("SELECT current_setting('transaction_read_only')") is "on")
+        {
+            throw new StoreUnavailableException($"The PostgreSQL store ({Location}) is unavailable: the server accepts no writes (a standby, or default_transaction_read_only is on).");
+        }
+    }
+
+    protected override StoreUnavailableException? Unavailable(DbException exception)
+    {
+        var reason = exception switch
+        {
+            PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } =>
+                $"it is locked: another writer held the writer lock for more than {WriterLockWait.Current.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; retry later",
+            PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => "the database does not exist",
+            PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction } => "the server accepts no writes (read-only)",
+            PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } => "a statement timed out",
+            PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal) => "the connection failed",
+            PostgresException pg when pg.SqlState.StartsWith("28", StringComparison.Ordinal) => "the server refused the credentials",
+            PostgresException pg when pg.SqlState.StartsWith("53", StringComparison.Ordinal) => "the server is out of resources (connections, disk or memory)",
+            PostgresException pg when pg.SqlState.StartsWith("57P", StringComparison.Ordinal) => "the server is shutting down, restarting or not yet accepting connections",
+            PostgresException => null,
+
+            // Not a server error: the driver could not connect, read or write in time.
+            NpgsqlException { InnerException: TimeoutException } => "the server did not answer in time",
+            NpgsqlException => "the server cannot be reached",
+            _ => null,
+        };
+        return reason is null ? null : new StoreUnavailableException($"The PostgreSQL store ({Location}) is unavailable: {reason}.", exception);
     }
 
     protected override object TimeValue(DateTimeOffset time) => time.ToUniversalTime();

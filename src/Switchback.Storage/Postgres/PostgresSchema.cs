@@ -143,7 +143,16 @@ internal static class PostgresSchema
             """),
         // Removing an alias is a history event with no target.
         new(8, "alias-removal", "ALTER TABLE alias_events ALTER COLUMN to_version DROP NOT NULL"),
-        new(9, "fleet", """
+        // The same table as SQLite's (one schema); only the SQLite store compares it, since a database cannot be swapped
+        // under an open PostgreSQL connection. md5 of random text rather than gen_random_uuid(), which needs PostgreSQL 13.
+        new(9, "store-identity", """
+            CREATE TABLE store_identity (
+                id integer PRIMARY KEY CHECK (id = 1),
+                identity text NOT NULL
+            );
+            INSERT INTO store_identity (id, identity) VALUES (1, md5(random()::text || clock_timestamp()::text));
+            """),
+        new(10, "fleet", """
             CREATE TABLE leader_lease (
                 name text PRIMARY KEY,
                 holder text NOT NULL,

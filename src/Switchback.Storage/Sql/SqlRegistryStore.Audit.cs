@@ -44,15 +44,30 @@ internal abstract partial class SqlRegistryStore
         return await session.QueryAsync(sql.ToString(), ReadAuditEntry, [.. parameters]);
     }
 
-    public async Task<AuditVerifyResult> VerifyAuditAsync(CancellationToken cancellationToken = default)
+    public Task<AuditVerifyResult> VerifyAuditAsync(CancellationToken cancellationToken = default)
+        => VerifyAuditCoreAsync(null, cancellationToken);
+
+    public Task<AuditVerifyResult> VerifyAuditAsync(AuditAnchor anchor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
+        return VerifyAuditCoreAsync(anchor, cancellationToken);
+    }
+
+    public async Task<AuditAnchor?> GetAuditHeadAsync(CancellationToken cancellationToken = default)
+    {
+        await using var session = await BeginAsync(write: false, cancellationToken);
+        var head = await session.QueryAsync("SELECT seq, hash FROM audit_head WHERE id = 1", r => new AuditAnchor(r.GetInt64(0), r.GetString(1)));
+        return head.Count == 0 ? null : head[0];
+    }
+
+    private async Task<AuditVerifyResult> VerifyAuditCoreAsync(AuditAnchor? anchor, CancellationToken cancellationToken)
     {
         // One read transaction, so the entries and the head are the same snapshot even while writers append.
         await using var session = await BeginAsync(write: false, cancellationToken);
         var head = await session.QueryAsync("SELECT seq, hash FROM audit_head WHERE id = 1", r => (Sequence: r.GetInt64(0), Hash: r.GetString(1)));
         var entries = await session.QueryAsync($"SELECT {AuditColumns} FROM audit_log ORDER BY seq", ReadAuditEntry);
-        return head.Count == 0
-            ? AuditChain.Verify(entries, 0, null)
-            : AuditChain.Verify(entries, head[0].Sequence, head[0].Hash);
+        var (count, hash) = head.Count == 0 ? (0L, (string?)null) : head[0];
+        return anchor is null ? AuditChain.Verify(entries, count, hash) : AuditChain.Verify(entries, count, hash, anchor);
     }
 
     /// <summary>Appends one entry after the recorded head and moves the head, inside the caller's write transaction.</summary>

@@ -33,17 +33,24 @@ internal abstract partial class SqlRegistryStore : IRegistryStore
 
     protected bool IsDisposed => Volatile.Read(ref disposed) != 0;
 
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    /// <summary>How long <see cref="CheckReadinessAsync"/> may take before it answers "not ready".</summary>
+    /// <value>3 seconds.</value>
+    protected static TimeSpan ReadinessTimeout { get; } = TimeSpan.FromSeconds(3);
+
+    public abstract string Location { get; }
+
+    public async Task<MigrationOutcome> MigrateAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         await PrepareForMigrationAsync(cancellationToken);
+        var applied = new List<int>();
         foreach (var migration in Migrations)
         {
             // One transaction per migration, each under the writer lock: a second process waits, then sees it applied.
             await using var session = await BeginAsync(write: true, cancellationToken);
             await session.ExecuteAsync(CreateMigrationsTableSql);
-            var applied = await session.ScalarAsync("SELECT count(*) FROM schema_migrations WHERE version = @v", ("@v", migration.Version));
-            if (Convert.ToInt64(applied, CultureInfo.InvariantCulture) > 0)
+            var recorded = await session.ScalarAsync("SELECT count(*) FROM schema_migrations WHERE version = @v", ("@v", migration.Version));
+            if (Convert.ToInt64(recorded, CultureInfo.InvariantCulture) > 0)
             {
                 continue;
             }
@@ -55,25 +62,56 @@ internal abstract partial class SqlRegistryStore : IRegistryStore
                 ("@n", migration.Name),
                 ("@t", TimeValue(Now())));
             await session.CommitAsync();
+            applied.Add(migration.Version);
         }
+
+        await OnMigratedAsync(cancellationToken);
+
+        // The first migration creates the registry's tables, so whoever applied it found no store there.
+        return new MigrationOutcome(applied.Contains(Migrations[0].Version), applied.Count);
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
+        => (await CheckReadinessAsync(cancellationToken)).IsReady;
+
+    public async Task<StoreReadiness> CheckReadinessAsync(CancellationToken cancellationToken = default)
     {
         if (IsDisposed)
         {
-            return false;
+            return StoreReadiness.NotReady("The store is closed.");
         }
 
+        // A connection attempt to an unreachable host can hang far longer than a readiness probe may take.
+        using var timeout = new CancellationTokenSource(ReadinessTimeout, Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await using var session = await BeginAsync(write: false, cancellationToken);
-            var one = await session.ScalarAsync("SELECT 1");
-            return Convert.ToInt32(one, CultureInfo.InvariantCulture) == 1;
+            using (WriterLockWait.Use(WriterLockWait.Probe))
+            {
+                // A write transaction that writes nothing: it proves the writer lock can be taken, then rolls back on dispose.
+                await using var session = await BeginAsync(write: true, linked.Token);
+                await session.ScalarAsync("SELECT 1");
+                await CheckWritableAsync(session);
+            }
+
+            return StoreReadiness.Ready;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (StoreUnavailableException ex)
         {
-            return false;
+            return StoreReadiness.NotReady(ex.Message);
+        }
+        catch (ObjectDisposedException)
+        {
+            return StoreReadiness.NotReady("The store is closed.");
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return StoreReadiness.NotReady($"The store did not answer within {ReadinessTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+        }
+        catch (DbException ex)
+        {
+            // Driver messages name the failure, never a password; anything worse is not worth a 200.
+            return StoreReadiness.NotReady($"The store does not answer: {ex.Message}");
         }
     }
 
@@ -90,8 +128,17 @@ internal abstract partial class SqlRegistryStore : IRegistryStore
     /// <summary>Opens a connection with a transaction: a write transaction holds the store-wide writer lock until it ends.</summary>
     protected abstract Task<SqlSession> BeginCoreAsync(bool write, CancellationToken cancellationToken);
 
-    /// <summary>Runs once before migrations, outside any transaction (SQLite switches to WAL here).</summary>
+    /// <summary>Runs once before migrations, outside any transaction (SQLite creates the file and switches to WAL here).</summary>
     protected virtual Task PrepareForMigrationAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs once after migrations (SQLite learns the identity of the store it will guard here).</summary>
+    protected virtual Task OnMigratedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Inside the readiness probe's write transaction: throws <see cref="StoreUnavailableException"/> when writes would be refused.</summary>
+    protected virtual Task CheckWritableAsync(SqlSession session) => Task.CompletedTask;
+
+    /// <summary>The <see cref="StoreUnavailableException"/> that a driver error means, or null when it means something else.</summary>
+    protected abstract StoreUnavailableException? Unavailable(DbException exception);
 
     /// <summary>The value to bind for a time column.</summary>
     protected abstract object TimeValue(DateTimeOffset time);
@@ -101,10 +148,17 @@ internal abstract partial class SqlRegistryStore : IRegistryStore
 
     protected abstract ValueTask DisposeCoreAsync();
 
-    private Task<SqlSession> BeginAsync(bool write, CancellationToken cancellationToken)
+    private async Task<SqlSession> BeginAsync(bool write, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        return BeginCoreAsync(write, cancellationToken);
+        try
+        {
+            return await BeginCoreAsync(write, cancellationToken);
+        }
+        catch (DbException ex) when (Unavailable(ex) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);

@@ -5,36 +5,67 @@ namespace Switchback.Storage.Sql;
 /// <summary>
 /// One connection with one open transaction. Disposing without <see cref="CommitAsync"/> rolls back,
 /// which is how "nothing written" outcomes (Existing, Conflict, Unchanged) leave the store untouched.
-/// Not thread-safe: one operation owns it.
+/// Driver errors that mean the store is unavailable leave as <see cref="StoreUnavailableException"/> (<paramref name="unavailable"/>
+/// decides). Not thread-safe: one operation owns it.
 /// </summary>
-internal sealed class SqlSession(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) : IAsyncDisposable
+internal sealed class SqlSession(
+    DbConnection connection,
+    DbTransaction transaction,
+    Func<DbException, StoreUnavailableException?> unavailable,
+    CancellationToken cancellationToken) : IAsyncDisposable
 {
     public CancellationToken CancellationToken => cancellationToken;
+
+    public DbConnection Connection => connection;
 
     public async Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
     {
         await using var command = Create(sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (DbException ex) when (unavailable(ex) is { } translated)
+        {
+            throw translated;
+        }
+
     }
 
     public async Task<object?> ScalarAsync(string sql, params (string Name, object? Value)[] parameters)
     {
         await using var command = Create(sql, parameters);
-        var value = await command.ExecuteScalarAsync(cancellationToken);
+        object? value;
+        try
+        {
+            value = await command.ExecuteScalarAsync(cancellationToken);
+        }
+        catch (DbException ex) when (unavailable(ex) is { } translated)
+        {
+            throw translated;
+        }
+
         return value is DBNull ? null : value;
     }
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
         await using var command = Create(sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
+        try
         {
-            rows.Add(map(reader));
-        }
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(map(reader));
+            }
 
-        return rows;
+            return rows;
+        }
+        catch (DbException ex) when (unavailable(ex) is { } translated)
+        {
+            throw translated;
+        }
     }
 
     public async Task<T?> QueryFirstAsync<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
@@ -51,7 +82,15 @@ internal sealed class SqlSession(DbConnection connection, DbTransaction transact
 
     public async Task CommitAsync()
     {
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbException ex) when (unavailable(ex) is { } translated)
+        {
+            throw translated;
+        }
+
         if (committed is { } actions)
         {
             committed = null;

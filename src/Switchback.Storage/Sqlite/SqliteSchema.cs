@@ -159,9 +159,17 @@ internal static class SqliteSchema
             ALTER TABLE alias_events_v8 RENAME TO alias_events;
             CREATE INDEX alias_events_by_deployment ON alias_events (deployment, id);
             """),
+        // A random identity, written once: an open store compares it on every session, so a file replaced under it is noticed.
+        new(9, "store-identity", """
+            CREATE TABLE store_identity (
+                id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                identity TEXT NOT NULL
+            );
+            INSERT INTO store_identity (id, identity) VALUES (1, lower(hex(randomblob(16))));
+            """),
         // The fleet (docs/fleet.md): controller lease, replica heartbeats and signal windows, routing epoch, queued rollout
         // commands; and gate datasets out of the rollout state, which is rewritten on every tick.
-        new(9, "fleet", """
+        new(10, "fleet", """
             CREATE TABLE leader_lease (
                 name TEXT PRIMARY KEY NOT NULL,
                 holder TEXT NOT NULL,

@@ -40,6 +40,15 @@ public sealed class PostgresRegistryStoreTests : RegistryStoreConformance
         return Convert.ToInt64(await command.ExecuteScalarAsync(Ct));
     }
 
+    protected override async Task<IAsyncDisposable> HoldWriterLockAsync(string database)
+    {
+        // A session-level advisory lock on the writers' key, released when the connection closes.
+        var connection = await OpenAsync(database);
+        await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresRegistryStore.WriterLockKey})", connection);
+        await command.ExecuteNonQueryAsync(Ct);
+        return connection;
+    }
+
     protected override async Task DropDatabasesAsync()
     {
         foreach (var name in databases)

@@ -34,6 +34,16 @@ public sealed class SqliteRegistryStoreTests : RegistryStoreConformance
         return Convert.ToInt64(await command.ExecuteScalarAsync(Ct));
     }
 
+    protected override async Task<IAsyncDisposable> HoldWriterLockAsync(string database)
+    {
+        // What `sqlite3 FILE` with BEGIN EXCLUSIVE does: in WAL mode it blocks writers, not readers.
+        var connection = await OpenAsync(database);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "BEGIN EXCLUSIVE";
+        await command.ExecuteNonQueryAsync(Ct);
+        return connection;
+    }
+
     protected override Task DropDatabasesAsync()
     {
         if (Directory.Exists(directory))
