@@ -45,7 +45,8 @@ internal static class RollbackCommand
             var r = response.Body!;
             var ms = r["propagation_ms"]?.GetValue<double>() ?? 0;
             await context.Out.WriteLineAsync($"{r["message"]} Routing switched in {ms.ToString("0.###", CultureInfo.InvariantCulture)} ms" +
-                (r["aborted_rollout"] is { } aborted ? $"; rollout {aborted} aborted." : "."));
+                (r["aborted_rollout"] is { } aborted ? $"; rollout {aborted} aborted." : ".") +
+                (r["fleet"] is { } fleet ? $" Fleet: {fleet}." : string.Empty));
             return ExitCodes.Ok;
         });
         return command;

@@ -73,6 +73,7 @@ internal static class RollbackEndpoints
         var caller = RoleFilter.Caller(http);
         var result = await rollbacks.RollbackAsync(new RollbackRequest(deployment, to, reason!, force, "manual", caller.Name), ct);
         AdminLog.Changed(logger, "rollback", deployment, caller.Name, result.Status.ToString());
+        var replicas = result.Replicas is { } waiting ? await waiting : null;
         var view = new
         {
             Status = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(result.Status.ToString()),
@@ -86,6 +87,8 @@ internal static class RollbackEndpoints
             Routing = result.Routing is null ? null : RoutingView.From(result.Routing),
             result.AbortedRollout,
             result.Health,
+            Replicas = replicas,
+            Fleet = replicas?.Describe(),
         };
         return result.Status switch
         {

@@ -21,6 +21,12 @@ public sealed class FleetOptions
     /// </summary>
     public bool TakeOverAtOnce { get; set; }
 
+    /// <summary>
+    /// Whether replicas ship their signal windows and the controller decides on the fleet's merged data (several replicas);
+    /// else the controller reads its own process's rings (one server). Set by <c>AddSwitchbackFleet</c>.
+    /// </summary>
+    public bool ShareSignals { get; set; }
+
     /// <summary>How often a replica reports its heartbeat and ships its signal windows.</summary>
     /// <value>Default 1 s.</value>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);

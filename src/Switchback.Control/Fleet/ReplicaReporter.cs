@@ -38,7 +38,7 @@ internal sealed partial class ReplicaReporter(
     private double lastReportMs;
 
     /// <summary>Whether this replica ships its signal windows (a fleet) or only its heartbeat (one server, whose controller reads its own rings).</summary>
-    public bool ShipsSignals { get; init; } = true;
+    public bool ShipsSignals => options.Value.ShareSignals;
 
     /// <summary>Every whole second before this one has been shipped (or dropped and counted).</summary>
     public long ShippedThrough => Interlocked.Read(ref shippedThrough);

@@ -23,4 +23,8 @@ internal sealed record RollbackResult(
     double TotalMs = 0,
     RoutingState? Routing = null,
     string? AbortedRollout = null,
-    string? Health = null);
+    string? Health = null)
+{
+    /// <summary>Completes with how many live replicas applied the new routing (a fleet's store); null with one process or no change.</summary>
+    public Task<Fleet.FleetApplied>? Replicas { get; init; }
+}

@@ -19,7 +19,8 @@ internal sealed class RollbackService(
     RollbackCounter metrics,
     FirstServedProbe firstServed,
     RollbackTimings timings,
-    TimeProvider time)
+    TimeProvider time,
+    Fleet.FleetPropagation? fleet = null)
 {
     /// <summary>The alias naming an active rollout's candidate.</summary>
     public const string CandidateAlias = "candidate";
@@ -119,11 +120,13 @@ internal sealed class RollbackService(
             await ClearCandidateAliasAsync(active!, request.Actor, ct, request.Fence);
         }
 
-        timings.Record(request.Deployment, new RollbackTiming(now, current.StableVersion, to, request.Trigger, propagation, total, firstRequest));
+        // Every other replica applies it on the store's notification; how many did, and how fast, is known a few ms later.
+        var replicas = fleet is not null && outcome.Epoch > 0 ? fleet.WaitAsync(outcome.Epoch, switching, CancellationToken.None) : null;
+        timings.Record(request.Deployment, new RollbackTiming(now, current.StableVersion, to, request.Trigger, propagation, total, firstRequest) { Replicas = replicas });
         metrics.Count(request.Deployment, request.Trigger);
         return new RollbackResult(RollbackStatus.RolledBack,
             $"{request.Deployment} rolled back from {current.StableVersion}{(current.CandidateVersion is { } c ? $" (candidate {c})" : string.Empty)} to {to}.",
-            current.StableVersion, to, fast, propagation, total, applied, aborted, healthText);
+            current.StableVersion, to, fast, propagation, total, applied, aborted, healthText) { Replicas = replicas };
     }
 
     /// <summary>

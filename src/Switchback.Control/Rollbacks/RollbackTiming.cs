@@ -14,4 +14,10 @@ internal sealed record RollbackTiming(DateTimeOffset At, int From, int To, strin
 {
     /// <summary>From the call to the first request the target served; null while no request came.</summary>
     public double? FirstRequestMs => FirstRequest.ElapsedMs;
+
+    /// <summary>Completes with how many live replicas applied it; null with one process.</summary>
+    public Task<Fleet.FleetApplied>? Replicas { get; init; }
+
+    /// <summary>The replicas' answer once known; null before, and with one process.</summary>
+    public Fleet.FleetApplied? ReplicasApplied => Replicas is { IsCompletedSuccessfully: true } task ? task.Result : null;
 }

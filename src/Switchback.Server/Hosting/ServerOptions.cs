@@ -50,6 +50,9 @@ public sealed record ServerOptions
     /// <value>Default 1 hour; zero, or 1 second to 366 days.</value>
     public TimeSpan AuditHeadInterval { get; init; } = AuditHeadLogOptions.DefaultInterval;
 
+    /// <summary>Adjusts the fleet's timings (lease, report interval…) for hosts that need other values than the defaults, such as tests.</summary>
+    public Action<Switchback.Control.Fleet.FleetOptions>? ConfigureFleet { get; init; }
+
     /// <summary>The problems with these settings; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -11,6 +11,7 @@ using Switchback.Control.Admin;
 using Switchback.Control.Alerts;
 using Switchback.Control.Audit;
 using Switchback.Control.Evaluation;
+using Switchback.Control.Fleet;
 using Switchback.Control.Rollouts;
 using Switchback.Gateway.Hosting;
 using Switchback.Storage;
@@ -54,9 +55,18 @@ public static class SwitchbackServer
             return 1;
         }
 
+        var storeKind = options.Store.Split(':', 2)[0];
+        ServeLock? serveLock = null;
+        if (storeKind == "sqlite" && (serveLock = ServeLock.TryTake(store.Location, out var lockProblem)) is null)
+        {
+            await store.DisposeAsync();
+            await error.WriteLineAsync($"switchback serve: {lockProblem}");
+            return 1;
+        }
+
+        using (serveLock)
         await using (store)
         {
-            var storeKind = options.Store.Split(':', 2)[0];
             MigrationOutcome migration;
             try
             {
@@ -95,6 +105,7 @@ public static class SwitchbackServer
             }
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            app.Services.GetRequiredService<ReplicaIdentity>().Address = address;
             await output.WriteLineAsync(ListeningPrefix + address);
             await output.FlushAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
@@ -131,6 +142,15 @@ public static class SwitchbackServer
         builder.Services.AddSwitchbackGateway(o => o.MaxRequestBodyBytes = options.MaxRequestBodyBytes);
         builder.Services.AddSwitchbackAlerts();
         builder.Services.AddSwitchbackRollouts();
+
+        // One server on SQLite (the serve lock keeps others off, so a lease held by anyone else is a dead process's); a fleet
+        // on PostgreSQL, where replicas ship their signals and the leader decides on all of them (docs/fleet.md).
+        var fleet = options.Store.StartsWith("postgres:", StringComparison.Ordinal);
+        builder.Services.AddSwitchbackFleet(shareSignals: fleet, o =>
+        {
+            o.TakeOverAtOnce = !fleet;
+            options.ConfigureFleet?.Invoke(o);
+        });
         builder.Services.AddSwitchbackEvals();
         builder.Services.AddSwitchbackAuditHeadLog(o => o.Interval = options.AuditHeadInterval);
 
