@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
+using Switchback.Core.Bundles;
 using Switchback.Gateway.Signals;
 
 namespace Switchback.Gateway.Api;
@@ -10,7 +11,7 @@ namespace Switchback.Gateway.Api;
 /// <c>POST /v1/feedback {"request_id", "score": 1|-1|0..1, "escalated", "comment"}</c>: attributes feedback to the version
 /// that served the request, through the <see cref="RequestJournal"/>. The comment is accepted but not stored.
 /// </summary>
-internal sealed class FeedbackEndpoint(RequestJournal journal, SignalRegistry signals)
+internal sealed class FeedbackEndpoint(RequestJournal journal, RequestIds ids, SignalRegistry signals, TimeProvider time)
 {
     private const long MaxBytes = 64 * 1024;
 
@@ -70,16 +71,28 @@ internal sealed class FeedbackEndpoint(RequestJournal journal, SignalRegistry si
             return;
         }
 
-        if (!journal.TryGet(requestId, out var entry))
+        string deployment;
+        int version;
+        if (journal.TryGet(RequestIds.BaseOf(requestId), out var entry))
+        {
+            (deployment, version) = (entry.Deployment, entry.Version);
+        }
+        else if (ids.TryRead(requestId, out _, out var signedDeployment, out var signedVersion, out var servedAt)
+                 && time.GetUtcNow() - servedAt < journal.MaxAge && DeploymentName.IsValid(signedDeployment, out _))
+        {
+            // Served by another replica (or before this one restarted): the signed id names the version, so no lookup is needed.
+            (deployment, version) = (signedDeployment, signedVersion);
+        }
+        else
         {
             await OpenAiErrors.WriteAsync(context, 404, "invalid_request_error", "request_not_found", $"no recent request has id '{OpenAiErrors.Echo(requestId)}'");
             return;
         }
 
-        signals.Get(entry.Deployment, entry.Version).RecordFeedback(score, escalated);
+        signals.Get(deployment, version).RecordFeedback(score, escalated);
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(
-            new JsonObject { ["request_id"] = entry.RequestId, ["deployment"] = entry.Deployment, ["version"] = entry.Version, ["recorded"] = true }.ToJsonString(),
+            new JsonObject { ["request_id"] = requestId, ["deployment"] = deployment, ["version"] = version, ["recorded"] = true }.ToJsonString(),
             context.RequestAborted);
     }
 

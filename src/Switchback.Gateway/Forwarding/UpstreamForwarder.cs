@@ -21,7 +21,7 @@ namespace Switchback.Gateway.Forwarding;
 /// the request body and flushes the headers first (one more system call per request on each end), and YARP 2.3 refuses
 /// a transformer that replaces that content. The header rules stay YARP's (<see cref="UpstreamMessages"/>).
 /// </remarks>
-internal sealed class UpstreamForwarder(UpstreamClients clients, SignalRegistry signals, RequestJournal journal, VersionHealthMonitor health, ResponseEvaluations evaluations, TimeProvider time)
+internal sealed class UpstreamForwarder(UpstreamClients clients, SignalRegistry signals, RequestJournal journal, VersionHealthMonitor health, ResponseEvaluations evaluations, TimeProvider time, RequestIds ids)
 {
     private const int ErrorBodyLimit = 64 * 1024;
     private const int CopyBufferSize = 16 * 1024;
@@ -101,7 +101,7 @@ internal sealed class UpstreamForwarder(UpstreamClients clients, SignalRegistry 
         else if (exchange != Exchange.Completed && !retry)
         {
             context.Response.Clear();
-            GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, plan.RequestId);
+            GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow()));
             await (outcome == RequestOutcome.Timeout
                 ? OpenAiErrors.WriteAsync(context, 504, "upstream_error", "upstream_timeout", $"{plan.Deployment}@{plan.Version} did not answer within {plan.Timeout.TotalMilliseconds} ms")
                 : OpenAiErrors.WriteAsync(context, 502, "upstream_error", "upstream_unreachable", $"{plan.Deployment}@{plan.Version} could not be reached ({Describe(exchange, observation)})"));
@@ -142,7 +142,7 @@ internal sealed class UpstreamForwarder(UpstreamClients clients, SignalRegistry 
                 if (status < 500)
                 {
                     UpstreamMessages.CopyHead(response, context.Response);
-                    GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, plan.RequestId);
+                    GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow()));
                     observation.Body = new ObservingStream(context.Response.Body, time, observation);
                     return await CopyAsync(source, observation.Body, observation.ExpectedLength, context, cancellationToken);
                 }
@@ -156,7 +156,7 @@ internal sealed class UpstreamForwarder(UpstreamClients clients, SignalRegistry 
                 }
 
                 UpstreamMessages.CopyHead(response, context.Response, bytes.Length);
-                GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, plan.RequestId);
+                GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow()));
                 observation.Body = new ObservingStream(context.Response.Body, time, observation);
                 await observation.Body.WriteAsync(bytes, cancellationToken);
                 return Exchange.Completed;

@@ -63,6 +63,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<EvaluationRecorder>();
         services.TryAddSingleton<ResponseEvaluations>();
         services.TryAddSingleton(sp => new RequestJournal(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<RequestIds>();
         services.TryAddSingleton(UpstreamKeyPolicy.Default);
         services.TryAddSingleton<TemplateRenderer>();
         services.TryAddSingleton<BundleReader>();

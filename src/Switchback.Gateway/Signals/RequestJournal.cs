@@ -35,6 +35,9 @@ public sealed class RequestJournal
     /// <summary>A new, unguessable request id (<c>req_</c> and 32 hex digits) that this journal stores compactly.</summary>
     public string NextRequestId() => _issued.Issue();
 
+    /// <summary>How long a request is remembered (feedback after that is refused).</summary>
+    public TimeSpan MaxAge => _options.MaxAge;
+
     /// <summary>The number of requests remembered.</summary>
     public int Count => _entries.Count;
 

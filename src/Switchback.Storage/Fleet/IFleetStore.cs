@@ -16,6 +16,12 @@ public interface IFleetStore
     /// </summary>
     Task ListenAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A secret every replica shares (for example the key that signs request ids): the stored value of <paramref name="name"/>,
+    /// or <paramref name="candidate"/> stored now when there is none, so the first replica's candidate wins for all.
+    /// </summary>
+    Task<string> GetOrCreateSecretAsync(string name, string candidate, CancellationToken cancellationToken = default);
+
     /// <summary>The controller lease, or null when nobody ever held it.</summary>
     Task<LeaseRecord?> ReadLeaseAsync(CancellationToken cancellationToken = default);
 

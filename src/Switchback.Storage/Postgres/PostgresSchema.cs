@@ -198,6 +198,7 @@ internal static class PostgresSchema
                 outcome_json text
             );
             CREATE INDEX rollout_commands_pending ON rollout_commands (id) WHERE done_at IS NULL;
+            CREATE TABLE fleet_secrets (name text PRIMARY KEY, value text NOT NULL);
             CREATE TABLE rollout_gates (
                 rollout_id text PRIMARY KEY REFERENCES rollouts (id),
                 dataset text NOT NULL

@@ -24,6 +24,17 @@ internal abstract partial class SqlRegistryStore : IFleetStore
     /// </summary>
     protected virtual string LockLeaseRowSuffix => string.Empty;
 
+    public async Task<string> GetOrCreateSecretAsync(string name, string candidate, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(candidate);
+        await using var session = await BeginFleetWriteAsync(cancellationToken);
+        await session.ExecuteAsync("INSERT INTO fleet_secrets (name, value) VALUES (@n, @v) ON CONFLICT (name) DO NOTHING", ("@n", name), ("@v", candidate));
+        var value = (string)(await session.ScalarAsync("SELECT value FROM fleet_secrets WHERE name = @n", ("@n", name)))!;
+        await session.CommitAsync();
+        return value;
+    }
+
     public async Task<LeaseRecord?> ReadLeaseAsync(CancellationToken cancellationToken = default)
     {
         await using var session = await BeginAsync(write: false, cancellationToken);

@@ -215,6 +215,7 @@ internal static class SqliteSchema
                 outcome_json TEXT
             );
             CREATE INDEX rollout_commands_pending ON rollout_commands (done_at, id);
+            CREATE TABLE fleet_secrets (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
             CREATE TABLE rollout_gates (
                 rollout_id TEXT PRIMARY KEY NOT NULL REFERENCES rollouts (id),
                 dataset TEXT NOT NULL
