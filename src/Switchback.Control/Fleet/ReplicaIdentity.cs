@@ -6,6 +6,7 @@ namespace Switchback.Control.Fleet;
 /// <summary>Who this process is in the fleet: an id unique to the process, its address and software version. Thread-safe.</summary>
 public sealed class ReplicaIdentity
 {
+    private readonly TaskCompletionSource bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string address = "unknown";
 
     /// <summary>A new identity; the id names the host and process and ends with random digits, so a restart is a new replica.</summary>
@@ -30,8 +31,15 @@ public sealed class ReplicaIdentity
     public string Address
     {
         get => Volatile.Read(ref address);
-        set => Volatile.Write(ref address, value);
+        set
+        {
+            Volatile.Write(ref address, value);
+            bound.TrySetResult();
+        }
     }
+
+    /// <summary>Completes once <see cref="Address"/> is set (the server has bound its port).</summary>
+    public Task WhenBound => bound.Task;
 
     private static string Sanitize(string name)
     {

@@ -110,6 +110,15 @@ internal sealed partial class ReplicaReporter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            // The first heartbeat names the address other replicas and people see; a host that never binds one reports anyway.
+            await identity.WhenBound.WaitAsync(TimeSpan.FromSeconds(10), time, stoppingToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             await ReportAsync(stoppingToken);

@@ -12,6 +12,10 @@ internal sealed class AlertReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly Channel<JsonNode> bodies = Channel.CreateUnbounded<JsonNode>();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<JsonNode> all = new();
+
+    /// <summary>Every body received so far, in order.</summary>
+    public IReadOnlyList<JsonNode> All => [.. all];
 
     private AlertReceiver(WebApplication app) => this.app = app;
 
@@ -27,6 +31,7 @@ internal sealed class AlertReceiver : IAsyncDisposable
         receiver.app.MapPost("/hooks/oncall", async (HttpContext context) =>
         {
             var body = await JsonNode.ParseAsync(context.Request.Body);
+            receiver.all.Enqueue(body!);
             await receiver.bodies.Writer.WriteAsync(body!);
             return Results.Ok();
         });

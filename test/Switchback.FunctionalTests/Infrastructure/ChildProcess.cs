@@ -140,6 +140,16 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="signal"/> (for example <c>STOP</c> or <c>CONT</c>) to the process, as <c>kill -SIGNAL</c> does.</summary>
+    public void Signal(string signal) => Assert.True(SendSignal(signal), $"kill -{signal} failed");
+
+    private bool SendSignal(string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        return kill.ExitCode == 0;
+    }
+
     public void Dispose()
     {
         Kill();
