@@ -15,6 +15,7 @@ internal static class CliApp
         root.Subcommands.Add(AliasCommand.Create());
         root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RolloutCommand.Create());

@@ -40,6 +40,7 @@ public static class FleetServiceCollectionExtensions
         services.TryAddSingleton<ReplicaReporter>();
         services.TryAddSingleton<RoutingFollower>();
         services.TryAddSingleton<FleetHousekeeper>();
+        services.AddSingleton<Gateway.Metrics.IMetricsContributor, FleetMetrics>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ReplicaReporter>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RoutingFollower>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<FleetHousekeeper>());

@@ -76,7 +76,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ShadowQueue>();
         services.TryAddSingleton<ShadowSender>();
         services.TryAddSingleton<RollbackMetrics>();
-        services.TryAddSingleton<PrometheusExposition>();
+        services.TryAddSingleton(sp => new PrometheusExposition(
+            sp.GetRequiredService<SignalRegistry>(), sp.GetRequiredService<RoutingTableHolder>(), sp.GetRequiredService<RollbackMetrics>(), sp.GetServices<IMetricsContributor>()));
         services.TryAddSingleton<MetricsEndpoint>();
         services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<GatewayRequestHandler>();

@@ -12,8 +12,21 @@ namespace Switchback.Gateway.Metrics;
 /// instruments would add a second registry and a dependency for a read-only view, and the request path stays untouched
 /// either way. All work happens at scrape time. Thread-safe.
 /// </summary>
-internal sealed class PrometheusExposition(SignalRegistry signals, RoutingTableHolder routing, RollbackMetrics rollbacks)
+public sealed class PrometheusExposition
 {
+    private readonly SignalRegistry signals;
+    private readonly RoutingTableHolder routing;
+    private readonly RollbackMetrics rollbacks;
+    private readonly IEnumerable<IMetricsContributor> contributors;
+
+    internal PrometheusExposition(SignalRegistry signals, RoutingTableHolder routing, RollbackMetrics rollbacks, IEnumerable<IMetricsContributor> contributors)
+    {
+        this.signals = signals;
+        this.routing = routing;
+        this.rollbacks = rollbacks;
+        this.contributors = contributors;
+    }
+
     /// <summary>The window of the <c>switchback_signal</c> gauges.</summary>
     public static readonly TimeSpan SignalWindow = TimeSpan.FromSeconds(60);
 
@@ -23,6 +36,7 @@ internal sealed class PrometheusExposition(SignalRegistry signals, RoutingTableH
         (RequestOutcome.Connect, "connect_error"), (RequestOutcome.Oom, "oom"),
     ];
 
+    /// <summary>The exposition text.</summary>
     public string Write()
     {
         var versions = signals.Deployments.OrderBy(d => d, StringComparer.Ordinal).SelectMany(signals.Versions).ToList();
@@ -32,6 +46,11 @@ internal sealed class PrometheusExposition(SignalRegistry signals, RoutingTableH
         Signals(text, versions);
         Weights(text);
         Rollbacks(text);
+        foreach (var contributor in contributors)
+        {
+            contributor.WriteTo(text);
+        }
+
         return text.ToString();
     }
 
@@ -121,6 +140,18 @@ internal sealed class PrometheusExposition(SignalRegistry signals, RoutingTableH
         foreach (var (deployment, trigger, count) in rollbacks.Snapshot().OrderBy(r => r.Deployment, StringComparer.Ordinal).ThenBy(r => r.Trigger, StringComparer.Ordinal))
         {
             Line(text, "switchback_rollbacks_total", $"deployment=\"{Escape(deployment)}\",trigger=\"{Escape(trigger)}\"", count);
+        }
+    }
+
+    /// <summary>Writes one gauge family: HELP, TYPE and a sample per label set (label values are escaped here).</summary>
+    public static void Gauge(StringBuilder text, string name, string help, IEnumerable<(IReadOnlyList<(string Name, string Value)> Labels, double Value)> samples)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(samples);
+        Header(text, name, "gauge", help);
+        foreach (var (labels, value) in samples)
+        {
+            Line(text, name, string.Join(',', labels.Select(l => $"{l.Name}=\"{Escape(l.Value)}\"")), value);
         }
     }
 

@@ -195,6 +195,19 @@ public sealed class FleetTests
             Assert.Equal(HttpStatusCode.NotFound, altered.StatusCode);
             var signals = JsonNode.Parse(await b.GetStringAsync("api/v1/deployments/svc/signals", Ct))!;
             Assert.Contains(signals["versions"]!.AsArray(), v => v!["version"]!.GetValue<int>() == 2 && v["feedback"]!["thumbs_down"]!.GetValue<long>() == 1);
+
+            // The fleet as people see it: the CLI, and each replica's own gauges.
+            var status = await replicas[1].CliAsync("status");
+            Assert.True(status.ExitCode == 0, status.ToString());
+            Assert.Contains("Fleet: 2 live of 2 replicas", status.Stdout, StringComparison.Ordinal);
+            Assert.All(replicas, r => Assert.Contains(r.Url, status.Stdout, StringComparison.Ordinal));
+            var json = JsonNode.Parse((await replicas[1].CliAsync("status", "--output", "json")).Stdout)!;
+            Assert.Single(json["replicas"]!.AsArray(), r => r!["role"]!.GetValue<string>() == "leader");
+            var metrics = await Task.WhenAll(replicas.Select(async r => await r.CreateHttpClient(null).GetStringAsync("metrics", Ct)));
+            Assert.Equal(1, metrics.Count(m => LeaderGauge(m) == 1));
+            Assert.All(metrics, m => Assert.Contains("switchback_replica_signal_lag_seconds{replica=", m, StringComparison.Ordinal));
+            var anonymous = await replicas[0].CreateHttpClient(null).GetAsync("api/v1/replicas", Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         }
         finally
         {
@@ -225,6 +238,9 @@ public sealed class FleetTests
             first.Dispose();
         }
     }
+
+    private static int LeaderGauge(string metrics)
+        => metrics.Split('\n').Where(l => l.StartsWith("switchback_replica_leader{", StringComparison.Ordinal)).Select(l => int.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Single();
 
     internal static async Task<ServerProcess[]> StartFleetAsync(string store, int count)
     {
