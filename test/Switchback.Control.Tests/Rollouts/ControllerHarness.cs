@@ -27,7 +27,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
     private readonly string folder = Path.Combine(Path.GetTempPath(), "sb-ctl-" + Guid.NewGuid().ToString("N"));
     private readonly ServiceProvider provider;
 
-    public ControllerHarness(IRegistryStore? store = null, string? storePath = null)
+    public ControllerHarness(IRegistryStore? store = null, string? storePath = null, Switchback.Control.Fleet.ILeadership? leadership = null)
     {
         Directory.CreateDirectory(folder);
         StorePath = storePath ?? Path.Combine(folder, "registry.db");
@@ -39,6 +39,11 @@ internal sealed class ControllerHarness : IAsyncDisposable
         services.AddSingleton<IAlertDispatcher>(Alerts);
         services.AddSingleton<ITargetHealthCheck>(Health);
         services.AddSingleton<IGateRunner>(Gates);
+        if (leadership is not null)
+        {
+            services.AddSingleton(leadership);
+        }
+
         services.AddSwitchbackGateway();
         services.AddSwitchbackRollouts();
         provider = services.BuildServiceProvider();
