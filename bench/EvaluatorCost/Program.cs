@@ -2,7 +2,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Switchback.Core.Evaluation;
+using Switchback.Core.OnlineEvaluators;
 
 const string Sentence = "Thanks for reaching out. Your order 48213 shipped on 2026-11-20 and should arrive within 3 to 5 business days; ";
 const string Schema = """{"type":"object","properties":{"answer":{"type":"string"},"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer"},"note":{"type":"string"}},"required":["id"]}}},"required":["answer"]}""";

@@ -13,7 +13,7 @@ namespace Switchback.Storage;
 /// <see cref="StoreUnavailableException"/> when the store cannot serve it (file deleted or replaced, writer lock held longer than
 /// <see cref="WriterLockWait.Current"/>, database unreachable), never the driver's exception for those cases.
 /// </summary>
-public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
+public interface IRegistryStore : IAsyncDisposable, IEvalReportStore, IRoutingSource, IApiKeySource
 {
     /// <summary>Where the store lives, safe to print and log: a SQLite file's absolute path, or a PostgreSQL database and host (never a password).</summary>
     string Location { get; }
@@ -40,14 +40,8 @@ public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
     /// </summary>
     Task<RegisterOutcome> RegisterAsync(BundleContent bundle, AuditContext who, CancellationToken cancellationToken = default);
 
-    /// <summary>One version, archived or not; null if it does not exist.</summary>
-    Task<StoredBundle?> GetBundleAsync(VersionRef version, CancellationToken cancellationToken = default);
-
     /// <summary>The versions of a deployment in ascending order; archived ones only when asked.</summary>
     Task<IReadOnlyList<StoredBundle>> ListBundlesAsync(string deployment, bool includeArchived, CancellationToken cancellationToken = default);
-
-    /// <summary>All deployments, by name.</summary>
-    Task<IReadOnlyList<DeploymentInfo>> ListDeploymentsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>One deployment with its aliases; null if it does not exist.</summary>
     Task<DeploymentInfo?> GetDeploymentAsync(string deployment, CancellationToken cancellationToken = default);
@@ -98,17 +92,11 @@ public interface IRegistryStore : IAsyncDisposable, IEvalReportStore
     /// <summary>Revokes a key; false if no active key has that name.</summary>
     Task<bool> RevokeKeyAsync(string name, AuditContext who, CancellationToken cancellationToken = default);
 
-    /// <summary>The active key with that hash, or null.</summary>
-    Task<ApiKeyRecord?> FindActiveKeyAsync(string keyHash, CancellationToken cancellationToken = default);
-
     /// <summary>How many keys exist, revoked ones included (bootstrap happens only on a store with none).</summary>
     Task<int> CountKeysAsync(CancellationToken cancellationToken = default);
 
     /// <summary>A deployment's stored routing state, or null when none was ever set (it then routes 100 % to <c>stable</c>).</summary>
     Task<RoutingState?> GetRoutingStateAsync(string deployment, CancellationToken cancellationToken = default);
-
-    /// <summary>Every stored routing state, by deployment name.</summary>
-    Task<IReadOnlyList<RoutingState>> ListRoutingStatesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores a deployment's routing state, audited as <c>routing.set</c> with before and after. The store assigns the

@@ -1,4 +1,4 @@
-using Switchback.Core.Evals;
+using Switchback.Core.OfflineEvals;
 
 namespace Switchback.Cli.Commands;
 

@@ -24,7 +24,7 @@ public static class AdminApi
         KeyEndpoints.Map(api);
         RoutingEndpoints.Map(api);
         SignalEndpoints.Map(api);
-        Evaluation.EvalEndpoints.Map(api);
+        EvalEndpoints.Map(api);
         RolloutEndpoints.Map(api);
         RollbackEndpoints.Map(api);
         HealthEndpoints.Map(api);

@@ -13,8 +13,7 @@ namespace Switchback.Control.Rollbacks;
 /// </summary>
 internal sealed class RollbackService(
     IRegistryStore store,
-    RoutingTableHolder routing,
-    RoutingSnapshotLoader loader,
+    RoutingSwitch routing,
     ITargetHealthCheck health,
     RollbackCounter metrics,
     FirstServedProbe firstServed,
@@ -91,7 +90,7 @@ internal sealed class RollbackService(
 
         var switching = time.GetTimestamp();
         // Users go back to the known-good version before the disk write: the store's commit must not delay a rollback.
-        var ahead = RouteAhead(next);
+        var ahead = routing.RouteAhead(next);
         var firstRequest = ahead is { } early ? firstServed.Arm(request.Deployment, to, early.Generation, started) : null;
         var propagation = time.GetElapsedTime(switching).TotalMilliseconds;
         var outcome = await store.SetRoutingStateAsync(next, new AuditContext(request.Actor, $"rollback ({request.Trigger}): {request.Reason}") { Fence = request.Fence }, ct);
@@ -99,7 +98,7 @@ internal sealed class RollbackService(
         {
             if (ahead is not null)
             {
-                routing.Update(t => t.TryGet(current.Deployment, out var s) ? t.With(current with { Generation = s.Generation + 1 }) : t);
+                routing.Revert(current);
             }
 
             return new RollbackResult(RollbackStatus.NotFound, $"{request.Deployment}@{outcome.Version} is missing or archived.", current.StableVersion, to);
@@ -161,50 +160,8 @@ internal sealed class RollbackService(
         return info is not null && info.Aliases.TryGetValue("stable", out var stable) ? new RoutingState(deployment, stable) : null;
     }
 
-    /// <summary>
-    /// Makes this process's gateway route by <paramref name="state"/> and returns once it does: a direct swap when every
-    /// version it names is already routed (their bundles are loaded), else a full reload from the store.
-    /// </summary>
-    public async Task SwapAsync(RoutingState state, CancellationToken ct)
-    {
-        var table = routing.Current;
-        var loaded = table.TryGet(state.Deployment, out var before)
-            && new[] { state.StableVersion, state.CandidateVersion, state.ShadowVersion }.All(v => v is null || v == before.StableVersion || v == before.CandidateVersion || v == before.ShadowVersion);
-        if (loaded)
-        {
-            routing.Update(t => t.TryGet(state.Deployment, out var s) && s.Generation >= state.Generation ? t : t.With(state));
-        }
-
-        if (!RoutesBy(state))
-        {
-            await loader.RefreshAsync(ct);
-        }
-
-        if (!RoutesBy(state))
-        {
-            throw new InvalidOperationException($"the gateway did not take the routing of '{state.Deployment}' (generation {state.Generation}); see the server log");
-        }
-    }
-
-    /// <summary>
-    /// Routes by <paramref name="next"/> in this process before it is stored, when its versions are already loaded; returns
-    /// the provisional state (the next generation), or null when only a reload can route by it. The stored state replaces it.
-    /// </summary>
-    private RoutingState? RouteAhead(RoutingState next)
-    {
-        if (!routing.Current.TryGet(next.Deployment, out var before)
-            || (next.StableVersion != before.StableVersion && next.StableVersion != before.CandidateVersion && next.StableVersion != before.ShadowVersion))
-        {
-            return null;
-        }
-
-        var provisional = next with { Generation = before.Generation + 1 };
-        routing.Update(t => t.TryGet(next.Deployment, out var s) && s.Generation >= provisional.Generation ? t : t.With(provisional));
-        return RoutesBy(provisional) ? provisional : null;
-    }
-
-    private bool RoutesBy(RoutingState state)
-        => routing.Current.TryGet(state.Deployment, out var s) && s.Generation >= state.Generation;
+    /// <summary>Makes this process's gateway route by <paramref name="state"/> and returns once it does.</summary>
+    public Task SwapAsync(RoutingState state, CancellationToken ct) => routing.SwapAsync(state, ct);
 
     private async Task<string?> AbortAsync(RolloutState active, RollbackRequest request, CancellationToken ct)
     {

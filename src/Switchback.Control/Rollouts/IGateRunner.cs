@@ -1,4 +1,4 @@
-using Switchback.Control.Evaluation;
+using Switchback.Control.OfflineEvals;
 using Switchback.Core.Rollouts;
 
 namespace Switchback.Control.Rollouts;

@@ -1,4 +1,4 @@
-using Switchback.Gateway.Evaluation;
+using Switchback.Gateway.OnlineEvaluators;
 using Switchback.Gateway.Signals;
 
 namespace Switchback.Control.Rollouts;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Switchback.Core.Evals;
+using Switchback.Core.OfflineEvals;
 using Switchback.Core.Rollouts;
 using Switchback.Storage;
 using Switchback.Storage.Fleet;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Switchback.Core.Analysis;
-using Switchback.Core.Evaluation;
+using Switchback.Core.OnlineEvaluators;
 using Switchback.Core.Rollouts;
-using Switchback.Gateway.Evaluation;
+using Switchback.Gateway.OnlineEvaluators;
 using Switchback.Gateway.Signals;
 
 namespace Switchback.Control.Rollouts;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
-using Switchback.Control.Evaluation;
+using Switchback.Control.OfflineEvals;
 using Switchback.Core.Rollouts;
 using Switchback.Gateway.Access;
 
@@ -19,7 +19,7 @@ internal sealed class ServerGateRunner(IServiceProvider services, SystemGateKey 
         var server = services.GetService<IServer>() ?? throw new InvalidOperationException("no HTTP server runs in this process, so the gate has no gateway to call");
         var gates = services.GetRequiredService<GateService>();
         var request = new GateRequest(rollout.Deployment, rollout.CandidateVersion, rollout.StableVersion, rollout.Spec.Gate!, datasetText,
-            EvalEndpoints.GatewayAddress(server), key.Key, $"rollout:{rollout.Id}");
+            EvalReports.GatewayAddress(server), key.Key, $"rollout:{rollout.Id}");
         return gates.RunAsync(request, new EvalRunOptions(), cancellationToken);
     }
 }

@@ -11,7 +11,7 @@ namespace Switchback.Gateway.Access;
 /// <see cref="GatewayOptions.KeyCacheDuration"/> so the hot path does not query the store per request. Only key hashes are
 /// kept. Thread-safe. A revoked key may therefore keep working for up to that duration.
 /// </summary>
-internal sealed class KeyCache(IRegistryStore store, TimeProvider time, IOptions<GatewayOptions> options, SystemGateKey systemKey)
+internal sealed class KeyCache(IApiKeySource store, TimeProvider time, IOptions<GatewayOptions> options, SystemGateKey systemKey)
 {
     private readonly ConcurrentDictionary<string, (Role? Role, DateTimeOffset Expires)> entries = new(StringComparer.Ordinal);
 

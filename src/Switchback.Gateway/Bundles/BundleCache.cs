@@ -8,7 +8,7 @@ namespace Switchback.Gateway.Bundles;
 /// Parsed bundles by (deployment, version), kept forever because a version's content never changes. Archived versions
 /// are not served by pin. Thread-safe; a miss reads the store once per concurrent caller at worst.
 /// </summary>
-internal sealed class BundleCache(IRegistryStore store, BundleReader reader)
+internal sealed class BundleCache(IRoutingSource store, BundleReader reader)
 {
     private readonly ConcurrentDictionary<(string, int), ServingBundle> bundles = new();
 

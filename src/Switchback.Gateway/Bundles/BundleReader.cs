@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Fluid;
 using Switchback.Core.Access;
-using Switchback.Core.Evaluation;
+using Switchback.Core.OnlineEvaluators;
 using Switchback.Gateway.Templates;
 using Switchback.Storage;
 

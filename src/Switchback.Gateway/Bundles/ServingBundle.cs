@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Fluid;
-using Switchback.Core.Evaluation;
+using Switchback.Core.OnlineEvaluators;
 
 namespace Switchback.Gateway.Bundles;
 

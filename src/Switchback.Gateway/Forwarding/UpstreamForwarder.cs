@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchback.Gateway.Api;
-using Switchback.Gateway.Evaluation;
+using Switchback.Gateway.OnlineEvaluators;
 using Switchback.Gateway.Health;
 using Switchback.Gateway.Signals;
 

@@ -5,13 +5,15 @@ using Switchback.Core.Routing;
 using Switchback.Gateway.Access;
 using Switchback.Gateway.Api;
 using Switchback.Gateway.Bundles;
-using Switchback.Gateway.Evaluation;
+using Switchback.Gateway.OnlineEvaluators;
 using Switchback.Gateway.Forwarding;
 using Switchback.Gateway.Health;
 using Switchback.Gateway.Metrics;
 using Switchback.Gateway.Routing;
 using Switchback.Gateway.Shadow;
 using Switchback.Gateway.Signals;
+using Switchback.Storage;
+using Switchback.Storage.Fleet;
 using Switchback.Gateway.Templates;
 
 namespace Switchback.Gateway.Hosting;
@@ -55,6 +57,11 @@ public static class GatewayServiceCollectionExtensions
             return true;
         }).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+
+        // The gateway reads the store through what it needs; all three are the one store the host registered.
+        services.TryAddSingleton<IRoutingSource>(sp => sp.GetRequiredService<IRegistryStore>());
+        services.TryAddSingleton<IApiKeySource>(sp => sp.GetRequiredService<IRegistryStore>());
+        services.TryAddSingleton<IFleetStore>(sp => (IFleetStore)sp.GetRequiredService<IRegistryStore>());
         services.TryAddSingleton<RoutingTableHolder>();
         services.TryAddSingleton<FirstServedProbe>();
         services.TryAddSingleton(sp => new SignalRegistry(sp.GetRequiredService<TimeProvider>(), new SignalOptions { CounterNames = [.. GatewayCounters.All, .. EvaluationCounters.All] }));
@@ -84,11 +91,13 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<FeedbackEndpoint>();
         services.TryAddSingleton<ModelsEndpoint>();
         services.TryAddSingleton(sp => new RoutingSnapshotLoader(
-            sp.GetRequiredService<Switchback.Storage.IRegistryStore>(),
+            sp.GetRequiredService<IRoutingSource>(),
             sp.GetRequiredService<RoutingTableHolder>(),
             sp.GetRequiredService<BundleCache>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RoutingSnapshotLoader>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IFleetStore>()));
+        services.TryAddSingleton(sp => new RoutingSwitch(sp.GetRequiredService<RoutingTableHolder>(), sp.GetRequiredService<RoutingSnapshotLoader>()));
         services.AddHostedService<RoutingRefreshService>();
         services.AddHostedService<HealthProbeService>();
         services.AddHostedService<ShadowWorkers>();

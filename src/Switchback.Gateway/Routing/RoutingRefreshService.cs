@@ -10,7 +10,7 @@ namespace Switchback.Gateway.Routing;
 /// </summary>
 internal sealed class RoutingRefreshService(
     RoutingSnapshotLoader loader,
-    Storage.IRegistryStore store,
+    Storage.Fleet.IFleetStore store,
     Signals.RequestIds ids,
     TimeProvider time,
     IOptions<GatewayOptions> options) : BackgroundService
@@ -55,7 +55,7 @@ internal sealed class RoutingRefreshService(
 
     private async Task LoadKeyAsync(CancellationToken ct)
     {
-        if (ids.Signs || store is not Storage.Fleet.IFleetStore fleet)
+        if (ids.Signs)
         {
             return;
         }
@@ -63,7 +63,7 @@ internal sealed class RoutingRefreshService(
         try
         {
             var candidate = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            ids.UseKey(Convert.FromBase64String(await fleet.GetOrCreateSecretAsync(RequestIdKey, candidate, ct)));
+            ids.UseKey(Convert.FromBase64String(await store.GetOrCreateSecretAsync(RequestIdKey, candidate, ct)));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

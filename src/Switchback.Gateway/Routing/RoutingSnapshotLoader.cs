@@ -12,7 +12,8 @@ namespace Switchback.Gateway.Routing;
 /// </summary>
 public sealed partial class RoutingSnapshotLoader
 {
-    private readonly IRegistryStore store;
+    private readonly IRoutingSource store;
+    private readonly Storage.Fleet.IFleetStore? fleet;
     private readonly RoutingTableHolder holder;
     private readonly BundleCache bundles;
     private readonly ILogger<RoutingSnapshotLoader> logger;
@@ -20,8 +21,9 @@ public sealed partial class RoutingSnapshotLoader
     private readonly TimeProvider? time;
     private long appliedEpoch;
 
-    internal RoutingSnapshotLoader(IRegistryStore store, RoutingTableHolder holder, BundleCache bundles, ILogger<RoutingSnapshotLoader> logger, TimeProvider? time = null)
+    internal RoutingSnapshotLoader(IRoutingSource store, RoutingTableHolder holder, BundleCache bundles, ILogger<RoutingSnapshotLoader> logger, TimeProvider? time = null, Storage.Fleet.IFleetStore? fleet = null)
     {
+        this.fleet = fleet;
         this.time = time;
         this.store = store;
         this.holder = holder;
@@ -50,7 +52,7 @@ public sealed partial class RoutingSnapshotLoader
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var epoch = store is Storage.Fleet.IFleetStore fleet ? await fleet.GetRoutingEpochAsync(cancellationToken) : 0;
+            var epoch = fleet is null ? 0 : await fleet.GetRoutingEpochAsync(cancellationToken);
             var table = await LoadAsync(cancellationToken);
             if (!SameAs(holder.Current, table))
             {

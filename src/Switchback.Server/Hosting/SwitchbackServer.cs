@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging.Console;
 using Switchback.Control.Admin;
 using Switchback.Control.Alerts;
 using Switchback.Control.Audit;
-using Switchback.Control.Evaluation;
+using Switchback.Control.OfflineEvals;
 using Switchback.Control.Fleet;
 using Switchback.Control.Rollouts;
 using Switchback.Gateway.Hosting;

@@ -1,4 +1,4 @@
-using Switchback.Control.Evaluation;
+using Switchback.Control.OfflineEvals;
 using Switchback.Control.Rollouts;
 using Switchback.Core.Rollouts;
 using Switchback.Storage;

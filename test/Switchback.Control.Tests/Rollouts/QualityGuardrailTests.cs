@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Switchback.Core.Rollouts;
-using Switchback.Gateway.Evaluation;
+using Switchback.Gateway.OnlineEvaluators;
 using Switchback.Gateway.Signals;
 
 namespace Switchback.Control.Tests.Rollouts;

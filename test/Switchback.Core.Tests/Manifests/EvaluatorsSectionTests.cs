@@ -1,4 +1,4 @@
-using Switchback.Core.Evaluation;
+using Switchback.Core.OnlineEvaluators;
 using Switchback.Core.Manifests;
 
 namespace Switchback.Core.Tests.Manifests;

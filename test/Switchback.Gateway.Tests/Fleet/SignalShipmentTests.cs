@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Switchback.Gateway.Evaluation;
+using Switchback.Gateway.OnlineEvaluators;
 using Switchback.Gateway.Fleet;
 using Switchback.Gateway.Signals;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Switchback.Core.Evaluation;
+using Switchback.Core.OnlineEvaluators;
 
 namespace Switchback.Core.Manifests.Parsing;
 
