@@ -2,11 +2,11 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
-using Switchback.Control.Evaluation;
+using Switchback.Control.OfflineEvals;
 using Switchback.Core.Bundles;
-using Switchback.Core.Evals;
+using Switchback.Core.OfflineEvals;
 
-namespace Switchback.Control.Tests.Evaluation;
+namespace Switchback.Control.Tests.OfflineEvals;
 
 public sealed class EvalRunnerTests
 {
