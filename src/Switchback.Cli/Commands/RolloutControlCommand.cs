@@ -40,7 +40,8 @@ internal static class RolloutControlCommand
             }
 
             var r = response.Body!;
-            await context.Out.WriteLineAsync($"{name} rollout {r["id"]}: {verb} accepted; now {r["phase"]} ({r["reason_text"]})");
+            await context.Out.WriteLineAsync($"{name} rollout {r["id"]}: {verb} accepted; now {r["phase"]} ({r["reason_text"]})" +
+                (r["fleet"] is { } fleet ? $". Fleet: {fleet}." : string.Empty));
             return ExitCodes.Ok;
         });
         return command;

@@ -203,6 +203,7 @@ internal static class RolloutEndpoints
             return ApiError.NotFound("route_not_found", $"No rollout command '{command}': use promote, pause, resume or abort.");
         }
 
+        var started = http.RequestServices.GetRequiredService<TimeProvider>().GetTimestamp();
         var outcome = await controller.CommandAsync(deployment, parsed, caller.Name, ct);
         AdminLog.Changed(logger, "rollout." + command, deployment, caller.Name, outcome.Refusal is null ? "accepted" : "refused");
         if (outcome.Rollout is null)
@@ -212,13 +213,16 @@ internal static class RolloutEndpoints
 
         return outcome.Refusal is { } refusal
             ? Results.Json(new { Error = new ApiError.ErrorBody($"{command} refused: {refusal}", "conflict_error", "command_refused") }, AdminJson.Options, statusCode: StatusCodes.Status409Conflict)
-            : Results.Json(await ViewAsync(outcome.Rollout, http, ct), AdminJson.Options);
+            : Results.Json(await ViewAsync(outcome.Rollout, http, ct, started), AdminJson.Options);
     }
 
-    private static async Task<RolloutView> ViewAsync(RolloutState rollout, HttpContext http, CancellationToken ct)
+    /// <summary>The status; after a command (<paramref name="commandStarted"/>), once its routing reached every live replica.</summary>
+    private static async Task<RolloutView> ViewAsync(RolloutState rollout, HttpContext http, CancellationToken ct, long? commandStarted = null)
     {
         var routing = await http.RequestServices.GetRequiredService<RollbackService>().CurrentRoutingAsync(rollout.Deployment, ct);
         var rollback = http.RequestServices.GetService<RollbackTimings>()?.Last(rollout.Deployment);
-        return RolloutView.From(rollout, routing, http.RequestServices.GetService<AlertDeliveryLog>(), rollback);
+        var fleet = http.RequestServices.GetService<Fleet.FleetPropagation>();
+        var replicas = fleet is null ? null : commandStarted is { } since ? await fleet.WaitForCurrentAsync(since, ct) : await fleet.CurrentAsync(ct);
+        return RolloutView.From(rollout, routing, http.RequestServices.GetService<AlertDeliveryLog>(), rollback) with { Replicas = replicas };
     }
 }

@@ -29,6 +29,12 @@ internal sealed record RolloutView(
     long Generation,
     RollbackTimingView? LastRollback)
 {
+    /// <summary>How many live replicas apply the current routing: now, or for a command, once it spread (with how long it took).</summary>
+    public Fleet.FleetApplied? Replicas { get; init; }
+
+    /// <summary><see cref="Replicas"/> in words, "applied on 3/3 replicas in 12 ms".</summary>
+    public string? Fleet => Replicas?.Describe();
+
     /// <summary>The view; <paramref name="rollback"/> is shown when it happened during this rollout.</summary>
     public static RolloutView From(RolloutState s, RoutingState? routing, AlertDeliveryLog? log, Rollbacks.RollbackTiming? rollback = null) => new(
         s.Id,

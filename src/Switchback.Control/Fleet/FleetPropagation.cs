@@ -32,6 +32,18 @@ internal sealed class FleetPropagation(IFleetStore store, TimeProvider time, IOp
         }
     }
 
+    /// <summary>How many live replicas apply the store's current routing now (no wait).</summary>
+    public async Task<FleetApplied> CurrentAsync(CancellationToken ct)
+    {
+        var epoch = await store.GetRoutingEpochAsync(ct);
+        var (applied, live) = Count(await store.ListReplicasAsync(ct), epoch);
+        return new FleetApplied(applied, live, 0, applied >= live);
+    }
+
+    /// <summary>Waits for the store's current routing to be applied everywhere; the time counts from <paramref name="since"/> (a timestamp).</summary>
+    public async Task<FleetApplied> WaitForCurrentAsync(long since, CancellationToken ct)
+        => await WaitAsync(await store.GetRoutingEpochAsync(ct), since, ct);
+
     private (int Applied, int Live) Count(IReadOnlyList<ReplicaRecord> replicas, long epoch)
     {
         var now = time.GetUtcNow();

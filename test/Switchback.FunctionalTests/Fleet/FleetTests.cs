@@ -216,6 +216,62 @@ public sealed class FleetTests
     }
 
     [Fact]
+    public async Task CommandsToFollowers_AreAppliedOnceByTheLeader_AndAnswerWhenEveryReplicaRoutesByThem()
+    {
+        using var dir = new TempDir();
+        await using var db = await PostgresDatabase.CreateAsync();
+        using var v1 = await Sim.StartAsync("healthy");
+        using var v2 = await Sim.StartAsync("healthy", "--seed", "2");
+        var replicas = await StartFleetAsync(db.StoreSpec, 3);
+        try
+        {
+            await Svc.RegisterAsync(replicas[0], dir, v1.Url, v2.Url);
+            var leader = await LeaderAsync(replicas);
+            var followers = replicas.Where(r => r != leader).ToArray();
+            var plan = """
+                kind: Rollout
+                deployment: svc
+                candidate: 2
+                steps:
+                  - pause: {}
+                  - canary: { weight: 100 }
+                guardrails:
+                  - { signal: error_rate, compare: baseline, severity: hard }
+                """;
+            var start = await followers[0].CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", plan));
+            Assert.True(start.ExitCode == 0, start.ToString());
+            Assert.Contains("paused", start.Stdout, StringComparison.Ordinal);
+
+            var pause = await followers[1].CliAsync("rollout", "pause", "svc", "--reason", "look first");
+            var promote = await followers[1].CliAsync("rollout", "promote", "svc", "--output", "json");
+            var again = await followers[0].CliAsync("rollout", "promote", "svc");
+
+            Assert.Equal(1, pause.ExitCode); // already paused at a pause step: refused by the leader, nothing changed
+            Assert.Contains("refused", pause.Stderr, StringComparison.Ordinal);
+            Assert.True(promote.ExitCode == 0, promote.ToString());
+            var promoted = JsonNode.Parse(promote.Stdout)!;
+            Assert.Equal("promoted", promoted["phase"]!.GetValue<string>());
+            Assert.Equal((3, 3, true), (promoted["replicas"]!["applied"]!.GetValue<int>(), promoted["replicas"]!["live"]!.GetValue<int>(), promoted["replicas"]!["complete"]!.GetValue<bool>()));
+            Assert.StartsWith("applied on 3/3 replicas in ", promoted["fleet"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal(1, again.ExitCode);
+            foreach (var replica in replicas)
+            {
+                using var http = replica.CreateHttpClient();
+                using var response = await Svc.ChatAsync(http, "anyone");
+                Assert.Equal("2", response.Headers.GetValues("x-switchback-version").Single());
+            }
+
+            using var admin = leader.CreateHttpClient();
+            var audit = JsonNode.Parse(await admin.GetStringAsync("api/v1/audit?target=svc", Ct))!["entries"]!.AsArray();
+            Assert.Single(audit, e => e!["action"]!.GetValue<string>() == "rollout.promoted");
+        }
+        finally
+        {
+            Stop(replicas);
+        }
+    }
+
+    [Fact]
     public async Task SecondServerOnTheSameSqliteFile_IsRefusedWithAClearMessage_AndAKilledServerDoesNotBlockItsSuccessor()
     {
         using var dir = new TempDir();
