@@ -41,16 +41,22 @@ public sealed class RequestIds
             return baseId;
         }
 
-        var name = Encoding.UTF8.GetBytes(deployment);
-        Span<byte> payload = stackalloc byte[1 + 5 + 10 + name.Length];
+        // On every response: one stack buffer for the signed text, one HMAC, one string (about a microsecond).
+        Span<byte> payload = stackalloc byte[1 + 5 + 10 + Encoding.UTF8.GetMaxByteCount(deployment.Length)];
         var n = 0;
         payload[n++] = Format;
         n += WriteVarint(payload[n..], (ulong)version);
         n += WriteVarint(payload[n..], (ulong)Math.Max(0, at.ToUnixTimeSeconds()));
-        name.CopyTo(payload[n..]);
-        n += name.Length;
-        var body = baseId + "." + Base64Url.EncodeToString(payload[..n]);
-        return body + "." + Base64Url.EncodeToString(Mac(secret, body));
+        n += Encoding.UTF8.GetBytes(deployment, payload[n..]);
+        Span<byte> text = stackalloc byte[baseId.Length + 1 + Base64Url.GetEncodedLength(n) + 1 + Base64Url.GetEncodedLength(MacBytes)];
+        var length = Encoding.ASCII.GetBytes(baseId, text);
+        text[length++] = (byte)'.';
+        length += Base64Url.EncodeToUtf8(payload[..n], text[length..]);
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(secret, text[..length], mac);
+        text[length++] = (byte)'.';
+        length += Base64Url.EncodeToUtf8(mac[..MacBytes], text[length..]);
+        return Encoding.ASCII.GetString(text[..length]);
     }
 
     /// <summary>Reads a signed id; false for an unsigned, malformed or forged one (or when no key is loaded).</summary>
