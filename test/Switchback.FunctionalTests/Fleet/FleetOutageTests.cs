@@ -7,6 +7,7 @@ using Switchback.FunctionalTests.Infrastructure;
 namespace Switchback.FunctionalTests.Fleet;
 
 /// <summary>PostgreSQL stopped for 60 s under load and started again (issue 11, item 6), on a server of the test's own.</summary>
+[Collection(FleetCollection.Name)]
 public sealed class FleetOutageTests
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(60);

@@ -10,6 +10,7 @@ namespace Switchback.FunctionalTests.Fleet;
 /// Three real <c>switchback serve</c> replicas on one real PostgreSQL (issue 11, docs/fleet.md): one leader with fencing,
 /// routing by LISTEN/NOTIFY, decisions on every replica's traffic, feedback to any replica, and the faults a fleet must survive.
 /// </summary>
+[Collection(FleetCollection.Name)]
 public sealed class FleetTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
