@@ -4,7 +4,7 @@ namespace Switchback.Control.Admin;
 
 /// <summary>A routing state as the admin API shows it: weights in percent.</summary>
 internal sealed record RoutingView(
-    string Deployment, int Stable, int? Candidate, double CandidateWeight, int? Shadow, double ShadowSample, string StickySource, long Generation)
+    string Deployment, int Stable, int? Candidate, double CandidateWeight, int? Shadow, double ShadowSample, string StickySource, long Generation, string? Salt)
 {
     public static RoutingView From(RoutingState s) => new(
         s.Deployment,
@@ -14,5 +14,6 @@ internal sealed record RoutingView(
         s.ShadowVersion,
         s.ShadowSampleBps / 100.0,
         s.StickySource.ToString().ToLowerInvariant(),
-        s.Generation);
+        s.Generation,
+        s.Salt);
 }

@@ -17,11 +17,12 @@ internal static class RolloutRouting
             CandidateWeightBps = action.CandidateWeightBps,
             ShadowVersion = action.ShadowVersion,
             ShadowSampleBps = action.ShadowVersion is null ? 0 : action.ShadowSampleBps,
+            Salt = rollout.Id,
         };
 
     /// <summary>The candidate becomes stable: 100 % to it, no candidate, no shadow.</summary>
     public static RoutingState Promote(RoutingState current, int version)
-        => current with { StableVersion = version, CandidateVersion = null, CandidateWeightBps = 0, ShadowVersion = null, ShadowSampleBps = 0 };
+        => current with { StableVersion = version, CandidateVersion = null, CandidateWeightBps = 0, ShadowVersion = null, ShadowSampleBps = 0, Salt = null };
 
     /// <summary>100 % to <paramref name="version"/>, no candidate, no shadow.</summary>
     public static RoutingState Only(RoutingState current, int version) => Promote(current, version);
@@ -40,7 +41,7 @@ internal static class RolloutRouting
             case RolloutPhase.Promoted:
                 return current.StableVersion != candidate && namesCandidate ? Promote(current, candidate) : null;
             case RolloutPhase.RolledBack or RolloutPhase.Aborted or RolloutPhase.Completed:
-                return namesCandidate ? current with { CandidateVersion = null, CandidateWeightBps = 0, ShadowVersion = null, ShadowSampleBps = 0 } : null;
+                return namesCandidate ? current with { CandidateVersion = null, CandidateWeightBps = 0, ShadowVersion = null, ShadowSampleBps = 0, Salt = null } : null;
             case RolloutPhase.Pending or RolloutPhase.Gating:
                 return null;
         }

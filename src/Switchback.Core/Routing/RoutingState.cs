@@ -15,6 +15,11 @@ namespace Switchback.Core.Routing;
 /// <param name="ShadowSampleBps">Share of requests mirrored to the shadow, 0..10,000 basis points; above 0 needs a shadow version.</param>
 /// <param name="StickySource">Where the assignment key comes from.</param>
 /// <param name="Generation">Increases with every change of this deployment's routing (from 0).</param>
+/// <param name="Salt">
+/// Mixed into every key's bucket (a rollout's id): each rollout orders the users afresh, so no group of users is always the
+/// first to get a candidate, while within one rollout a key's bucket stays put and raising the weight only moves keys to the
+/// candidate. Null outside rollouts.
+/// </param>
 public sealed record RoutingState(
     string Deployment,
     int StableVersion,
@@ -23,7 +28,8 @@ public sealed record RoutingState(
     int? ShadowVersion = null,
     int ShadowSampleBps = 0,
     StickySource StickySource = StickySource.Header,
-    long Generation = 0)
+    long Generation = 0,
+    string? Salt = null)
 {
     /// <summary>The whole traffic in basis points.</summary>
     public const int FullBps = 10_000;

@@ -6,9 +6,10 @@ namespace Switchback.Core.Routing;
 
 /// <summary>
 /// Assigns requests to versions. A key is hashed with XxHash3 (a published, versioned algorithm, so a key lands in the
-/// same bucket in every process, replica and .NET version) over its UTF-8 bytes, seeded by the deployment name so
-/// deployments split independently, then mapped to a bucket 0..9,999. The candidate gets buckets below its weight, so
-/// raising the weight only ever moves keys from stable to candidate. Shadow sampling uses an independent seed.
+/// same bucket in every process, replica and .NET version) over its UTF-8 bytes, seeded by the deployment name and the
+/// routing's <see cref="RoutingState.Salt"/> (the rollout's id) so deployments and rollouts split independently, then mapped
+/// to a bucket 0..9,999. The candidate gets buckets below its weight, so raising the weight only ever moves keys from
+/// stable to candidate within a rollout. Shadow sampling uses an independent seed.
 /// Pure, allocation-free and thread-safe.
 /// </summary>
 public static class StickyAssigner
@@ -41,7 +42,20 @@ public static class StickyAssigner
             return ChooseUnkeyed(state, Random.Shared);
         }
 
-        return Decide(state, Bucket(state.Deployment, key, CandidateDomain), Bucket(state.Deployment, key, ShadowDomain));
+        var max = Encoding.UTF8.GetMaxByteCount(key.Length);
+        byte[]? rented = null;
+        var buffer = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            return Choose(state, buffer[..Encoding.UTF8.GetBytes(key, buffer)]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>Routes a request whose assignment key is given as UTF-8 bytes; same result as the <see cref="string"/> form.</summary>
@@ -53,7 +67,8 @@ public static class StickyAssigner
             return ChooseUnkeyed(state, Random.Shared);
         }
 
-        return Decide(state, Bucket(state.Deployment, utf8Key, CandidateDomain), Bucket(state.Deployment, utf8Key, ShadowDomain));
+        var hash = XxHash3.HashToUInt64(utf8Key, Seed(state.Deployment, state.Salt, CandidateDomain));
+        return Decide(state, ToBucket(hash), ToBucket(XxHash3.HashToUInt64(utf8Key, Seed(state.Deployment, state.Salt, ShadowDomain)))) with { KeyHash = hash | 1 };
     }
 
     /// <summary>Routes a request that has no key with two independent draws from <paramref name="random"/>.</summary>
@@ -65,8 +80,9 @@ public static class StickyAssigner
         return Decide(state, random.Next(BucketCount), random.Next(BucketCount));
     }
 
-    /// <summary>The candidate bucket 0..9,999 of <paramref name="key"/> in <paramref name="deployment"/>.</summary>
-    public static int CandidateBucket(string deployment, ReadOnlySpan<char> key) => Bucket(deployment, key, CandidateDomain);
+    /// <summary>The candidate bucket 0..9,999 of <paramref name="key"/> in <paramref name="deployment"/> under <paramref name="salt"/>.</summary>
+    public static int CandidateBucket(string deployment, ReadOnlySpan<char> key, string? salt = null)
+        => Choose(new RoutingState(deployment, 1, Salt: salt), key).Bucket;
 
     private static RouteDecision Decide(RoutingState state, int candidateBucket, int shadowBucket)
     {
@@ -76,40 +92,25 @@ public static class StickyAssigner
         return new RouteDecision(version, onCandidate, shadow, candidateBucket);
     }
 
-    private static int Bucket(string deployment, ReadOnlySpan<char> key, long domain)
-    {
-        var max = Encoding.UTF8.GetMaxByteCount(key.Length);
-        byte[]? rented = null;
-        var buffer = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
-        {
-            var length = Encoding.UTF8.GetBytes(key, buffer);
-            return Bucket(deployment, buffer[..length], domain);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+    // Lemire's multiply-shift maps the 64-bit hash onto 0..9,999 without the bias of a modulo.
+    private static int ToBucket(ulong hash) => (int)Math.BigMul(hash, (ulong)BucketCount, out _);
 
-    private static int Bucket(string deployment, ReadOnlySpan<byte> utf8Key, long domain)
+    private static long Seed(string deployment, string? salt, long domain)
     {
-        var hash = XxHash3.HashToUInt64(utf8Key, Seed(deployment, domain));
-
-        // Lemire's multiply-shift maps the 64-bit hash onto 0..9,999 without the bias of a modulo.
-        return (int)Math.BigMul(hash, (ulong)BucketCount, out _);
-    }
-
-    private static long Seed(string deployment, long domain)
-    {
-        // Deployment names are at most 63 ASCII characters (DeploymentName), but stay correct for anything longer.
+        // Deployment names are at most 63 ASCII characters (DeploymentName), and salts are rollout ids; both stay correct longer.
         Span<byte> name = stackalloc byte[StackLimit];
         var written = Encoding.UTF8.TryGetBytes(deployment, name, out var length)
             ? length
             : throw new ArgumentException($"deployment name '{deployment}' is too long to route", nameof(deployment));
-        return unchecked((long)XxHash3.HashToUInt64(name[..written], domain));
+        var seed = unchecked((long)XxHash3.HashToUInt64(name[..written], domain));
+        if (salt is null)
+        {
+            return seed;
+        }
+
+        var salted = Encoding.UTF8.TryGetBytes(salt, name, out length)
+            ? length
+            : throw new ArgumentException($"routing salt '{salt}' is too long", nameof(salt));
+        return unchecked((long)XxHash3.HashToUInt64(name[..salted], seed));
     }
 }

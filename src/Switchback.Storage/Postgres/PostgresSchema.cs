@@ -206,5 +206,7 @@ internal static class PostgresSchema
             INSERT INTO rollout_gates (rollout_id, dataset)
                 SELECT id, (state_json::jsonb) ->> 'gateDataset' FROM rollouts WHERE (state_json::jsonb) ->> 'gateDataset' IS NOT NULL;
             """),
+        // A rollout's salt for sticky buckets (issue 12): each rollout orders users afresh.
+        new(11, "routing-salt", "ALTER TABLE routing_state ADD COLUMN salt text"),
     ];
 }

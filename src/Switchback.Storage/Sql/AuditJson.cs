@@ -19,14 +19,23 @@ internal static class AuditJson
     public static string Key(string name, Role role, bool revoked)
         => new JsonObject { ["name"] = name, ["role"] = RoleNames.ToText(role), ["revoked"] = revoked }.ToJsonString();
 
-    public static string Routing(RoutingState state) => new JsonObject
+    public static string Routing(RoutingState state)
     {
-        ["stable"] = state.StableVersion,
-        ["candidate"] = state.CandidateVersion,
-        ["candidate_weight_bps"] = state.CandidateWeightBps,
-        ["shadow"] = state.ShadowVersion,
-        ["shadow_sample_bps"] = state.ShadowSampleBps,
-        ["sticky"] = StickyNames.ToText(state.StickySource),
-        ["generation"] = state.Generation,
-    }.ToJsonString();
+        var json = new JsonObject
+        {
+            ["stable"] = state.StableVersion,
+            ["candidate"] = state.CandidateVersion,
+            ["candidate_weight_bps"] = state.CandidateWeightBps,
+            ["shadow"] = state.ShadowVersion,
+            ["shadow_sample_bps"] = state.ShadowSampleBps,
+            ["sticky"] = StickyNames.ToText(state.StickySource),
+            ["generation"] = state.Generation,
+        };
+        if (state.Salt is { } salt)
+        {
+            json["salt"] = salt;
+        }
+
+        return json.ToJsonString();
+    }
 }

@@ -7,7 +7,7 @@ namespace Switchback.Storage.Sql;
 internal abstract partial class SqlRegistryStore
 {
     private const string RoutingColumns =
-        "deployment, stable, candidate, candidate_weight_bps, shadow, shadow_sample_bps, sticky_source, generation";
+        "deployment, stable, candidate, candidate_weight_bps, shadow, shadow_sample_bps, sticky_source, generation, salt";
 
     public async Task<RoutingState?> GetRoutingStateAsync(string deployment, CancellationToken cancellationToken = default)
     {
@@ -100,10 +100,10 @@ internal abstract partial class SqlRegistryStore
     private async Task<long> WriteRoutingStateAsync(SqlSession session, DateTimeOffset now, AuditContext who, RoutingState? previous, RoutingState next)
     {
         await session.ExecuteAsync(
-            $"INSERT INTO routing_state ({RoutingColumns}, updated_at) VALUES (@d, @s, @c, @w, @h, @p, @k, @g, @t) " +
+            $"INSERT INTO routing_state ({RoutingColumns}, updated_at) VALUES (@d, @s, @c, @w, @h, @p, @k, @g, @salt, @t) " +
             "ON CONFLICT (deployment) DO UPDATE SET stable = excluded.stable, candidate = excluded.candidate, " +
             "candidate_weight_bps = excluded.candidate_weight_bps, shadow = excluded.shadow, shadow_sample_bps = excluded.shadow_sample_bps, " +
-            "sticky_source = excluded.sticky_source, generation = excluded.generation, updated_at = excluded.updated_at",
+            "sticky_source = excluded.sticky_source, generation = excluded.generation, salt = excluded.salt, updated_at = excluded.updated_at",
             ("@d", next.Deployment),
             ("@s", next.StableVersion),
             ("@c", next.CandidateVersion),
@@ -112,6 +112,7 @@ internal abstract partial class SqlRegistryStore
             ("@p", next.ShadowSampleBps),
             ("@k", StickyNames.ToText(next.StickySource)),
             ("@g", next.Generation),
+            ("@salt", next.Salt),
             ("@t", TimeValue(now)));
         await AppendAuditAsync(
             session,
@@ -135,5 +136,6 @@ internal abstract partial class SqlRegistryStore
         reader.IsDBNull(4) ? null : reader.GetInt32(4),
         reader.GetInt32(5),
         StickyNames.Parse(reader.GetString(6)),
-        reader.GetInt64(7));
+        reader.GetInt64(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8));
 }

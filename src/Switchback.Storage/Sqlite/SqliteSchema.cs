@@ -223,5 +223,7 @@ internal static class SqliteSchema
             INSERT INTO rollout_gates (rollout_id, dataset)
                 SELECT id, json_extract(state_json, '$.gateDataset') FROM rollouts WHERE json_extract(state_json, '$.gateDataset') IS NOT NULL;
             """),
+        // A rollout's salt for sticky buckets (issue 12): each rollout orders users afresh.
+        new(11, "routing-salt", "ALTER TABLE routing_state ADD COLUMN salt TEXT"),
     ];
 }

@@ -28,7 +28,7 @@ public sealed class RolloutControllerTests
         var rollout = await h.StartAsync(ControllerHarness.Spec(Canary));
 
         Assert.Equal(RolloutPhase.Progressing, rollout.Phase);
-        Assert.Equal(new RoutingState("svc", 1, 2, 1_000) with { Generation = h.Routed.Generation }, h.Routed);
+        Assert.Equal(new RoutingState("svc", 1, 2, 1_000, Salt: rollout.Id) with { Generation = h.Routed.Generation }, h.Routed);
         Assert.Equal(h.Routed, await h.Store.GetRoutingStateAsync("svc", Ct));
     }
 

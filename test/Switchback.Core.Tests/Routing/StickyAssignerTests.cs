@@ -157,6 +157,41 @@ public sealed class StickyAssignerTests
     }
 
     [Fact]
+    public void Choose_TwoRollouts_PutDifferentUsersOnTheCandidate_ButEachStaysMonotone()
+    {
+        var random = new Random(4);
+        const int n = 100_000;
+        var (first, second, both, backwards) = (0, 0, 0, 0);
+        for (var i = 0; i < n; i++)
+        {
+            var key = RandomKey(random);
+            var inFirst = StickyAssigner.Choose(Canary(1_000) with { Salt = "r-0a1b2c3d" }, key).IsCandidate;
+            var inSecond = StickyAssigner.Choose(Canary(1_000) with { Salt = "r-9f8e7d6c" }, key).IsCandidate;
+            var later = StickyAssigner.Choose(Canary(5_000) with { Salt = "r-0a1b2c3d" }, key).IsCandidate;
+            (first, second, both) = (first + (inFirst ? 1 : 0), second + (inSecond ? 1 : 0), both + (inFirst && inSecond ? 1 : 0));
+            backwards += inFirst && !later ? 1 : 0;
+        }
+
+        // Independent rollouts: a 10 % canary shares only 1 % of users with the next one, not all of them.
+        AssertShare(0.10, first, n);
+        AssertShare(0.10, second, n);
+        AssertShare(0.01, both, n);
+        Assert.Equal(0, backwards);
+    }
+
+    [Fact]
+    public void Choose_KeyedRequest_CarriesANonZeroSaltedKeyHash_UnkeyedCarriesNone()
+    {
+        var a = StickyAssigner.Choose(Canary(1_000) with { Salt = "r-1" }, "alice");
+        var b = StickyAssigner.Choose(Canary(1_000) with { Salt = "r-2" }, "alice");
+
+        Assert.NotEqual(0UL, a.KeyHash);
+        Assert.NotEqual(a.KeyHash, b.KeyHash);
+        Assert.Equal(a, StickyAssigner.Choose(Canary(1_000) with { Salt = "r-1" }, Encoding.UTF8.GetBytes("alice")));
+        Assert.Equal(0UL, StickyAssigner.Choose(Canary(1_000), ReadOnlySpan<char>.Empty).KeyHash);
+    }
+
+    [Fact]
     public void CandidateBucket_KnownKeys_AreStableAcrossProcessesAndVersions()
     {
         // Golden values: if these change, every user of every deployment is reassigned on upgrade.

@@ -193,6 +193,21 @@ public abstract partial class RegistryStoreConformance
         Assert.Equal(Core.Audit.AuditChain.Normalize(Start.AddSeconds(1)), replica.RoutingAppliedAt);
     }
     [Fact]
+    public async Task SetRoutingState_WithARolloutSalt_KeepsItUntilTheRoutingDropsIt()
+    {
+        await RegisterVersionsAsync("svc", 2);
+
+        await Store.SetRoutingStateAsync(new RoutingState("svc", 1, 2, 500, Salt: "r-0a1b2c3d"), Admin, Ct);
+        var salted = await Store.GetRoutingStateAsync("svc", Ct);
+        await Store.SetRoutingStateAsync(new RoutingState("svc", 1), Admin, Ct);
+
+        Assert.Equal("r-0a1b2c3d", salted!.Salt);
+        Assert.Null((await Store.GetRoutingStateAsync("svc", Ct))!.Salt);
+        var audit = await Store.ListAuditAsync(new AuditQuery(Target: "svc"), Ct);
+        Assert.Contains(audit, e => e.Action == "routing.set" && e.After!.Contains("\"salt\":\"r-0a1b2c3d\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Prune_DropsOldWindowsAndForgetsLongGoneReplicas()
     {
         await Fleet.ReportReplicaAsync(new ReplicaReport("old", "a", "1", Start, Start.AddDays(-3), 0, 0, false, "{}"), [new("old", "svc", 1, 10, [1])], rejoin: false, Ct);
