@@ -31,7 +31,7 @@ internal sealed class FleetRolloutSignals(IFleetStore store, SignalShipment ship
         return watermark;
     }
 
-    public async Task<IntervalSignals?> ReadAsync(string deployment, IReadOnlyList<int> versions, DateTimeOffset from, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IntervalSignals?> ReadAsync(string deployment, IReadOnlyList<int> versions, string salt, DateTimeOffset from, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var end = Watermark(await store.ListReplicasAsync(cancellationToken), now);
         var fromSecond = (long)Math.Ceiling((from - DateTimeOffset.UnixEpoch).TotalSeconds);

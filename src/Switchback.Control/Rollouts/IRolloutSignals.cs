@@ -16,10 +16,15 @@ internal interface IRolloutSignals
 
     /// <summary>
     /// The signals of <paramref name="versions"/> over [<paramref name="from"/>, end), where end is the last whole second every
-    /// source has fully delivered (at most <paramref name="now"/>'s second); null when end is not after <paramref name="from"/>.
+    /// source has fully delivered (at most <paramref name="now"/>'s second), and the units of rollout <paramref name="salt"/>
+    /// that closed in it (each key once, whichever replica formed it); null when end is not after <paramref name="from"/>.
     /// </summary>
-    Task<IntervalSignals?> ReadAsync(string deployment, IReadOnlyList<int> versions, DateTimeOffset from, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IntervalSignals?> ReadAsync(string deployment, IReadOnlyList<int> versions, string salt, DateTimeOffset from, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
-/// <summary>One interval's signals per version: the main snapshot and the response-length sketch.</summary>
-internal sealed record IntervalSignals(DateTimeOffset End, IReadOnlyDictionary<int, (SignalSnapshot Signals, LatencySketch Lengths)> Versions);
+/// <summary>One interval's signals per version (the main snapshot and the response-length sketch) and the rollout's units.</summary>
+internal sealed record IntervalSignals(DateTimeOffset End, IReadOnlyDictionary<int, (SignalSnapshot Signals, LatencySketch Lengths)> Versions)
+{
+    /// <summary>The units that closed in the interval.</summary>
+    public IReadOnlyList<Gateway.Units.UnitRecord> Units { get; init; } = [];
+}

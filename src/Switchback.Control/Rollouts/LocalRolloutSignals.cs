@@ -4,11 +4,11 @@ using Switchback.Gateway.Signals;
 namespace Switchback.Control.Rollouts;
 
 /// <summary>This process's own signal rings: complete up to the second under way, so the data never lags. Thread-safe.</summary>
-internal sealed class LocalRolloutSignals(SignalRegistry signals, ResponseLengthSignals lengths) : IRolloutSignals
+internal sealed class LocalRolloutSignals(SignalRegistry signals, ResponseLengthSignals lengths, Gateway.Units.UnitTracker units) : IRolloutSignals
 {
     public bool Lags => false;
 
-    public Task<IntervalSignals?> ReadAsync(string deployment, IReadOnlyList<int> versions, DateTimeOffset from, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<IntervalSignals?> ReadAsync(string deployment, IReadOnlyList<int> versions, string salt, DateTimeOffset from, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var end = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
         if (end <= from)
@@ -22,6 +22,7 @@ internal sealed class LocalRolloutSignals(SignalRegistry signals, ResponseLength
             byVersion[version] = (signals.Get(deployment, version).Aggregate(from, end), lengths.Registry.Get(deployment, version).Aggregate(from, end).LatencySketch);
         }
 
-        return Task.FromResult<IntervalSignals?>(new IntervalSignals(end, byVersion));
+        var closed = units.Closed(deployment, salt, (long)Math.Ceiling((from - DateTimeOffset.UnixEpoch).TotalSeconds), end.ToUnixTimeSeconds());
+        return Task.FromResult<IntervalSignals?>(new IntervalSignals(end, byVersion) { Units = closed });
     }
 }

@@ -21,7 +21,7 @@ namespace Switchback.Control.Rollouts;
 /// already under way holds requests from before, e.g. stable's traffic before the rollout or a gate's pinned requests, and
 /// the windows cannot tell them apart. The seconds lost are lost for both arms alike, so nothing is biased.
 /// </remarks>
-internal sealed class RolloutObserver(IRolloutSignals source)
+internal sealed partial class RolloutObserver(IRolloutSignals source)
 {
     private readonly ConcurrentDictionary<string, Cursor> cursors = new(StringComparer.Ordinal);
 
@@ -49,7 +49,7 @@ internal sealed class RolloutObserver(IRolloutSignals source)
 
         var cursor = cursors.GetOrAdd(state.Id, _ => new Cursor(WholeSecondAtOrAfter(now)));
         var from = state.ObservedUntil ?? cursor.Start;
-        var read = await source.ReadAsync(state.Deployment, [state.StableVersion, state.CandidateVersion], from, now, ct);
+        var read = await source.ReadAsync(state.Deployment, [state.StableVersion, state.CandidateVersion], state.Id, from, now, ct);
         if (read is null)
         {
             return new RolloutObservation(source.Lags ? from : now);
@@ -67,10 +67,28 @@ internal sealed class RolloutObserver(IRolloutSignals source)
             ShadowRequests = shadowing ? candidate.Requests : 0,
         };
         var comparisons = ImmutableDictionary.CreateBuilder<string, ArmInterval>(StringComparer.Ordinal);
+        var unitComparisons = ImmutableDictionary.CreateBuilder<string, ImmutableArray<ArmInterval>>(StringComparer.Ordinal);
         var quantiles = ImmutableDictionary.CreateBuilder<string, QuantileInterval>(StringComparer.Ordinal);
         var absolute = ImmutableDictionary.CreateBuilder<string, SignalCount>(StringComparer.Ordinal);
+        var byUnit = InUnitMode(state, read);
         foreach (var guardrail in state.Spec.Guardrails)
         {
+            if (byUnit && guardrail.Rule == GuardrailRule.CompareBaseline && UnitEvent(guardrail.Signal) is { } unitEvent)
+            {
+                unitComparisons[guardrail.Signal] = UnitBatches(state, read.Units, unitEvent);
+                continue;
+            }
+
+            if (byUnit && guardrail.Rule == GuardrailRule.CompareBaseline && UnitValue(guardrail.Signal) is { } unitValue)
+            {
+                if (UnitQuantile(state, guardrail, cursor, read.Units, unitValue) is { } uq)
+                {
+                    quantiles[guardrail.Signal] = uq;
+                }
+
+                continue;
+            }
+
             if (guardrail.Kind == SignalKind.Quantile)
             {
                 if (guardrail.Rule == GuardrailRule.CompareBaseline && Quantile(state, guardrail, cursor, baseline, candidate, baselineLengths, candidateLengths) is { } q)
@@ -102,7 +120,13 @@ internal sealed class RolloutObserver(IRolloutSignals source)
             }
         }
 
-        return observation with { Comparisons = comparisons.ToImmutable(), Quantiles = quantiles.ToImmutable(), Absolute = absolute.ToImmutable() };
+        return observation with
+        {
+            Comparisons = comparisons.ToImmutable(),
+            UnitComparisons = unitComparisons.ToImmutable(),
+            Quantiles = quantiles.ToImmutable(),
+            Absolute = absolute.ToImmutable(),
+        };
     }
 
     /// <summary>Forgets a rollout's cursor and sketches (finished, or no longer this process's to observe).</summary>

@@ -14,6 +14,7 @@ using Switchback.Gateway.Hosting;
 using Switchback.Gateway.Routing;
 using Switchback.Gateway.Shadow;
 using Switchback.Gateway.Signals;
+using Switchback.Gateway.Units;
 
 namespace Switchback.Gateway.Api;
 
@@ -61,7 +62,7 @@ internal sealed class GatewayRequestHandler(
             return;
         }
 
-        var (primary, fallback, shadow) = route.Value;
+        var (primary, fallback, shadow, unit) = route.Value;
         byte[] outgoing = raw;
         Dictionary<string, JsonNode?>? variables = null;
         if (primary.IsOpenAi)
@@ -84,14 +85,14 @@ internal sealed class GatewayRequestHandler(
                 }
 
                 var served = await forwarder.ForwardAsync(
-                    context, Plan(context, primary, requestId, outgoing, kind), Plan(context, fallback, requestId, fallbackBytes, kind), shadow is not null);
+                    context, Plan(context, primary, requestId, outgoing, kind, unit), Plan(context, fallback, requestId, fallbackBytes, kind), shadow is not null);
                 Mirror(context, shadow, kind, raw, variables, served);
                 return;
             }
         }
 
         ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, kind);
-        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind), fallbackPlan, shadow is not null);
+        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind, unit), fallbackPlan, shadow is not null);
         Mirror(context, shadow, kind, raw, variables, result);
     }
 
@@ -132,7 +133,7 @@ internal sealed class GatewayRequestHandler(
         }
 
         var suffix = RawPath.Encode(path ?? string.Empty);
-        var (primary, fallback, _) = route.Value;
+        var (primary, fallback, _, unit) = route.Value;
         var target = RawPath.Under(primary.Endpoint, suffix, context.Request.QueryString.Value);
         var fallbackTarget = fallback is null ? null : RawPath.Under(fallback.Endpoint, suffix, context.Request.QueryString.Value);
         if (target is null || (fallback is not null && fallbackTarget is null))
@@ -143,7 +144,7 @@ internal sealed class GatewayRequestHandler(
 
         await forwarder.ForwardAsync(
             context,
-            Plan(primary, requestId, raw, target),
+            Plan(primary, requestId, raw, target, unit),
             fallback is not null && fallbackTarget is not null ? Plan(fallback, requestId, raw, fallbackTarget) : null);
     }
 
@@ -152,7 +153,7 @@ internal sealed class GatewayRequestHandler(
     /// sampled for mirroring; null after writing an error. A candidate or shadow whose breaker is open is skipped (counted
     /// as <c>circuit_open</c> on it): its requests go straight to stable.
     /// </summary>
-    private async ValueTask<(ServingBundle Primary, ServingBundle? Fallback, ServingBundle? Shadow)?> ResolveAsync(HttpContext context, string deployment, string? pinText, string? user)
+    private async ValueTask<(ServingBundle Primary, ServingBundle? Fallback, ServingBundle? Shadow, UnitTicket? Unit)?> ResolveAsync(HttpContext context, string deployment, string? pinText, string? user)
     {
         var headerPin = context.Request.Headers[GatewayHeaders.Version].ToString();
         if (pinText is null && headerPin.Length > 0)
@@ -198,7 +199,7 @@ internal sealed class GatewayRequestHandler(
                 return null;
             }
 
-            return (bundle, null, null);
+            return (bundle, null, null, null);
         }
 
         var key = StickyAssigner.SelectKey(state.StickySource, context.Request.Headers[GatewayHeaders.Key].ToString(), user);
@@ -210,10 +211,16 @@ internal sealed class GatewayRequestHandler(
             return null;
         }
 
+        // During a canary every answered request belongs to its key's unit (docs/statistics.md); one rerouted past an open
+        // breaker was not answered by its arm, so it joins none.
+        UnitTicket? unit = state is { Salt: { } salt, CandidateVersion: not null, CandidateWeightBps: > 0 }
+            ? new UnitTicket(deployment, salt, decision.KeyHash, decision.Version, decision.IsCandidate, state.CandidateWeightBps)
+            : null;
         if (decision.IsCandidate && !health.AllowsRequests(deployment, decision.Version))
         {
             GatewayCounters.Add(signals.Get(deployment, decision.Version), GatewayCounters.CircuitOpen);
             chosen = stable;
+            unit = null;
         }
 
         if (chosen.CredentialRefusal is not null)
@@ -237,7 +244,7 @@ internal sealed class GatewayRequestHandler(
 
         // A stable whose credential is refused cannot take the failover either, so the candidate's request goes without one.
         firstServed.Observe(deployment, state.Generation, chosen.Version);
-        return (chosen, chosen != stable && stable.CredentialRefusal is null ? stable : null, shadow);
+        return (chosen, chosen != stable && stable.CredentialRefusal is null ? stable : null, shadow, unit);
     }
 
     private async Task<bool> MayPinAsync(HttpContext context)
@@ -265,16 +272,19 @@ internal sealed class GatewayRequestHandler(
         return true;
     }
 
-    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind)
-        => Plan(bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, kind.Suffix()) : bundle.Rewrite.Targets[(int)kind]);
+    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind, UnitTicket? unit = null)
+        => Plan(bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, kind.Suffix()) : bundle.Rewrite.Targets[(int)kind], unit);
 
     private static Uri Target(HttpContext context, ServingBundle bundle, string suffix)
         => new(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + suffix + context.Request.QueryString.Value);
 
-    private ForwardPlan Plan(ServingBundle bundle, string requestId, byte[] body, Uri target)
+    private ForwardPlan Plan(ServingBundle bundle, string requestId, byte[] body, Uri target, UnitTicket? unit = null)
     {
         var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultTimeout;
-        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, bundle.Credential(), bundle.Retrieval, bundle.Tokenizer, timeout);
+        return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, bundle.Credential(), bundle.Retrieval, bundle.Tokenizer, timeout)
+        {
+            Unit = unit,
+        };
     }
 
     /// <summary>

@@ -11,4 +11,8 @@ internal sealed record ForwardPlan(
     string? Credential,
     string? Retrieval,
     string? Tokenizer,
-    TimeSpan Timeout);
+    TimeSpan Timeout)
+{
+    /// <summary>The unit this attempt's outcome joins (its key's assigned arm, during a canary); null for failover, pins and outside rollouts.</summary>
+    public Units.UnitTicket? Unit { get; init; }
+}

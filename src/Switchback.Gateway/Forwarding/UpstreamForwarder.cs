@@ -21,7 +21,15 @@ namespace Switchback.Gateway.Forwarding;
 /// the request body and flushes the headers first (one more system call per request on each end), and YARP 2.3 refuses
 /// a transformer that replaces that content. The header rules stay YARP's (<see cref="UpstreamMessages"/>).
 /// </remarks>
-internal sealed class UpstreamForwarder(UpstreamClients clients, SignalRegistry signals, RequestJournal journal, VersionHealthMonitor health, ResponseEvaluations evaluations, TimeProvider time, RequestIds ids)
+internal sealed class UpstreamForwarder(
+    UpstreamClients clients,
+    SignalRegistry signals,
+    RequestJournal journal,
+    VersionHealthMonitor health,
+    ResponseEvaluations evaluations,
+    TimeProvider time,
+    RequestIds ids,
+    Units.UnitTracker units)
 {
     private const int ErrorBodyLimit = 64 * 1024;
     private const int CopyBufferSize = 16 * 1024;
@@ -88,7 +96,13 @@ internal sealed class UpstreamForwarder(UpstreamClients clients, SignalRegistry 
         var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
         var (tokensIn, tokensOut) = outcome == RequestOutcome.Ok ? Usage(observation) : (0, 0);
         double? ttft = observation.IsStream && observation.FirstByteTimestamp is { } first ? time.GetElapsedTime(started, first).TotalMilliseconds : null;
-        signals.Get(plan.Deployment, plan.Version).Record(new RequestSample(elapsed, outcome.Value, tokensIn, tokensOut, ttft));
+        var sample = new RequestSample(elapsed, outcome.Value, tokensIn, tokensOut, ttft);
+        signals.Get(plan.Deployment, plan.Version).Record(sample);
+        if (plan.Unit is { } unit && plan.Version == unit.Version)
+        {
+            units.Record(unit, sample);
+        }
+
         journal.Record(plan.RequestId, plan.Deployment, plan.Version, outcome.Value);
         health.Observe(plan.Deployment, plan.Version, outcome.Value);
         evaluations.Observed(plan, observation, outcome.Value);

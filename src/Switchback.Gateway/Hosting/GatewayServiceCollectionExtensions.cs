@@ -71,6 +71,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ResponseEvaluations>();
         services.TryAddSingleton(sp => new RequestJournal(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RequestIds>();
+        services.AddOptions<Units.UnitOptions>();
+        services.TryAddSingleton<Units.UnitTracker>();
+        services.AddHostedService<Units.UnitSweeper>();
         services.TryAddSingleton(UpstreamKeyPolicy.Default);
         services.TryAddSingleton<TemplateRenderer>();
         services.TryAddSingleton<BundleReader>();

@@ -67,9 +67,9 @@ public sealed class FleetSignalsTests : IAsyncLifetime
         time.Advance(TimeSpan.FromSeconds(1));
 
         await a.ReportAsync();
-        var onlyA = await a.Signals.ReadAsync("svc", [1, 2], T0, time.GetUtcNow(), Ct);
+        var onlyA = await a.Signals.ReadAsync("svc", [1, 2], "r-test", T0, time.GetUtcNow(), Ct);
         await b.ReportAsync();
-        var both = await a.Signals.ReadAsync("svc", [1, 2], T0, time.GetUtcNow(), Ct);
+        var both = await a.Signals.ReadAsync("svc", [1, 2], "r-test", T0, time.GetUtcNow(), Ct);
 
         Assert.Null(onlyA); // b had shipped nothing after T0 yet: no second is complete for the fleet
         Assert.Equal(T0.AddSeconds(2), both!.End);
@@ -99,7 +99,7 @@ public sealed class FleetSignalsTests : IAsyncLifetime
         }
 
         var replicas = await ((IFleetStore)store).ListReplicasAsync(Ct);
-        var judged = await leader.Signals.ReadAsync("svc", [1], T0, time.GetUtcNow(), Ct);
+        var judged = await leader.Signals.ReadAsync("svc", [1], "r-test", T0, time.GetUtcNow(), Ct);
         var back = await silent.ReportAsync();
         var reporter = silent.Provider.GetRequiredService<ReplicaReporter>();
 
@@ -110,7 +110,7 @@ public sealed class FleetSignalsTests : IAsyncLifetime
         Assert.Equal(7, reporter.DroppedSeconds);
         Assert.Equal(14, reporter.DroppedRequests);
         Assert.Equal(ReplicaState.Live, (await ((IFleetStore)store).ListReplicasAsync(Ct)).Single(r => r.Id == silent.Identity.Id).State);
-        var after = await leader.Signals.ReadAsync("svc", [1], T0, time.GetUtcNow(), Ct);
+        var after = await leader.Signals.ReadAsync("svc", [1], "r-test", T0, time.GetUtcNow(), Ct);
         Assert.Equal(28, after!.Versions[1].Signals.Requests); // nothing it dropped arrives later
     }
 
@@ -128,7 +128,7 @@ public sealed class FleetSignalsTests : IAsyncLifetime
         await a.ReportAsync();
         var first = (await ((IFleetStore)store).ListReplicasAsync(Ct)).Single().SignalsThrough;
         await a.ReportAsync();
-        var read = await a.Signals.ReadAsync("svc", [1], T0, time.GetUtcNow(), Ct);
+        var read = await a.Signals.ReadAsync("svc", [1], "r-test", T0, time.GetUtcNow(), Ct);
 
         Assert.Equal(T0.ToUnixTimeSeconds() + ReplicaReporter.MaxSecondsPerReport, first);
         Assert.Equal(ReplicaReporter.MaxSecondsPerReport + 30, read!.Versions[1].Signals.Requests);

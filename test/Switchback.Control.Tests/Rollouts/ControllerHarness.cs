@@ -100,20 +100,35 @@ internal sealed class ControllerHarness : IAsyncDisposable
 
     public RoutingState Routed => Routing.Current.TryGet(Deployment, out var s) ? s : throw new InvalidOperationException("not routed");
 
-    /// <summary>Records <paramref name="ok"/> good and <paramref name="errors"/> failed requests for a version in the current second.</summary>
+    /// <summary>
+    /// Records <paramref name="ok"/> good and <paramref name="errors"/> failed requests for a version in the current second, as
+    /// the forwarder does: in the signals and, while a canary routes, each in its own unit (requests without a key).
+    /// </summary>
     public void Serve(int version, int ok, int errors = 0, double latencyMs = 20)
     {
         var signals = Signals.Get(Deployment, version);
         for (var i = 0; i < ok; i++)
         {
-            signals.Record(new RequestSample(latencyMs * (0.8 + (0.4 * (i % 5) / 4.0))));
+            Record(signals, version, new RequestSample(latencyMs * (0.8 + (0.4 * (i % 5) / 4.0))), keyHash: 0);
         }
 
         for (var i = 0; i < errors; i++)
         {
-            signals.Record(new RequestSample(5, RequestOutcome.Http5xx));
+            Record(signals, version, new RequestSample(5, RequestOutcome.Http5xx), keyHash: 0);
         }
     }
+
+    /// <summary>One request of key <paramref name="keyHash"/> (0: no key) on <paramref name="version"/>, as the forwarder records it.</summary>
+    public void Record(VersionSignals signals, int version, RequestSample sample, ulong keyHash)
+    {
+        signals.Record(sample);
+        if (Routing.Current.TryGet(Deployment, out var state) && state is { Salt: { } salt, CandidateVersion: { } candidate, CandidateWeightBps: > 0 })
+        {
+            Units.Record(new Switchback.Gateway.Units.UnitTicket(Deployment, salt, keyHash, version, version == candidate, state.CandidateWeightBps), sample);
+        }
+    }
+
+    public Switchback.Gateway.Units.UnitTracker Units => provider.GetRequiredService<Switchback.Gateway.Units.UnitTracker>();
 
     /// <summary>Advances the clock one second, then ticks.</summary>
     public async Task SecondAsync()

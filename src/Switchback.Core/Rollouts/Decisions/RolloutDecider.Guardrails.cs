@@ -81,7 +81,7 @@ public static partial class RolloutDecider
 
     private static GuardrailState Compare(GuardrailSpec guardrail, GuardrailState state, RolloutObservation observation, double alpha)
     {
-        ArmInterval? interval = null;
+        ImmutableArray<ArmInterval> intervals = [];
         var threshold = state.Threshold;
         if (guardrail.Kind == SignalKind.Quantile)
         {
@@ -93,26 +93,35 @@ public static partial class RolloutDecider
             // Counts taken against any other threshold than the one fixed before the interval are not a valid test input.
             if (state.Threshold is { } expected && q.ThresholdUsed == expected)
             {
-                interval = q.Exceedances;
+                intervals = q.Batches.IsDefaultOrEmpty ? [q.Exceedances] : q.Batches;
             }
 
             threshold = q.BaselineQuantile;
         }
+        else if (observation.UnitComparisons.TryGetValue(guardrail.Signal, out var batches))
+        {
+            intervals = batches;
+        }
         else if (observation.Comparisons.TryGetValue(guardrail.Signal, out var counts))
         {
-            interval = counts;
+            intervals = [counts];
         }
 
-        if (interval is null)
+        if (intervals.IsDefaultOrEmpty)
         {
             return threshold == state.Threshold ? state : state with { Threshold = threshold };
         }
 
-        CheckInterval(guardrail.Signal, interval.Value);
-
         // Quantile signals arrive as exceedances already scaled by max_ratio, so their count test is at ratio 1.
         var test = new CountRatioTest(guardrail.Kind == SignalKind.Quantile ? 1.0 : guardrail.MaxRatio);
-        var testState = test.Update(state.Test ?? test.Start(), interval.Value);
+        var testState = state.Test ?? test.Start();
+        foreach (var interval in intervals)
+        {
+            // Each group of units shared one assignment probability: each is a valid factor of the e-process on its own.
+            CheckInterval(guardrail.Signal, interval);
+            testState = test.Update(testState, interval);
+        }
+
         var evidence = test.Evidence(testState, alpha);
         return state with
         {

@@ -22,6 +22,12 @@ public sealed record RolloutObservation(DateTimeOffset IntervalEnd)
     /// <summary>For each <c>compare: baseline</c> rate or count signal: requests and events per arm.</summary>
     public ImmutableDictionary<string, ArmInterval> Comparisons { get; init; } = ImmutableDictionary<string, ArmInterval>.Empty;
 
+    /// <summary>
+    /// For each <c>compare: baseline</c> rate or count signal measured by units (keys, during a canary): one interval per group of
+    /// units that shared an assignment probability; when present it replaces <see cref="Comparisons"/> for that signal.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableArray<ArmInterval>> UnitComparisons { get; init; } = ImmutableDictionary<string, ImmutableArray<ArmInterval>>.Empty;
+
     /// <summary>For each <c>compare: baseline</c> quantile signal: exceedance counts and the baseline quantile.</summary>
     public ImmutableDictionary<string, QuantileInterval> Quantiles { get; init; } = ImmutableDictionary<string, QuantileInterval>.Empty;
 

@@ -1,0 +1,106 @@
+using System.Collections.Immutable;
+using Switchback.Core.Analysis;
+using Switchback.Core.Rollouts;
+using Switchback.Gateway.Signals;
+using Switchback.Gateway.Units;
+
+namespace Switchback.Control.Rollouts;
+
+/// <summary>
+/// Comparisons by unit (docs/statistics.md "the randomised unit"): during a canary the evidence for failure and latency
+/// guardrails is built from keys, not requests. Units are grouped by the assignment probability they had (the weight when they
+/// began); within a group every unit went to the candidate with that probability independently of everything else, so each
+/// group is one valid factor of the guardrail's e-process however the units' outcomes are correlated.
+/// </summary>
+internal sealed partial class RolloutObserver
+{
+    /// <summary>Whether this interval is judged by unit: the rollout's canary routes users (units exist, or a canary step is in force).</summary>
+    private static bool InUnitMode(RolloutState state, IntervalSignals read)
+        => read.Units.Count > 0 || state.CurrentStep is CanaryStep { WeightBps: > 0 and < Core.Routing.RoutingState.FullBps };
+
+    /// <summary>The unit event of a rate signal measured by units; null for signals measured per request (evaluators, feedback).</summary>
+    private static Func<UnitRecord, bool>? UnitEvent(string signal) => signal switch
+    {
+        "error_rate" => static u => u.Failed,
+        "timeout_rate" => static u => (u.Failures & UnitRecord.Bit((int)RequestOutcome.Timeout)) != 0,
+        "upstream_oom" => static u => (u.Failures & UnitRecord.Bit((int)RequestOutcome.Oom)) != 0,
+        _ => null,
+    };
+
+    /// <summary>The unit value of a quantile signal measured by units (its slowest request); null for the others.</summary>
+    private static Func<UnitRecord, double>? UnitValue(string signal)
+        => signal.StartsWith("latency", StringComparison.Ordinal) ? static u => u.MaxLatencyMs
+            : signal.StartsWith("ttft", StringComparison.Ordinal) ? static u => u.MaxTtftMs
+            : null;
+
+    /// <summary>Units and events per arm, one interval per assignment probability.</summary>
+    private static ImmutableArray<ArmInterval> UnitBatches(RolloutState state, IReadOnlyList<UnitRecord> units, Func<UnitRecord, bool> isEvent)
+    {
+        var batches = new SortedDictionary<int, (long Bu, long Be, long Cu, long Ce)>();
+        foreach (var unit in units)
+        {
+            var arm = Arm(state, unit);
+            if (arm is null)
+            {
+                continue;
+            }
+
+            var b = batches.GetValueOrDefault(unit.WeightBps);
+            var e = isEvent(unit) ? 1 : 0;
+            batches[unit.WeightBps] = arm.Value ? (b.Bu, b.Be, b.Cu + 1, b.Ce + e) : (b.Bu + 1, b.Be + e, b.Cu, b.Ce);
+        }
+
+        return [.. batches.Values.Select(b => new ArmInterval(b.Bu, b.Be, b.Cu, b.Ce))];
+    }
+
+    /// <summary>
+    /// Exceedances of the threshold T the state fixed before this interval, counted on each unit's value exactly (no sketch
+    /// bucket in the way): a baseline unit exceeds when its value &gt; T, a candidate unit when its value / max_ratio &gt; T.
+    /// The next T is the baseline units' quantile over everything so far. Units without a value (every request failed) are
+    /// left out of this signal; the failure guardrails count them.
+    /// </summary>
+    private static QuantileInterval? UnitQuantile(RolloutState state, GuardrailSpec guardrail, Cursor cursor, IReadOnlyList<UnitRecord> units, Func<UnitRecord, double> value)
+    {
+        var threshold = state.QuantileThreshold(guardrail.Signal);
+        var batches = new SortedDictionary<int, (long Bu, long Be, long Cu, long Ce)>();
+        var cumulative = cursor.Baseline.GetOrAdd("unit:" + guardrail.Signal, _ => new LatencySketch());
+        foreach (var unit in units)
+        {
+            var v = value(unit);
+            if (double.IsNaN(v) || Arm(state, unit) is not { } candidate)
+            {
+                continue;
+            }
+
+            if (!candidate)
+            {
+                cumulative.Record(v);
+            }
+
+            if (threshold is not { } t)
+            {
+                continue;
+            }
+
+            var b = batches.GetValueOrDefault(unit.WeightBps);
+            batches[unit.WeightBps] = candidate
+                ? (b.Bu, b.Be, b.Cu + 1, b.Ce + (v / guardrail.MaxRatio > t ? 1 : 0))
+                : (b.Bu + 1, b.Be + (v > t ? 1 : 0), b.Cu, b.Ce);
+        }
+
+        var quantile = cumulative.Quantile(guardrail.Quantile!.Value);
+        if (double.IsNaN(quantile))
+        {
+            return null;
+        }
+
+        ImmutableArray<ArmInterval> intervals = [.. batches.Values.Select(b => new ArmInterval(b.Bu, b.Be, b.Cu, b.Ce))];
+        var sum = intervals.Aggregate(default(ArmInterval), (s, i) => new ArmInterval(
+            s.BaselineRequests + i.BaselineRequests, s.BaselineEvents + i.BaselineEvents, s.CandidateRequests + i.CandidateRequests, s.CandidateEvents + i.CandidateEvents));
+        return new QuantileInterval(sum, threshold, quantile) { Batches = intervals };
+    }
+
+    /// <summary>True for the candidate's units, false for the baseline's, null for a unit of another version.</summary>
+    private static bool? Arm(RolloutState state, UnitRecord unit)
+        => unit.Version == state.CandidateVersion ? true : unit.Version == state.StableVersion ? false : null;
+}

@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Switchback.Gateway.Signals;
+
+namespace Switchback.Gateway.Units;
+
+/// <summary>
+/// Forms the units a rollout's evidence is built from (docs/statistics.md "the randomised unit"): with sticky routing the
+/// unit is the key, since a key's requests all go to one arm. Each key gives at most one unit per rollout: its first
+/// <see cref="UnitOptions.RequestsPerUnit"/> requests within the step in which it first appears, closed once that many
+/// completed, when <see cref="UnitOptions.Window"/> has passed since its first, or when the weight changes (whichever comes
+/// first; none of these depends on the arm). A request without a key is its own unit, closed at once. Heavy users, clients
+/// that fail whatever the version, and retries (which carry their key) thus weigh as one unit each. Thread-safe: units are
+/// small objects guarded by their own lock; sets and rings are concurrent collections.
+/// </summary>
+public sealed class UnitTracker
+{
+    private readonly ConcurrentDictionary<(string Deployment, string Salt), RolloutUnits> rollouts = new();
+    private readonly TimeProvider time;
+    private readonly UnitOptions options;
+
+    /// <summary>Creates a tracker; <paramref name="options"/> is validated here.</summary>
+    public UnitTracker(TimeProvider time, IOptions<UnitOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        this.time = time;
+        this.options = options?.Value ?? new UnitOptions();
+        this.options.Validate();
+    }
+
+    /// <summary>The settings in force.</summary>
+    public UnitOptions Options => options;
+
+    /// <summary>Adds one completed request of the arm its key was assigned to.</summary>
+    internal void Record(in UnitTicket ticket, in RequestSample sample)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var units = rollouts.GetOrAdd((ticket.Deployment, ticket.Salt), static _ => new RolloutUnits());
+        if (ticket.KeyHash == 0)
+        {
+            // No key: the request was assigned at random on its own, so it is its own unit.
+            var single = new OpenUnit(ticket, now);
+            single.Add(sample);
+            units.Emit(single.Close(now));
+            return;
+        }
+
+        if (units.Done.ContainsKey(ticket.KeyHash))
+        {
+            return;
+        }
+
+        if (!units.Open.TryGetValue(ticket.KeyHash, out var unit))
+        {
+            if (units.Open.Count + units.Done.Count >= options.MaxKeysPerRollout)
+            {
+                Interlocked.Increment(ref units.Untracked);
+                return;
+            }
+
+            unit = units.Open.GetOrAdd(ticket.KeyHash, static (_, s) => new OpenUnit(s.Ticket, s.Now), (Ticket: ticket, Now: now));
+        }
+
+        UnitRecord? closed;
+        lock (unit)
+        {
+            if (unit.IsClosed)
+            {
+                return;
+            }
+
+            if (unit.WeightBps != ticket.WeightBps || unit.Version != ticket.Version)
+            {
+                // The step changed under the unit: it ends here, and the key never forms another.
+                closed = unit.Close(now);
+            }
+            else
+            {
+                unit.Add(sample);
+                closed = unit.Requests >= options.RequestsPerUnit ? unit.Close(now) : null;
+            }
+        }
+
+        if (closed is { } record)
+        {
+            Finish(units, ticket.KeyHash, record);
+        }
+    }
+
+    /// <summary>
+    /// Closes units open longer than the window or whose deployment's weight is no longer <paramref name="weights"/>' (the
+    /// step changed), and forgets rollouts no longer routed once their units are older than the horizon. Runs every second.
+    /// </summary>
+    public void Sweep(Func<string, (string? Salt, int WeightBps)> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var nowTime = time.GetUtcNow();
+        var now = nowTime.ToUnixTimeSeconds();
+        var windowSeconds = (long)Math.Ceiling(options.Window.TotalSeconds);
+        foreach (var ((deployment, salt), units) in rollouts)
+        {
+            var (routedSalt, weight) = weights(deployment);
+            var routed = routedSalt == salt;
+            foreach (var (key, unit) in units.Open)
+            {
+                UnitRecord? closed = null;
+                lock (unit)
+                {
+                    if (!unit.IsClosed && (!routed || unit.WeightBps != weight || now - unit.StartedSecond >= windowSeconds))
+                    {
+                        closed = unit.Close(now);
+                    }
+                }
+
+                if (closed is { } record)
+                {
+                    Finish(units, key, record);
+                }
+            }
+
+            units.Trim(now - options.HorizonSeconds);
+            if (!routed && units.Open.IsEmpty && units.IsEmpty)
+            {
+                rollouts.TryRemove(new KeyValuePair<(string, string), RolloutUnits>((deployment, salt), units));
+            }
+        }
+    }
+
+    /// <summary>The units of a rollout that closed in Unix seconds [<paramref name="fromSecond"/>, <paramref name="toSecond"/>).</summary>
+    public IReadOnlyList<UnitRecord> Closed(string deployment, string salt, long fromSecond, long toSecond)
+        => rollouts.TryGetValue((deployment, salt), out var units) ? units.Read(fromSecond, toSecond) : [];
+
+    /// <summary>Every rollout's units that closed in [<paramref name="fromSecond"/>, <paramref name="toSecond"/>), for shipping.</summary>
+    public IEnumerable<(string Deployment, string Salt, UnitRecord Unit)> AllClosed(long fromSecond, long toSecond)
+    {
+        foreach (var ((deployment, salt), units) in rollouts)
+        {
+            foreach (var unit in units.Read(fromSecond, toSecond))
+            {
+                yield return (deployment, salt, unit);
+            }
+        }
+    }
+
+    /// <summary>Keys of a rollout not tracked because it reached <see cref="UnitOptions.MaxKeysPerRollout"/>.</summary>
+    public long Untracked(string deployment, string salt) => rollouts.TryGetValue((deployment, salt), out var units) ? Interlocked.Read(ref units.Untracked) : 0;
+
+    private static void Finish(RolloutUnits units, ulong key, UnitRecord record)
+    {
+        units.Done[key] = true;
+        units.Open.TryRemove(key, out _);
+        if (record.Requests > 0)
+        {
+            units.Emit(record);
+        }
+    }
+
+    /// <summary>One rollout's units: open ones by key, keys already done, and closed units by second.</summary>
+    private sealed class RolloutUnits
+    {
+        private readonly ConcurrentDictionary<long, ConcurrentQueue<UnitRecord>> closed = new();
+        public long Untracked;
+
+        public ConcurrentDictionary<ulong, OpenUnit> Open { get; } = new();
+
+        public ConcurrentDictionary<ulong, bool> Done { get; } = new();
+
+        public bool IsEmpty => closed.IsEmpty;
+
+        public void Emit(UnitRecord record) => closed.GetOrAdd(record.Second, static _ => new ConcurrentQueue<UnitRecord>()).Enqueue(record);
+
+        public List<UnitRecord> Read(long fromSecond, long toSecond)
+        {
+            var list = new List<UnitRecord>();
+            foreach (var (second, queue) in closed)
+            {
+                if (second >= fromSecond && second < toSecond)
+                {
+                    list.AddRange(queue);
+                }
+            }
+
+            return list;
+        }
+
+        public void Trim(long beforeSecond)
+        {
+            foreach (var second in closed.Keys)
+            {
+                if (second < beforeSecond)
+                {
+                    closed.TryRemove(second, out _);
+                }
+            }
+        }
+    }
+
+    /// <summary>A unit still collecting requests; guarded by its own lock.</summary>
+    private sealed class OpenUnit(UnitTicket ticket, long startedSecond)
+    {
+        private int events;
+        private double maxLatency = double.NaN;
+        private double maxTtft = double.NaN;
+
+        public int Version { get; } = ticket.Version;
+
+        public bool Candidate { get; } = ticket.Candidate;
+
+        public int WeightBps { get; } = ticket.WeightBps;
+
+        public ulong KeyHash { get; } = ticket.KeyHash;
+
+        public long StartedSecond { get; } = startedSecond;
+
+        public int Requests { get; private set; }
+
+        public bool IsClosed { get; private set; }
+
+        public void Add(in RequestSample sample)
+        {
+            Requests++;
+            if (sample.Outcome == RequestOutcome.Ok)
+            {
+                maxLatency = double.IsNaN(maxLatency) ? sample.LatencyMs : Math.Max(maxLatency, sample.LatencyMs);
+            }
+            else
+            {
+                events |= 1 << ((int)sample.Outcome - 1);
+            }
+
+            if (sample.TimeToFirstTokenMs is { } ttft)
+            {
+                maxTtft = double.IsNaN(maxTtft) ? ttft : Math.Max(maxTtft, ttft);
+            }
+        }
+
+        public UnitRecord Close(long second)
+        {
+            IsClosed = true;
+            return new UnitRecord(second, Version, Candidate, WeightBps, (byte)events, maxLatency, maxTtft, Requests, KeyHash);
+        }
+    }
+}
