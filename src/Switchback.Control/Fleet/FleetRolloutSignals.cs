@@ -48,6 +48,7 @@ internal sealed class FleetRolloutSignals(IFleetStore store, SignalShipment ship
             byVersion[version] = shipment.Merge(rows, deployment, version, from, endTime);
         }
 
-        return new IntervalSignals(endTime, byVersion);
+        var units = await store.ReadUnitsAsync(salt, fromSecond, end, cancellationToken);
+        return new IntervalSignals(endTime, byVersion) { Units = [.. units.Where(u => u.Deployment == deployment).Select(SignalShipment.ToRecord)] };
     }
 }

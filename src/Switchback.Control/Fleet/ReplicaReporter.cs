@@ -72,9 +72,10 @@ internal sealed partial class ReplicaReporter(
 
         var to = ShipsSignals ? Math.Min(current, from + MaxSecondsPerReport) : current;
         var rows = ShipsSignals ? shipment.Collect(identity.Id, from, to).Rows : [];
+        var units = ShipsSignals ? shipment.CollectUnits(identity.Id, from, to) : [];
         try
         {
-            var status = await store.ReportReplicaAsync(Report(now, to), rows, rejoin, ct);
+            var status = await store.ReportReplicaAsync(Report(now, to), rows, units, rejoin, ct);
             if (status == ReplicaReportStatus.Lost)
             {
                 // The leader stopped waiting for this replica: what it has not shipped may already be judged without it.

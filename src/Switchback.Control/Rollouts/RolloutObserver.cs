@@ -37,8 +37,9 @@ internal sealed partial class RolloutObserver(IRolloutSignals source)
     /// (after a restart) only starts it.
     /// </summary>
     /// <remarks>
-    /// <see cref="RolloutObservation.IntervalEnd"/> is the time to decide at: the clock's <paramref name="now"/> for signals that
-    /// never lag, else the end of the data (so a step's deadline passes only on data that has arrived).
+    /// A measured interval ends at a whole second (<see cref="RolloutObservation.IntervalEnd"/>), which becomes the state's
+    /// <see cref="RolloutState.ObservedUntil"/>; the controller decides at the clock's time for signals that never lag, else at
+    /// the data's end. With nothing new, <see cref="RolloutObservation.IntervalEnd"/> is that decision time and nothing is counted.
     /// </remarks>
     public async Task<RolloutObservation> ObserveAsync(RolloutState state, DateTimeOffset now, CancellationToken ct)
     {
@@ -59,7 +60,7 @@ internal sealed partial class RolloutObserver(IRolloutSignals source)
         var (baseline, baselineLengths) = read.Versions[state.StableVersion];
         var (candidate, candidateLengths) = read.Versions[state.CandidateVersion];
         var shadowing = state.Phase == RolloutPhase.Shadowing;
-        var observation = new RolloutObservation(source.Lags ? end : now)
+        var observation = new RolloutObservation(end)
         {
             IntervalStart = from,
             BaselineRequests = baseline.Requests,

@@ -9,7 +9,7 @@ namespace Switchback.Gateway.Fleet;
 /// rows shipped by every replica back into one <see cref="SignalSnapshot"/> per version. Thread-safe: collecting reads the
 /// rings the way <see cref="VersionSignals.Aggregate"/> does, lock-free; merging works on its own copies.
 /// </summary>
-public sealed class SignalShipment(SignalRegistry signals, ResponseLengthSignals lengths)
+public sealed class SignalShipment(SignalRegistry signals, ResponseLengthSignals lengths, Units.UnitTracker units)
 {
     /// <summary>How many seconds back the rings reach: older seconds can no longer be shipped.</summary>
     public int Horizon => Math.Min(Smallest(signals), Smallest(lengths.Registry));
@@ -72,6 +72,41 @@ public sealed class SignalShipment(SignalRegistry signals, ResponseLengthSignals
         }
 
         return (VersionSignals.ToSnapshot(deployment, version, template.CounterNames, main, from, to), length.Latency);
+    }
+
+    /// <summary>
+    /// The rollouts' units that closed in [<paramref name="fromSecond"/>, <paramref name="toSecond"/>), as rows to ship. A unit
+    /// without a key gets a random id of its own (even, so it never meets a key's hash, which is odd).
+    /// </summary>
+    public IReadOnlyList<UnitRow> CollectUnits(string replica, long fromSecond, long toSecond)
+    {
+        var rows = new List<UnitRow>();
+        foreach (var (deployment, salt, u) in units.AllClosed(fromSecond, toSecond))
+        {
+            var key = u.KeyHash != 0 ? unchecked((long)u.KeyHash) : RandomEvenId();
+            rows.Add(new UnitRow(salt, key, u.Second, replica, deployment, u.Version, u.Candidate, u.WeightBps, u.Failures,
+                double.IsNaN(u.MaxLatencyMs) ? null : u.MaxLatencyMs, double.IsNaN(u.MaxTtftMs) ? null : u.MaxTtftMs, u.Requests));
+        }
+
+        return rows;
+    }
+
+    private static long RandomEvenId()
+    {
+        long id;
+        do
+        {
+            id = BitConverter.ToInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)) & ~1L;
+        }
+        while (id == 0);
+        return id;
+    }
+
+    /// <summary>A shipped unit as the controller reads it.</summary>
+    public static Units.UnitRecord ToRecord(UnitRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new(row.Second, row.Version, row.Candidate, row.WeightBps, (byte)row.Failures, row.MaxLatencyMs ?? double.NaN, row.MaxTtftMs ?? double.NaN, row.Requests, unchecked((ulong)row.KeyHash));
     }
 
     private static bool IsEmpty(SignalWindow w)

@@ -8,8 +8,8 @@ public sealed class UnitOptions
     public int RequestsPerUnit { get; set; } = 5;
 
     /// <summary>How long after its first request a unit closes at the latest.</summary>
-    /// <value>Default 10 s; 1 s .. 10 min. Bounds how long a light user's evidence waits.</value>
-    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(10);
+    /// <value>Default 2 s; 1 s .. 10 min. Bounds how long a light user's evidence waits, so it bounds the detection delay units add.</value>
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The most keys a rollout tracks in this process; further keys are counted as untracked and left out of the evidence.</summary>
     /// <value>Default 2,000,000 (about 100 MB at most).</value>

@@ -43,7 +43,17 @@ public interface IFleetStore
     /// <see cref="ReplicaState.Lost"/> is refused (<see cref="ReplicaReportStatus.Lost"/>) unless <paramref name="rejoin"/>;
     /// windows already stored (a retried report) are kept as they are, so nothing is counted twice.
     /// </summary>
-    Task<ReplicaReportStatus> ReportReplicaAsync(ReplicaReport report, IReadOnlyList<SignalWindowRow> windows, bool rejoin, CancellationToken cancellationToken = default);
+    Task<ReplicaReportStatus> ReportReplicaAsync(ReplicaReport report, IReadOnlyList<SignalWindowRow> windows, bool rejoin, CancellationToken cancellationToken = default)
+        => ReportReplicaAsync(report, windows, [], rejoin, cancellationToken);
+
+    /// <summary>
+    /// As above, with the rollouts' closed units of the same seconds; a unit whose rollout and key the store already holds
+    /// (the key reached another replica too) is dropped, so every key counts once.
+    /// </summary>
+    Task<ReplicaReportStatus> ReportReplicaAsync(ReplicaReport report, IReadOnlyList<SignalWindowRow> windows, IReadOnlyList<UnitRow> units, bool rejoin, CancellationToken cancellationToken = default);
+
+    /// <summary>The units of rollout <paramref name="rolloutId"/> that closed in [<paramref name="fromSecond"/>, <paramref name="toSecond"/>).</summary>
+    Task<IReadOnlyList<UnitRow>> ReadUnitsAsync(string rolloutId, long fromSecond, long toSecond, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a replica stopped (graceful shutdown, after its last report).</summary>
     Task StopReplicaAsync(string id, CancellationToken cancellationToken = default);

@@ -1,6 +1,6 @@
 namespace Switchback.Storage.Fleet;
 
-/// <summary>What <see cref="IFleetStore.ReportReplicaAsync"/> did.</summary>
+/// <summary>What <c>IFleetStore.ReportReplicaAsync</c> did.</summary>
 public enum ReplicaReportStatus
 {
     /// <summary>The heartbeat and its windows were stored.</summary>

@@ -208,5 +208,24 @@ internal static class PostgresSchema
             """),
         // A rollout's salt for sticky buckets (issue 12): each rollout orders users afresh.
         new(11, "routing-salt", "ALTER TABLE routing_state ADD COLUMN salt text"),
+        // Units of a rollout's evidence (issue 12): one per rollout and key, whichever replica formed it first.
+        new(12, "rollout-units", """
+            CREATE TABLE rollout_units (
+                rollout_id text NOT NULL,
+                key_hash bigint NOT NULL,
+                second bigint NOT NULL,
+                replica text NOT NULL,
+                deployment text NOT NULL,
+                version integer NOT NULL,
+                candidate integer NOT NULL CHECK (candidate IN (0, 1)),
+                weight_bps integer NOT NULL,
+                failures integer NOT NULL,
+                max_latency_ms double precision,
+                max_ttft_ms double precision,
+                requests integer NOT NULL,
+                PRIMARY KEY (rollout_id, key_hash)
+            );
+            CREATE INDEX rollout_units_by_second ON rollout_units (rollout_id, second);
+            """),
     ];
 }

@@ -16,6 +16,9 @@ internal abstract partial class SqlRegistryStore : IFleetStore
     private const string ReplicaColumns =
         "id, address, software_version, started_at, heartbeat_at, beats, routing_epoch, routing_applied_at, signals_through, leader, state, lost_at, stats_json";
 
+    private const string UnitColumns =
+        "rollout_id, key_hash, second, replica, deployment, version, candidate, weight_bps, failures, max_latency_ms, max_ttft_ms, requests";
+
     private const string CommandColumns = "id, deployment, command, reason, actor, created_at, done_at, outcome_json";
 
     /// <summary>
@@ -111,10 +114,14 @@ internal abstract partial class SqlRegistryStore : IFleetStore
         await session.CommitAsync();
     }
 
-    public async Task<ReplicaReportStatus> ReportReplicaAsync(ReplicaReport report, IReadOnlyList<SignalWindowRow> windows, bool rejoin, CancellationToken cancellationToken = default)
+    public Task<ReplicaReportStatus> ReportReplicaAsync(ReplicaReport report, IReadOnlyList<SignalWindowRow> windows, bool rejoin, CancellationToken cancellationToken = default)
+        => ReportReplicaAsync(report, windows, [], rejoin, cancellationToken);
+
+    public async Task<ReplicaReportStatus> ReportReplicaAsync(ReplicaReport report, IReadOnlyList<SignalWindowRow> windows, IReadOnlyList<UnitRow> units, bool rejoin, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(units);
         ArgumentException.ThrowIfNullOrWhiteSpace(report.Id);
         await using var session = await BeginFleetWriteAsync(cancellationToken);
         var state = await session.ScalarAsync("SELECT state FROM replicas WHERE id = @i", ("@i", report.Id)) as string;
@@ -154,6 +161,29 @@ internal abstract partial class SqlRegistryStore : IFleetStore
                 ("@v", window.Version),
                 ("@r", window.Replica),
                 ("@p", window.Payload));
+        }
+
+        foreach (var unit in units)
+        {
+            if (unit.Replica != report.Id)
+            {
+                throw new ArgumentException($"a unit of replica '{unit.Replica}' cannot be reported by '{report.Id}'", nameof(units));
+            }
+
+            await session.ExecuteAsync(
+                $"INSERT INTO rollout_units ({UnitColumns}) VALUES (@r, @k, @s, @p, @d, @v, @c, @w, @f, @l, @t, @n) ON CONFLICT (rollout_id, key_hash) DO NOTHING",
+                ("@r", unit.RolloutId),
+                ("@k", unit.KeyHash),
+                ("@s", unit.Second),
+                ("@p", unit.Replica),
+                ("@d", unit.Deployment),
+                ("@v", unit.Version),
+                ("@c", unit.Candidate ? 1 : 0),
+                ("@w", unit.WeightBps),
+                ("@f", unit.Failures),
+                ("@l", unit.MaxLatencyMs),
+                ("@t", unit.MaxTtftMs),
+                ("@n", unit.Requests));
         }
 
         await session.CommitAsync();
@@ -222,10 +252,26 @@ internal abstract partial class SqlRegistryStore : IFleetStore
             ("@t", toSecond));
     }
 
+    public async Task<IReadOnlyList<UnitRow>> ReadUnitsAsync(string rolloutId, long fromSecond, long toSecond, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(rolloutId);
+        await using var session = await BeginAsync(write: false, cancellationToken);
+        return await session.QueryAsync(
+            $"SELECT {UnitColumns} FROM rollout_units WHERE rollout_id = @r AND second >= @f AND second < @t",
+            r => new UnitRow(
+                r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetInt32(5),
+                Convert.ToInt64(r.GetValue(6), CultureInfo.InvariantCulture) != 0, r.GetInt32(7), r.GetInt32(8),
+                r.IsDBNull(9) ? null : r.GetDouble(9), r.IsDBNull(10) ? null : r.GetDouble(10), r.GetInt32(11)),
+            ("@r", rolloutId),
+            ("@f", fromSecond),
+            ("@t", toSecond));
+    }
+
     public async Task<long> PruneAsync(long beforeSecond, DateTimeOffset forgetBefore, CancellationToken cancellationToken = default)
     {
         await using var session = await BeginFleetWriteAsync(cancellationToken);
         var deleted = await session.ExecuteAsync("DELETE FROM signal_windows WHERE second < @s", ("@s", beforeSecond));
+        await session.ExecuteAsync("DELETE FROM rollout_units WHERE second < @s", ("@s", beforeSecond));
         await session.ExecuteAsync(
             "DELETE FROM replicas WHERE state <> @live AND heartbeat_at < @t",
             ("@live", StateText(ReplicaState.Live)),

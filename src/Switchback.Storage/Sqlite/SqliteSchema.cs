@@ -225,5 +225,24 @@ internal static class SqliteSchema
             """),
         // A rollout's salt for sticky buckets (issue 12): each rollout orders users afresh.
         new(11, "routing-salt", "ALTER TABLE routing_state ADD COLUMN salt TEXT"),
+        // Units of a rollout's evidence (issue 12): one per rollout and key, whichever replica formed it first.
+        new(12, "rollout-units", """
+            CREATE TABLE rollout_units (
+                rollout_id TEXT NOT NULL,
+                key_hash INTEGER NOT NULL,
+                second INTEGER NOT NULL,
+                replica TEXT NOT NULL,
+                deployment TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                candidate INTEGER NOT NULL CHECK (candidate IN (0, 1)),
+                weight_bps INTEGER NOT NULL,
+                failures INTEGER NOT NULL,
+                max_latency_ms REAL,
+                max_ttft_ms REAL,
+                requests INTEGER NOT NULL,
+                PRIMARY KEY (rollout_id, key_hash)
+            );
+            CREATE INDEX rollout_units_by_second ON rollout_units (rollout_id, second);
+            """),
     ];
 }

@@ -135,6 +135,43 @@ public sealed class FleetSignalsTests : IAsyncLifetime
         Assert.Equal(0, a.Provider.GetRequiredService<ReplicaReporter>().DroppedSeconds);
     }
 
+    [Fact]
+    public async Task KeySpreadOverTwoReplicas_FormsOneUnitForTheFleet_RequestsWithoutKeyEachTheirOwn()
+    {
+        var a = Replica();
+        var b = Replica();
+        await a.ReportAsync();
+        await b.ReportAsync();
+        foreach (var replica in new[] { a, b })
+        {
+            var units = replica.Provider.GetRequiredService<Switchback.Gateway.Units.UnitTracker>();
+            for (var i = 0; i < 3; i++)
+            {
+                // The same user (one key hash) on both replicas, and one request without a key on each.
+                units.Record(new Switchback.Gateway.Units.UnitTicket("svc", "r-test", 12345, 2, true, 500), new RequestSample(10, RequestOutcome.Http5xx));
+            }
+
+            units.Record(new Switchback.Gateway.Units.UnitTicket("svc", "r-test", 0, 1, false, 500), new RequestSample(10));
+        }
+
+        time.Advance(TimeSpan.FromSeconds(20));
+        foreach (var replica in new[] { a, b })
+        {
+            replica.Provider.GetRequiredService<Switchback.Gateway.Units.UnitTracker>().Sweep(_ => ("r-test", 500));
+        }
+
+        // Units closed by the sweep belong to the second under way: they ship with the next report.
+        time.Advance(TimeSpan.FromSeconds(1));
+        await a.ReportAsync();
+        await b.ReportAsync();
+
+        var read = await a.Signals.ReadAsync("svc", [1, 2], "r-test", T0, time.GetUtcNow(), Ct);
+
+        Assert.Equal(3, read!.Units.Count);
+        Assert.Single(read.Units, u => u.KeyHash == 12345 && u.Failed && u.Candidate);
+        Assert.Equal(2, read.Units.Count(u => !u.Candidate));
+    }
+
     private static void Serve(TestReplica replica, int version, int ok)
     {
         var signals = replica.Provider.GetRequiredService<SignalRegistry>().Get("svc", version);

@@ -27,6 +27,30 @@ public sealed class ObservationIntervalTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task TicksBetweenWholeSeconds_CountEverySecondExactlyOnce()
+    {
+        await using var h = new ControllerHarness();
+        await h.InitializeAsync();
+        h.Time.Advance(TimeSpan.FromMilliseconds(400));
+        await h.StartAsync(ControllerHarness.Spec(Canary));
+
+        // Ticks at .4 of each second: every interval must end at a whole second, or its last second is counted again next time.
+        for (var i = 0; i < 10; i++)
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(300));
+            h.Serve(1, ok: 9);
+            h.Serve(2, ok: 1);
+            h.Time.Advance(TimeSpan.FromMilliseconds(700));
+            await h.Controller.TickAsync(Ct);
+        }
+
+        var state = await h.LatestAsync();
+        Assert.Equal(new StepCounters(81, 9, 0), state.Step);
+        Assert.Equal(0, state.ObservedUntil!.Value.Millisecond);
+        Assert.Equal((81L, 0L, 9L, 0L), Counts(state));
+    }
+
+    [Fact]
     public async Task FirstInterval_RequestsEarlierInTheStartSecond_AreNotCounted()
     {
         await using var h = new ControllerHarness();

@@ -164,5 +164,5 @@ internal sealed record WorldOptions
 
     public int RequestsPerUnit { get; init; } = 5;
 
-    public TimeSpan UnitWindow { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan UnitWindow { get; init; } = TimeSpan.FromSeconds(2);
 }

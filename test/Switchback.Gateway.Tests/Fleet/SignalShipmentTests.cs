@@ -15,7 +15,7 @@ public sealed class SignalShipmentTests
         var time = new FakeTimeProvider(T0);
         var signals = new SignalRegistry(time, new SignalOptions { CounterNames = ["refusals", "responses_evaluated"] });
         var lengths = new ResponseLengthSignals(time);
-        return (time, signals, lengths, new SignalShipment(signals, lengths));
+        return (time, signals, lengths, new SignalShipment(signals, lengths, new Switchback.Gateway.Units.UnitTracker(time, Microsoft.Extensions.Options.Options.Create(new Switchback.Gateway.Units.UnitOptions()))));
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class SignalShipmentTests
         sending.Get("svc", 1).AddCounter(1, 2);
         sending.Get("svc", 1).Record(new RequestSample(3));
         sender.Time.Advance(TimeSpan.FromSeconds(1));
-        var rows = new SignalShipment(sending, sender.Lengths).Collect("r", S0, S0 + 1).Rows;
+        var rows = new SignalShipment(sending, sender.Lengths, new Switchback.Gateway.Units.UnitTracker(sender.Time, Microsoft.Extensions.Options.Options.Create(new Switchback.Gateway.Units.UnitOptions()))).Collect("r", S0, S0 + 1).Rows;
 
         var (merged, _) = Create().Shipment.Merge(rows, "svc", 1, T0, T0.AddSeconds(1));
 

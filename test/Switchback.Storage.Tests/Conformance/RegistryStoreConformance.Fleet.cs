@@ -208,6 +208,28 @@ public abstract partial class RegistryStoreConformance
     }
 
     [Fact]
+    public async Task ReportReplica_UnitsOfOneKeyFromTwoReplicas_AreKeptOnce()
+    {
+        UnitRow Unit(string replica, long key, long second, bool candidate) => new("r-1", key, second, replica, "svc", candidate ? 2 : 1, candidate, 500, candidate ? 1 : 0, 12.5, null, 3);
+        var a = new ReplicaReport("a", "x", "1", Start, Start, 0, 10, false, "{}");
+        var b = a with { Id = "b" };
+
+        await Fleet.ReportReplicaAsync(a, [], [Unit("a", 11, 5, true), Unit("a", 12, 6, false), Unit("a", -4, 6, false)], rejoin: false, Ct);
+        await Fleet.ReportReplicaAsync(b, [], [Unit("b", 11, 7, true), Unit("b", 13, 7, false)], rejoin: false, Ct);
+        await Fleet.ReportReplicaAsync(a, [], [Unit("a", 12, 6, false)], rejoin: false, Ct);
+
+        var all = await Fleet.ReadUnitsAsync("r-1", 0, 100, Ct);
+        Assert.Equal([-4L, 11L, 12L, 13L], all.Select(u => u.KeyHash).Order());
+        var first = all.Single(u => u.KeyHash == 11);
+        Assert.Equal(("a", 5L, true, 1, 12.5, (double?)null, 3), (first.Replica, first.Second, first.Candidate, first.Failures, first.MaxLatencyMs!.Value, first.MaxTtftMs, first.Requests));
+        Assert.Equal([13L], (await Fleet.ReadUnitsAsync("r-1", 7, 8, Ct)).Select(u => u.KeyHash));
+        Assert.Empty(await Fleet.ReadUnitsAsync("r-2", 0, 100, Ct));
+        await Fleet.PruneAsync(6, Start.AddDays(-1), Ct);
+        Assert.Equal(3, (await Fleet.ReadUnitsAsync("r-1", 0, 100, Ct)).Count);
+        await Assert.ThrowsAsync<ArgumentException>(() => Fleet.ReportReplicaAsync(a, [], [Unit("b", 99, 1, true)], rejoin: false, Ct));
+    }
+
+    [Fact]
     public async Task Prune_DropsOldWindowsAndForgetsLongGoneReplicas()
     {
         await Fleet.ReportReplicaAsync(new ReplicaReport("old", "a", "1", Start, Start.AddDays(-3), 0, 0, false, "{}"), [new("old", "svc", 1, 10, [1])], rejoin: false, Ct);
