@@ -14,4 +14,16 @@ public interface IRoutingSource
 
     /// <summary>Every stored routing state, by deployment name.</summary>
     Task<IReadOnlyList<RoutingState>> ListRoutingStatesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What routes every deployment, read in one snapshot: the routing epoch, the stored routing states and each deployment's
+    /// <c>stable</c> alias (which routes a deployment without a stored state).
+    /// </summary>
+    Task<RoutingSnapshotRecord> ReadRoutingSnapshotAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>The routing of every deployment at one routing epoch (see <see cref="IRoutingSource.ReadRoutingSnapshotAsync"/>).</summary>
+/// <param name="Epoch">The routing epoch the snapshot is at.</param>
+/// <param name="States">The stored routing states.</param>
+/// <param name="Stables">Each deployment's <c>stable</c> version, by name.</param>
+public sealed record RoutingSnapshotRecord(long Epoch, IReadOnlyList<RoutingState> States, IReadOnlyDictionary<string, int> Stables);

@@ -98,8 +98,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<RoutingTableHolder>(),
             sp.GetRequiredService<BundleCache>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RoutingSnapshotLoader>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IFleetStore>()));
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new RoutingSwitch(sp.GetRequiredService<RoutingTableHolder>(), sp.GetRequiredService<RoutingSnapshotLoader>()));
         services.AddHostedService<RoutingRefreshService>();
         services.AddHostedService<HealthProbeService>();

@@ -13,7 +13,6 @@ namespace Switchback.Gateway.Routing;
 public sealed partial class RoutingSnapshotLoader
 {
     private readonly IRoutingSource store;
-    private readonly Storage.Fleet.IFleetStore? fleet;
     private readonly RoutingTableHolder holder;
     private readonly BundleCache bundles;
     private readonly ILogger<RoutingSnapshotLoader> logger;
@@ -21,9 +20,8 @@ public sealed partial class RoutingSnapshotLoader
     private readonly TimeProvider? time;
     private long appliedEpoch;
 
-    internal RoutingSnapshotLoader(IRoutingSource store, RoutingTableHolder holder, BundleCache bundles, ILogger<RoutingSnapshotLoader> logger, TimeProvider? time = null, Storage.Fleet.IFleetStore? fleet = null)
+    internal RoutingSnapshotLoader(IRoutingSource store, RoutingTableHolder holder, BundleCache bundles, ILogger<RoutingSnapshotLoader> logger, TimeProvider? time = null)
     {
-        this.fleet = fleet;
         this.time = time;
         this.store = store;
         this.holder = holder;
@@ -52,8 +50,7 @@ public sealed partial class RoutingSnapshotLoader
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var epoch = fleet is null ? 0 : await fleet.GetRoutingEpochAsync(cancellationToken);
-            var table = await LoadAsync(cancellationToken);
+            var (epoch, table) = await LoadAsync(cancellationToken);
             if (!SameAs(holder.Current, table))
             {
                 holder.Swap(table);
@@ -82,19 +79,16 @@ public sealed partial class RoutingSnapshotLoader
         }
     }
 
-    private async Task<RoutingTable> LoadAsync(CancellationToken cancellationToken)
+    private async Task<(long Epoch, RoutingTable Table)> LoadAsync(CancellationToken cancellationToken)
     {
-        var stored = (await store.ListRoutingStatesAsync(cancellationToken)).ToDictionary(s => s.Deployment, StringComparer.Ordinal);
-        var states = new List<RoutingState>();
-        foreach (var deployment in await store.ListDeploymentsAsync(cancellationToken))
+        var snapshot = await store.ReadRoutingSnapshotAsync(cancellationToken);
+        var stored = snapshot.States.ToDictionary(s => s.Deployment, StringComparer.Ordinal);
+        var states = new List<RoutingState>(snapshot.States);
+        foreach (var (deployment, stable) in snapshot.Stables)
         {
-            if (stored.TryGetValue(deployment.Name, out var state))
+            if (!stored.ContainsKey(deployment))
             {
-                states.Add(state);
-            }
-            else if (deployment.Aliases.TryGetValue("stable", out var stable))
-            {
-                states.Add(new RoutingState(deployment.Name, stable));
+                states.Add(new RoutingState(deployment, stable));
             }
         }
 
@@ -111,7 +105,7 @@ public sealed partial class RoutingSnapshotLoader
             }
         }
 
-        return new RoutingTable(states);
+        return (snapshot.Epoch, new RoutingTable(states));
     }
 
     private static bool SameAs(RoutingTable current, RoutingTable next)

@@ -22,6 +22,16 @@ internal abstract partial class SqlRegistryStore
         return await session.QueryAsync($"SELECT {RoutingColumns} FROM routing_state ORDER BY deployment", ReadRoutingState);
     }
 
+    public async Task<RoutingSnapshotRecord> ReadRoutingSnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        // One snapshot, three short queries: a replica reloads on every routing notification, so this is the propagation path.
+        await using var session = await BeginAsync(write: false, cancellationToken);
+        var epoch = await ReadRoutingEpochAsync(session);
+        var states = await session.QueryAsync($"SELECT {RoutingColumns} FROM routing_state ORDER BY deployment", ReadRoutingState);
+        var stables = await session.QueryAsync("SELECT deployment, version FROM aliases WHERE alias = 'stable'", r => (r.GetString(0), r.GetInt32(1)));
+        return new RoutingSnapshotRecord(epoch, states, stables.ToDictionary(s => s.Item1, s => s.Item2, StringComparer.Ordinal));
+    }
+
     public async Task<RoutingSetOutcome> SetRoutingStateAsync(RoutingState state, AuditContext who, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -230,6 +230,20 @@ public abstract partial class RegistryStoreConformance
     }
 
     [Fact]
+    public async Task ReadRoutingSnapshot_HoldsTheEpochTheStatesAndEveryStable()
+    {
+        await RegisterVersionsAsync("svc", 2);
+        await Store.RegisterAsync(Bundle("other", "o"), Admin, Ct);
+        await Store.SetRoutingStateAsync(new RoutingState("svc", 1, 2, 500, Salt: "r-1"), Admin, Ct);
+
+        var snapshot = await Store.ReadRoutingSnapshotAsync(Ct);
+
+        Assert.Equal(await Fleet.GetRoutingEpochAsync(Ct), snapshot.Epoch);
+        Assert.Equal([("svc", 2, "r-1")], snapshot.States.Select(s => (s.Deployment, s.CandidateVersion!.Value, s.Salt!)));
+        Assert.Equal(new Dictionary<string, int> { ["svc"] = 1, ["other"] = 1 }, snapshot.Stables);
+    }
+
+    [Fact]
     public async Task Prune_DropsOldWindowsAndForgetsLongGoneReplicas()
     {
         await Fleet.ReportReplicaAsync(new ReplicaReport("old", "a", "1", Start, Start.AddDays(-3), 0, 0, false, "{}"), [new("old", "svc", 1, 10, [1])], rejoin: false, Ct);
