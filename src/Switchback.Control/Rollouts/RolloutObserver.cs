@@ -208,10 +208,12 @@ internal sealed partial class RolloutObserver(IRolloutSignals source)
             return null;
         }
 
-        // Counts are taken against the T the decider fixed before this interval; the first interval only sets T.
+        // Counts are taken against the T the decider fixed before this interval; the first interval only sets T. A sketch knows
+        // values only to a bucket, so each side is counted the way that can only favour the candidate: every baseline bucket
+        // that may hold a value above T, only candidate buckets all of whose values are above T·max_ratio (docs/statistics.md).
         var threshold = state.QuantileThreshold(guardrail.Signal);
         var exceedances = threshold is { } t
-            ? new ArmInterval(baseSketch.Count, baseSketch.CountAbove(t), candSketch.Count, candSketch.CountAbove(t * guardrail.MaxRatio))
+            ? new ArmInterval(baseSketch.Count, baseSketch.CountPossiblyAbove(t), candSketch.Count, candSketch.CountSurelyAbove(t * guardrail.MaxRatio))
             : default;
         return new QuantileInterval(exceedances, threshold, quantile);
     }

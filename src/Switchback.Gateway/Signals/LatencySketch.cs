@@ -176,6 +176,46 @@ public sealed class LatencySketch
         Interlocked.Add(ref _overflow, overflow);
     }
 
+    /// <summary>
+    /// How many recorded values are certainly above <paramref name="threshold"/>: whole buckets whose every value exceeds it.
+    /// The conservative count for the candidate's side of a test (never more than the exact count).
+    /// </summary>
+    public long CountSurelyAbove(double threshold)
+    {
+        ThrowIfNaN(threshold);
+        long above = 0;
+        for (var i = _counts.Length - 1; i >= 0 && Layout.LowerBound(i) >= threshold; i--)
+        {
+            above += Volatile.Read(ref _counts[i]);
+        }
+
+        return above;
+    }
+
+    /// <summary>
+    /// How many recorded values may be above <paramref name="threshold"/>: whole buckets that can hold a value above it. The
+    /// conservative count for the baseline's side of a test (never less than the exact count).
+    /// </summary>
+    public long CountPossiblyAbove(double threshold)
+    {
+        ThrowIfNaN(threshold);
+        long above = 0;
+        for (var i = _counts.Length - 1; i >= 0 && Layout.UpperBound(i) > threshold; i--)
+        {
+            above += Volatile.Read(ref _counts[i]);
+        }
+
+        return above;
+    }
+
+    private static void ThrowIfNaN(double threshold)
+    {
+        if (double.IsNaN(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "a threshold must be a number");
+        }
+    }
+
     /// <summary>Empties the sketch; the caller guarantees no concurrent writer (see VersionSignals' window epochs).</summary>
     internal void Clear()
     {

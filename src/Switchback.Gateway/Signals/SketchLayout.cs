@@ -73,6 +73,16 @@ public sealed class SketchLayout : IEquatable<SketchLayout>
     /// <summary>The bucket of a value already clamped into the range.</summary>
     internal int BucketOf(double clamped) => Math.Clamp(RawIndex(clamped) - MinIndex, 0, BucketCount - 1);
 
+    /// <summary>
+    /// The largest value bucket <paramref name="bucket"/> can hold (infinity for the last, which also holds clamped overflow).
+    /// </summary>
+    internal double UpperBound(int bucket) => bucket >= BucketCount - 1 ? double.PositiveInfinity : Math.Pow(Gamma, bucket + MinIndex);
+
+    /// <summary>
+    /// A value every value in bucket <paramref name="bucket"/> exceeds (0 for the first, which also holds clamped underflow).
+    /// </summary>
+    internal double LowerBound(int bucket) => bucket <= 0 ? 0 : Math.Pow(Gamma, bucket - 1 + MinIndex);
+
     /// <summary>The representative value of a bucket: within α of every value the bucket holds.</summary>
     internal double ValueOf(int bucket) => 2 * Math.Pow(Gamma, bucket + MinIndex) / (Gamma + 1);
 

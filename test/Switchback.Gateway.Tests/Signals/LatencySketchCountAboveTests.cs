@@ -29,4 +29,55 @@ public sealed class LatencySketchCountAboveTests
     [Fact]
     public void CountAbove_NaN_Throws()
         => Assert.Throws<ArgumentOutOfRangeException>(() => new LatencySketch().CountAbove(double.NaN));
+
+    [Fact]
+    public void SurelyAndPossiblyAbove_BracketTheExactCount_ForEveryThreshold()
+    {
+        var random = new Random(5);
+        var sketch = new LatencySketch();
+        var values = Enumerable.Range(0, 20_000).Select(_ => Math.Exp(4 + random.NextDouble() * 3)).ToArray();
+        foreach (var v in values)
+        {
+            sketch.Record(v);
+        }
+
+        foreach (var t in new[] { 0.0, 0.05, 60, 100.3, 400, 1234.5, 20_000, 1e9 })
+        {
+            var exact = values.LongCount(v => v > t);
+            Assert.InRange(exact, sketch.CountSurelyAbove(t), sketch.CountPossiblyAbove(t));
+        }
+    }
+
+    /// <summary>
+    /// Issue 12, item 6, with the production sketch at the boundary of the null: the candidate is exactly max_ratio times slower
+    /// than the baseline in distribution, so a valid count has the candidate's exceedance rate of T·r at most the baseline's
+    /// of T. Counting by bucket representative (the old way) gave ratios of 1.04-1.11 here; the conservative counts do not.
+    /// </summary>
+    [Theory]
+    [InlineData(1.25, 0.95)]
+    [InlineData(1.25, 0.99)]
+    [InlineData(1.5, 0.95)]
+    [InlineData(1.1, 0.5)]
+    public void ConservativeCounts_AtTheNullBoundary_CandidateRateNeverAboveBaseline(double ratio, double quantile)
+    {
+        var random = new Random(11);
+        var baseline = new LatencySketch();
+        var candidate = new LatencySketch();
+        for (var i = 0; i < 400_000; i++)
+        {
+            var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            baseline.Record(200 * Math.Exp(0.6 * z));
+            var w = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            candidate.Record(ratio * 200 * Math.Exp(0.6 * w));
+        }
+
+        foreach (var shift in new[] { 0.97, 0.99, 1.0, 1.004, 1.01, 1.03 })
+        {
+            // Thresholds at and around the quantile's bucket, where the representative's error matters most.
+            var t = baseline.Quantile(quantile) * shift;
+            var baseRate = (double)baseline.CountPossiblyAbove(t) / baseline.Count;
+            var candRate = (double)candidate.CountSurelyAbove(t * ratio) / candidate.Count;
+            Assert.True(candRate <= baseRate * 1.01, $"T {t:F2}: candidate {candRate:P3} above T·{ratio}, baseline {baseRate:P3} above T");
+        }
+    }
 }
