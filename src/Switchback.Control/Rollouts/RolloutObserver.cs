@@ -202,7 +202,8 @@ internal sealed partial class RolloutObserver(IRolloutSignals source)
     {
         var cumulative = cursor.Baseline.GetOrAdd(guardrail.Signal, _ => new LatencySketch(baseSketch.Layout));
         cumulative.Merge(baseSketch);
-        var quantile = cumulative.Quantile(guardrail.Quantile!.Value);
+        // T is the upper edge of the quantile's bucket: no baseline value is ambiguous about it (see QuantileUpperBound).
+        var quantile = cumulative.QuantileUpperBound(guardrail.Quantile!.Value);
         if (double.IsNaN(quantile))
         {
             return null;

@@ -90,7 +90,26 @@ public sealed class LatencySketch
     /// The estimated q-quantile (0 ≤ q ≤ 1) in milliseconds: the value of rank ⌊q·(n−1)⌋ within relative error α,
     /// or <see cref="double.NaN"/> when the sketch is empty.
     /// </summary>
-    public double Quantile(double q)
+    public double Quantile(double q) => QuantileBucket(q) is { } i ? Layout.ValueOf(i) : double.NaN;
+
+    /// <summary>
+    /// The upper edge of the bucket that holds the q-quantile (its value for the last, open bucket), or NaN when empty. As a
+    /// threshold it splits the sketch at a bucket edge: no recorded value is ambiguous about lying above it, so the
+    /// baseline's conservative count (<see cref="CountPossiblyAbove"/>) is exact there, and at most a fraction 1 − q of the
+    /// values lies above it. A baseline concentrated on one value (answers of a fixed length) keeps its power this way.
+    /// </summary>
+    public double QuantileUpperBound(double q)
+    {
+        if (QuantileBucket(q) is not { } i)
+        {
+            return double.NaN;
+        }
+
+        var upper = Layout.UpperBound(i);
+        return double.IsPositiveInfinity(upper) ? Layout.ValueOf(i) : upper;
+    }
+
+    private int? QuantileBucket(double q)
     {
         if (!(q >= 0 && q <= 1))
         {
@@ -105,7 +124,7 @@ public sealed class LatencySketch
 
         if (total == 0)
         {
-            return double.NaN;
+            return null;
         }
 
         var rank = (long)Math.Floor(q * (total - 1));
@@ -123,12 +142,12 @@ public sealed class LatencySketch
             seen += c;
             if (seen > rank)
             {
-                return Layout.ValueOf(i);
+                return i;
             }
         }
 
         // Only reachable when buckets changed between the two passes (concurrent Clear).
-        return Layout.ValueOf(last);
+        return last;
     }
 
     /// <summary>
