@@ -80,4 +80,36 @@ public sealed class LatencySketchCountAboveTests
             Assert.True(candRate <= baseRate * 1.01, $"T {t:F2}: candidate {candRate:P3} above T·{ratio}, baseline {baseRate:P3} above T");
         }
     }
+
+    [Fact]
+    public void QuantileUpperBound_BaselineOnOneValue_NothingPossiblyAboveAndAtMostOneMinusQAboveInGeneral()
+    {
+        var flat = new LatencySketch();
+        for (var i = 0; i < 100; i++)
+        {
+            flat.Record(200);
+        }
+
+        var t = flat.QuantileUpperBound(0.95);
+        Assert.InRange(t, 200, 200 * 1.03);
+        Assert.Equal(0, flat.CountPossiblyAbove(t));
+        Assert.Equal(0, flat.CountPossiblyAbove(flat.QuantileUpperBound(0.5)));
+        Assert.Equal(100, flat.CountPossiblyAbove(flat.Quantile(0.95)));
+
+        var random = new Random(9);
+        var spread = new LatencySketch();
+        for (var i = 0; i < 10_000; i++)
+        {
+            spread.Record(Math.Exp(3 + random.NextDouble() * 4));
+        }
+
+        foreach (var q in new[] { 0.5, 0.9, 0.95, 0.99 })
+        {
+            var edge = spread.QuantileUpperBound(q);
+            Assert.True(spread.CountPossiblyAbove(edge) <= (1 - q) * spread.Count, $"q {q}: {spread.CountPossiblyAbove(edge)} above {edge:F2}");
+            Assert.InRange(edge / spread.Quantile(q), 1.0, 1.03);
+        }
+
+        Assert.True(double.IsNaN(new LatencySketch().QuantileUpperBound(0.95)));
+    }
 }
