@@ -13,6 +13,7 @@ internal sealed class FleetLoad : IAsyncDisposable
     private readonly IReadOnlyList<string> urls;
     private readonly ConcurrentDictionary<string, bool> excluded = new();
     private readonly ConcurrentDictionary<(string Url, string Outcome), int> outcomes = new();
+    private readonly ConcurrentQueue<(string Url, string Outcome, DateTimeOffset At)> answers = new();
     private readonly CancellationTokenSource stop = new();
     private readonly Task[] workers;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -30,6 +31,10 @@ internal sealed class FleetLoad : IAsyncDisposable
 
     /// <summary>Answers per replica and "status v=version".</summary>
     public IReadOnlyDictionary<(string Url, string Outcome), int> Outcomes => outcomes;
+
+    /// <summary>Answers per replica and outcome that completed before <paramref name="before"/>.</summary>
+    public int AnsweredBefore(string url, string outcome, DateTimeOffset before)
+        => answers.Count(a => a.Url == url && a.Outcome == outcome && a.At < before);
 
     /// <summary>Requests completed.</summary>
     public long Completed => outcomes.Values.Sum();
@@ -80,6 +85,7 @@ internal sealed class FleetLoad : IAsyncDisposable
             if (!excluded.ContainsKey(url))
             {
                 outcomes.AddOrUpdate((url, outcome), 1, (_, c) => c + 1);
+                answers.Enqueue((url, outcome, DateTimeOffset.UtcNow));
             }
 
             try

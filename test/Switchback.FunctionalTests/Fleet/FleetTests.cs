@@ -34,7 +34,7 @@ public sealed class FleetTests
         using var dir = new TempDir();
         await using var db = await PostgresDatabase.CreateAsync();
         using var healthy = await Sim.StartAsync("healthy");
-        using var flaky = await Sim.StartAsync("flaky", "--error-rate", "0.4");
+        using var flaky = await Sim.StartAsync("flaky", "--error-rate", "0.05");
         await using var receiver = await AlertReceiver.StartAsync();
         var replicas = await StartFleetAsync(db.StoreSpec, 3);
         try
@@ -49,11 +49,17 @@ public sealed class FleetTests
                 Assert.Equal("rolled_back", status["phase"]!.GetValue<string>());
                 Assert.Empty(load.Failures);
 
-                // Each replica served part of the canary, and the evidence holds more candidate requests than any one replica saw.
+                // Each replica served part of the canary, and the evidence holds more candidate units (one per key, and every
+                // request has its own key here) than any one replica had served by the time they must have reached the
+                // decision: a unit closes within its 2 s window and ships with the next report, so 3 s before the decision (which is stamped with its data time, a whole second).
                 var served = replicas.Select(r => load.Outcomes.Where(o => o.Key.Url == r.Url && o.Key.Outcome.EndsWith("v=2", StringComparison.Ordinal)).Sum(o => o.Value)).ToArray();
                 Assert.All(served, n => Assert.True(n > 0, string.Join(", ", served)));
-                var evidence = status["decisions"]!.AsArray().Last()!["evidence_detail"]![0]!["test"]!;
-                Assert.True(evidence["candidate_requests"]!.GetValue<long>() > served.Max(), $"{evidence} vs {string.Join(", ", served)}");
+                var decision = status["decisions"]!.AsArray().Last()!;
+                var evidence = decision["evidence_detail"]![0]!["test"]!;
+                var cut = decision["at"]!.GetValue<DateTimeOffset>() - TimeSpan.FromSeconds(3);
+                var settled = replicas.Select(r => load.AnsweredBefore(r.Url, "200 v=2", cut)).ToArray();
+                Assert.True(settled.Count(n => n > 0) >= 2, $"the decision came too soon to tell: {string.Join(", ", settled)} candidate answers by {cut:O}");
+                Assert.True(evidence["candidate_requests"]!.GetValue<long>() > settled.Max(), $"{evidence} vs {string.Join(", ", settled)} by {cut:O}");
             }
 
             using var admin = replicas[0].CreateHttpClient();
