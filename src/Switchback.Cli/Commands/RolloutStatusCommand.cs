@@ -87,6 +87,7 @@ internal static class RolloutStatusCommand
         var routing = r["routing"];
         var header = new Markup(Markup.Escape(
             $"Rollout {r["id"]} of {r["deployment"]}: candidate {r["candidate"]} over stable {r["stable"]} ({r["strategy"]})\n" +
+            (r["unverified"]?.GetValue<bool>() == true ? "UNVERIFIED: the plan says 'unverified: true'; it can promote with nothing measured\n" : string.Empty) +
             $"Phase: {r["phase"]}{(Formats.Text(r["reason"]) is "none" ? string.Empty : $" ({r["reason"]})")} - {r["reason_text"]}\n" +
             $"Step {r["step"]}/{r["steps"]}{(r["step_description"] is { } step ? $" ({step})" : string.Empty)}; requests this step: baseline {r["step_requests"]?["baseline_requests"]}, candidate {r["step_requests"]?["candidate_requests"]}, shadow {r["step_requests"]?["shadow_requests"]}\n" +
             $"Routing: stable {routing?["stable"]}, candidate {Formats.Text(routing?["candidate"])} at {Formats.Text(routing?["candidate_weight"])} %, shadow {Formats.Text(routing?["shadow"])}"));

@@ -29,6 +29,9 @@ internal sealed record RolloutView(
     long Generation,
     RollbackTimingView? LastRollback)
 {
+    /// <summary>The plan said <c>unverified: true</c>: it may promote with nothing measured.</summary>
+    public bool Unverified { get; init; }
+
     /// <summary>How many live replicas apply the current routing: now, or for a command, once it spread (with how long it took).</summary>
     public Fleet.FleetApplied? Replicas { get; init; }
 
@@ -58,7 +61,10 @@ internal sealed record RolloutView(
         s.CreatedAt,
         s.UpdatedAt,
         s.Generation,
-        rollback is not null && rollback.At >= s.CreatedAt ? RollbackTimingView.Of(rollback) : null);
+        rollback is not null && rollback.At >= s.CreatedAt ? RollbackTimingView.Of(rollback) : null)
+    {
+        Unverified = s.Spec.Unverified,
+    };
 
     private static string Snake(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 }

@@ -162,6 +162,11 @@ internal abstract partial class SqlRegistryStore
             ["step"] = rollout.StepIndex,
             ["generation"] = rollout.Generation,
         };
+        if (rollout.Spec.Unverified)
+        {
+            json["unverified"] = true;
+        }
+
         if (decision is not null)
         {
             json["reason"] = decision.Reason;

@@ -152,7 +152,7 @@ public sealed class GatedRolloutTests
         await using var h = new ControllerHarness();
         await h.InitializeAsync();
 
-        var result = await h.Controller.BeginAsync(ControllerHarness.Spec("steps:\n  - canary: { weight: 100 }\n"), 2, "ops", Ct, Dataset);
+        var result = await h.Controller.BeginAsync(ControllerHarness.Spec("unverified: true\nsteps:\n  - canary: { weight: 100 }\n"), 2, "ops", Ct, Dataset);
 
         Assert.Equal(RolloutStartResultStatus.Invalid, result.Status);
         Assert.Empty(await h.Store.ListRolloutsAsync("svc", Ct));

@@ -7,6 +7,11 @@ public sealed class MalformedRolloutTests
     /// <summary>A rollout body (after kind/deployment/candidate), the field path and a fragment of the message.</summary>
     public static TheoryData<string, string, string> Corpus { get; } = new()
     {
+        { "steps:\n  - canary: { weight: 100 }\n", "steps", "this plan promotes without measuring anything" },
+        { "strategy: blue-green\nbake: 10m\npreview: key\n", "steps", "or set 'unverified: true'" },
+        { "strategy: blue-green\nbake: 10m\npreview: key\nmin_requests: 0\n", "steps", "promotes without measuring anything" },
+        { "steps:\n  - pause: { duration: 5m }\n  - canary: { weight: 100 }\n", "steps", "no pause for an operator" },
+        { "unverified: yes\nsteps:\n  - canary: { weight: 100 }\n", "unverified", "expected true or false, got the string \"yes\"" },
         { "strategy: rainbow\n", "strategy", "'rainbow' is not a strategy: expected canary, linear, blue-green or shadow" },
         { "colour: blue\n", "colour", "unknown field 'colour': expected one of deployment, candidate" },
         { "candidate: 0\n", "candidate", "expected a whole number from 1 to 2147483647, got 0" },

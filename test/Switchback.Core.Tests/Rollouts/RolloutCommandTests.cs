@@ -44,7 +44,7 @@ public sealed class RolloutCommandTests
         Assert.Contains("not paused: nothing to resume", RolloutDecider.Apply(running, new ResumeCommand(), T0).Refusal, StringComparison.Ordinal);
         var paused = RolloutDecider.Apply(running, new PauseCommand("x"), T0).Decision!.Next;
         Assert.Contains("only a shadowing or progressing rollout can be paused", RolloutDecider.Apply(paused, new PauseCommand("y"), T0).Refusal, StringComparison.Ordinal);
-        var pending = Start("steps:\n  - canary: { weight: 100 }\n");
+        var pending = Start("unverified: true\nsteps:\n  - canary: { weight: 100 }\n");
         Assert.False(RolloutDecider.Apply(pending, new PauseCommand("x"), T0).Accepted);
     }
 
@@ -57,7 +57,7 @@ public sealed class RolloutCommandTests
         Assert.Equal("abort", Assert.IsType<RollbackAction>(Assert.Single(aborted.Actions)).Trigger);
         Assert.Contains("wrong build", aborted.Next.ReasonText, StringComparison.Ordinal);
         Assert.Contains("is finished (aborted", RolloutDecider.Apply(aborted.Next, new AbortCommand("again"), T0).Refusal, StringComparison.Ordinal);
-        Assert.Empty(RolloutDecider.Apply(Start("steps:\n  - canary: { weight: 100 }\n"), new AbortCommand("never mind"), T0).Decision!.Actions);
+        Assert.Empty(RolloutDecider.Apply(Start("unverified: true\nsteps:\n  - canary: { weight: 100 }\n"), new AbortCommand("never mind"), T0).Decision!.Actions);
     }
 
     [Fact]

@@ -55,6 +55,50 @@ public sealed class RolloutDeciderGuardrailTests
     }
 
     [Fact]
+    public void Decide_EnoughRequestsButNoFeedback_ThumbsDownGuardrailMakesTheStepInconclusive()
+    {
+        var state = Running();
+
+        // Requests on both arms, but the thumbs-down comparison never had a vote: its silence is not a pass.
+        var deadline = T0.AddMinutes(10);
+        var noFeedback = Traffic(deadline, 900, 100) with
+        {
+            Comparisons = ImmutableDictionary<string, ArmInterval>.Empty.Add("error_rate", new ArmInterval(900, 0, 100, 0)),
+        };
+        var decision = RolloutDecider.Decide(state, noFeedback, deadline);
+
+        Assert.Equal((RolloutPhase.Paused, PhaseReason.Inconclusive, 0), (decision.Next.Phase, decision.Next.Reason, decision.Next.StepIndex));
+        Assert.Contains("thumbs_down_rate without enough data (baseline 0/1, candidate 0/1)", decision.Next.ReasonText, StringComparison.Ordinal);
+        Assert.DoesNotContain("error_rate", decision.Next.ReasonText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_GuardrailMinRequests_HonouredPerArmBeforeTheStepPasses()
+    {
+        var state = Start(Plan + "\nguardrails:\n  - { signal: latency_p95, compare: baseline, max_ratio: 1.5, min_requests: 200 }\n");
+        state = RolloutDecider.Decide(state, new RolloutObservation(T0), T0).Next;
+        var latency = (ArmInterval arm) => new RolloutObservation(T0) with
+        {
+            BaselineRequests = arm.BaselineRequests,
+            CandidateRequests = arm.CandidateRequests,
+            Quantiles = ImmutableDictionary<string, QuantileInterval>.Empty.Add("latency_p95", new QuantileInterval(arm, state.QuantileThreshold("latency_p95"), 100)),
+        };
+
+        // The first interval fixes T; the next ones count. 150 candidate latencies by the deadline: short of 200.
+        state = RolloutDecider.Decide(state, latency(default) with { IntervalEnd = T0.AddMinutes(1) }, T0.AddMinutes(1)).Next;
+        state = RolloutDecider.Decide(state, latency(new ArmInterval(1000, 50, 150, 7)) with { IntervalEnd = T0.AddMinutes(10) }, T0.AddMinutes(10)).Next;
+        Assert.Equal((RolloutPhase.Paused, PhaseReason.Inconclusive), (state.Phase, state.Reason));
+        Assert.Contains("latency_p95 without enough data (baseline 1000/200, candidate 150/200)", state.ReasonText, StringComparison.Ordinal);
+
+        // The same with 250: the step passes.
+        var enough = Start(Plan + "\nguardrails:\n  - { signal: latency_p95, compare: baseline, max_ratio: 1.5, min_requests: 200 }\n");
+        enough = RolloutDecider.Decide(enough, new RolloutObservation(T0), T0).Next;
+        enough = RolloutDecider.Decide(enough, latency(default) with { IntervalEnd = T0.AddMinutes(1) }, T0.AddMinutes(1)).Next;
+        enough = RolloutDecider.Decide(enough, latency(new ArmInterval(1000, 50, 250, 12)) with { IntervalEnd = T0.AddMinutes(10) }, T0.AddMinutes(10)).Next;
+        Assert.Equal(RolloutPhase.Promoted, enough.Phase);
+    }
+
+    [Fact]
     public void Decide_BaselineZeroErrors_CandidateErrors_RollsBack()
     {
         var state = Running();

@@ -95,7 +95,7 @@ public sealed class RolloutDeciderStrategyTests
     [Fact]
     public void Decide_BlueGreenKeyPreview_CandidateAtWeightZero()
     {
-        var started = RolloutDecider.Decide(Start("strategy: blue-green\nbake: 5m\npreview: key\n"), new RolloutObservation(T0), T0);
+        var started = RolloutDecider.Decide(Start("strategy: blue-green\nbake: 5m\npreview: key\nunverified: true\n"), new RolloutObservation(T0), T0);
 
         Assert.Equal(RolloutPhase.Progressing, started.Next.Phase);
         Assert.Equal(new SetRoutingAction(0, null, 0), Assert.Single(started.Actions));

@@ -28,6 +28,35 @@ public sealed class RolloutSpecTests
           - webhook: http://127.0.0.1:9100/hooks/oncall
         """;
 
+    [Theory]
+    [InlineData("unverified: true\nsteps:\n  - canary: { weight: 100 }\n", true, false)]
+    [InlineData("strategy: blue-green\nbake: 10m\npreview: key\nunverified: true\n", true, false)]
+    [InlineData("strategy: blue-green\nbake: 10m\npreview: key\nmin_requests: 50\n", false, true)]
+    [InlineData("strategy: blue-green\nbake: 10m\n", false, true)]
+    [InlineData("steps:\n  - canary: { weight: 100, duration: 10m, min_requests: 50 }\n", false, true)]
+    [InlineData("steps:\n  - canary: { weight: 5, duration: 10m }\n  - canary: { weight: 100 }\n", false, true)]
+    [InlineData("strategy: linear\nlinear: { step: 50, interval: 5m }\n", false, true)]
+    [InlineData("strategy: shadow\nduration: 10m\n", false, true)]
+    [InlineData("steps:\n  - pause: {}\n  - canary: { weight: 100 }\n", false, true)]
+    public void Parse_PlanThatMeasuresOrSaysUnverified_Accepted(string body, bool unverified, bool measures)
+    {
+        var spec = SpecText.Valid(SpecText.Header + body);
+
+        Assert.Equal((unverified, measures), (spec.Unverified, spec.Measures));
+        Assert.Equal(unverified, RolloutJson.Deserialize(RolloutJson.Serialize(RolloutState.Create("r-1", spec, 7, 8, Rollouts.T0))).Spec.Unverified);
+    }
+
+    [Fact]
+    public void Decide_UnverifiedPlan_PromotesSayingSo()
+    {
+        var started = Rollouts.Start("unverified: true\nsteps:\n  - canary: { weight: 100 }\n");
+
+        var done = RolloutDecider.Decide(started, new RolloutObservation(Rollouts.T0), Rollouts.T0);
+
+        Assert.Equal(RolloutPhase.Promoted, done.Next.Phase);
+        Assert.Contains("unverified", done.Next.History[^1].Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_ProductExample_CompilesEveryField()
     {

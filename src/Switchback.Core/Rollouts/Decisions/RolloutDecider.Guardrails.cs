@@ -115,11 +115,14 @@ public static partial class RolloutDecider
         // Quantile signals arrive as exceedances already scaled by max_ratio, so their count test is at ratio 1.
         var test = new CountRatioTest(guardrail.Kind == SignalKind.Quantile ? 1.0 : guardrail.MaxRatio);
         var testState = state.Test ?? test.Start();
+        var (stepBaseline, stepCandidate) = (state.StepBaseline, state.StepCandidate);
         foreach (var interval in intervals)
         {
             // Each group of units shared one assignment probability: each is a valid factor of the e-process on its own.
             CheckInterval(guardrail.Signal, interval);
             testState = test.Update(testState, interval);
+            stepBaseline += interval.BaselineRequests;
+            stepCandidate += interval.CandidateRequests;
         }
 
         var evidence = test.Evidence(testState, alpha);
@@ -127,6 +130,8 @@ public static partial class RolloutDecider
         {
             Test = testState,
             Threshold = threshold,
+            StepBaseline = stepBaseline,
+            StepCandidate = stepCandidate,
             Breached = state.Breached || evidence.Breached,
             Last = new GuardrailEvidence(guardrail.Key, guardrail.Severity, evidence.Breached, evidence, null, null, null),
         };

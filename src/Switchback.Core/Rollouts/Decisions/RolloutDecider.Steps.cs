@@ -14,7 +14,7 @@ public static partial class RolloutDecider
             StepIndex = index,
             StepStartedAt = tick.Now,
             Step = StepCounters.Zero,
-            Guardrails = s.Guardrails.ToImmutableSortedDictionary(p => p.Key, p => p.Value with { WindowEvents = 0, WindowTrials = 0 }, StringComparer.Ordinal),
+            Guardrails = s.Guardrails.ToImmutableSortedDictionary(p => p.Key, p => p.Value with { WindowEvents = 0, WindowTrials = 0, StepBaseline = 0, StepCandidate = 0 }, StringComparer.Ordinal),
         });
         if (index >= steps.Length)
         {
@@ -65,7 +65,8 @@ public static partial class RolloutDecider
             return;
         }
 
-        var message = $"{state.Deployment}@{state.CandidateVersion} promoted to stable (was {state.StableVersion})";
+        var message = $"{state.Deployment}@{state.CandidateVersion} promoted to stable (was {state.StableVersion})"
+            + (state.Spec.Unverified ? ", unverified: the plan says 'unverified: true' and nothing was measured before it" : string.Empty);
         tick.Move(RolloutPhase.Promoted, PhaseReason.None, message);
         tick.Record(DecisionKind.Promoted, message, evidence);
         tick.Act(new PromoteAction(state.CandidateVersion, state.Spec.KeepWarm));
@@ -127,6 +128,29 @@ public static partial class RolloutDecider
         if (needsBaseline && counters.BaselineRequests < min)
         {
             missing.Add($"baseline {counters.BaselineRequests}/{min} requests");
+        }
+
+        // No data is not good data, per guardrail: during a canary that still has a baseline, every comparison needs its own
+        // evidence on both arms (at least its min_requests, and at least one), and every absolute rule at least one judged
+        // trial — thumbs-down with no feedback, an evaluator that sampled nothing, latency when every request failed.
+        if (step is CanaryStep { WeightBps: < 10_000 })
+        {
+            foreach (var guardrail in state.Spec.Guardrails)
+            {
+                var g = state.Guardrails[guardrail.Key];
+                if (guardrail.Rule == GuardrailRule.CompareBaseline)
+                {
+                    var need = Math.Max(1, guardrail.MinRequests);
+                    if (g.StepBaseline < need || g.StepCandidate < need)
+                    {
+                        missing.Add($"{guardrail.Signal} without enough data (baseline {g.StepBaseline}/{need}, candidate {g.StepCandidate}/{need})");
+                    }
+                }
+                else if (guardrail.Kind != SignalKind.Agreement && g.WindowTrials < 1)
+                {
+                    missing.Add($"{guardrail.Signal} without data");
+                }
+            }
         }
 
         return missing.Count == 0 ? null : string.Join(" and ", missing);

@@ -13,7 +13,7 @@ internal sealed partial class RolloutSpecParser(string source, int index)
     private static readonly string[] TopFields =
     [
         "deployment", "candidate", "strategy", "steps", "linear", "bake", "keep_warm", "preview", "sample", "min_requests",
-        "shadow", "duration", "guardrails", "alpha", "rollback_window", "alerts", "gate",
+        "shadow", "duration", "guardrails", "alpha", "rollback_window", "alerts", "gate", "unverified",
     ];
 
     private static readonly Dictionary<RolloutStrategy, string[]> StrategyFields = new()
@@ -50,13 +50,22 @@ internal sealed partial class RolloutSpecParser(string source, int index)
         var window = Duration(spec, string.Empty, "rollback_window", required: false) ?? RolloutSpec.DefaultRollbackWindow;
         var alerts = Alerts(spec);
         var gate = Gate(spec);
+        var unverified = Bool(spec, string.Empty, "unverified") ?? false;
         if (_errors.Count > 0)
         {
             return new RolloutSpecResult(null, _errors);
         }
 
         var parsed = new RolloutSpec(deployment, candidate is null ? null : (int)candidate, strategy!.Value, steps, keepWarm, guardrails,
-            alpha, window, alerts, gate);
+            alpha, window, alerts, gate) { Unverified = unverified };
+        if (!parsed.Measures && !unverified && parsed.Strategy != RolloutStrategy.Shadow)
+        {
+            // No data is not good data: a plan that can promote without a single measurement must say so.
+            Error("steps", "this plan promotes without measuring anything (no timed canary below 100 %, no shadow, no step that needs requests, no pause for an operator): "
+                + "add a measured step, or set 'unverified: true' to accept a promotion that nothing checked");
+            return new RolloutSpecResult(null, _errors);
+        }
+
         return new RolloutSpecResult(parsed, []);
     }
 

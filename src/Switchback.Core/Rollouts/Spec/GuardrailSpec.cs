@@ -7,7 +7,10 @@ namespace Switchback.Core.Rollouts;
 /// <param name="MaxRatio">For <see cref="GuardrailRule.CompareBaseline"/>: the candidate may be this many times worse (default 1.0).</param>
 /// <param name="Limit">For <see cref="GuardrailRule.Max"/>/<see cref="GuardrailRule.Min"/>: the limit (events for counts, a rate 0..1 otherwise).</param>
 /// <param name="Severity">Hard rolls back, soft pauses.</param>
-/// <param name="MinRequests">Candidate requests in the judged data before an absolute rate limit acts (ignored for counts and comparisons).</param>
+/// <param name="MinRequests">
+/// For an absolute rate limit: candidate requests in the judged data before it acts. For a comparison: what each arm must
+/// contribute during a canary step (at least 1) before the step may pass. Ignored for counts.
+/// </param>
 public sealed record GuardrailSpec(
     string Signal,
     SignalKind Kind,

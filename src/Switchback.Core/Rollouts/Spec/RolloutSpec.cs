@@ -50,6 +50,28 @@ public sealed record RolloutSpec(
         new CanaryStep(100, null, DefaultMinRequests),
     ];
 
+    /// <summary>
+    /// The plan says, with <c>unverified: true</c>, that it may promote without measuring anything (for example a bare
+    /// <c>canary: {weight: 100}</c>): accepted then, and shown as unverified in status and history; refused otherwise.
+    /// </summary>
+    public bool Unverified { get; init; }
+
+    /// <summary>
+    /// Whether some step measures the candidate before it takes all traffic: a timed canary below 100 %, a shadow, a shadow
+    /// preview, a timed step that needs requests (a 100 % canary or a key preview with <c>min_requests</c> above 0), or a pause
+    /// that waits for an operator to promote.
+    /// </summary>
+    public bool Measures => Steps.Any(s => s switch
+    {
+        CanaryStep { Duration: not null } c => c.WeightBps < Routing.RoutingState.FullBps || c.MinRequests > 0,
+        ShadowStep => true,
+        PreviewStep p => p.Mode == PreviewMode.Shadow || p.MinRequests > 0,
+
+        // A pause with no duration waits for an operator's promote: a person checks, on purpose.
+        PauseStep { Duration: null } => true,
+        _ => false,
+    });
+
     /// <summary>The guardrails that compare with the baseline; they share <see cref="Alpha"/>.</summary>
     public int ComparativeGuardrails => Guardrails.Count(g => g.Rule == GuardrailRule.CompareBaseline);
 

@@ -13,6 +13,8 @@ namespace Switchback.Core.Rollouts;
 /// <param name="WindowTrials">For rate rules: requests (or comparisons) since the step started.</param>
 /// <param name="Breached">Whether it has breached; a soft one then stays quiet after an operator resumes.</param>
 /// <param name="Last">The evidence of the latest judgement.</param>
+/// <param name="StepBaseline">For comparisons: what the baseline arm contributed to the test since the step started (requests, units, or feedback and evaluations, by signal).</param>
+/// <param name="StepCandidate">For comparisons: the same for the candidate arm. A step passes only when both reach the guardrail's minimum.</param>
 public sealed record GuardrailState(
     CountTestState? Test,
     double? Threshold,
@@ -20,4 +22,6 @@ public sealed record GuardrailState(
     long WindowEvents,
     long WindowTrials,
     bool Breached,
-    GuardrailEvidence? Last);
+    GuardrailEvidence? Last,
+    long StepBaseline = 0,
+    long StepCandidate = 0);
