@@ -235,6 +235,28 @@ public sealed class RegistryFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Apply_PlanThatMeasuresNothing_RefusedUnlessUnverified_ThenShownUnverifiedInStatusAndHistory()
+    {
+        var bare = "---\nkind: Rollout\ndeployment: support-bot\ncandidate: 2\nsteps:\n  - canary: { weight: 100 }\n";
+        var refused = await server.CliAsync("apply", "-f", dir.Write("bare.yaml", Manifests.TwoVersions() + bare));
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        Assert.Contains("promotes without measuring anything", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("unverified: true", refused.Stderr, StringComparison.Ordinal);
+
+        var apply = await server.CliAsync("apply", "-f", dir.Write("unverified.yaml", Manifests.TwoVersions() + bare.Replace("candidate: 2\n", "candidate: 2\nunverified: true\n", StringComparison.Ordinal)));
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+
+        var status = await server.CliAsync("rollout", "status", "support-bot");
+        var json = System.Text.Json.Nodes.JsonNode.Parse((await server.CliAsync("rollout", "status", "support-bot", "--output", "json")).Stdout)!;
+        var history = await server.CliAsync("history", "support-bot", "--output", "json");
+        Assert.Contains("UNVERIFIED", status.Stdout, StringComparison.Ordinal);
+        Assert.True(json["unverified"]!.GetValue<bool>());
+        Assert.Equal("promoted", json["phase"]!.GetValue<string>());
+        Assert.Contains("unverified", json["reason_text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("\"unverified\":true", history.Stdout.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Apply_FileWithBundlesAndRollout_RegistersThenStartsRolloutIdempotently()
     {
         var file = dir.Write("mixed.yaml", Manifests.TwoVersions() + "---\nkind: Rollout\ndeployment: support-bot\ncandidate: 2\nsteps:\n  - pause: {}\n  - canary: { weight: 100 }\n");
