@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+
+namespace Switchback.Bench.Fleet;
+
+/// <summary>
+/// Which replica led; the measured window: its length, the whole seconds of signal_windows it covers, the replicas' statements, their commits
+/// (the monitor's own taken out) and rollbacks, rows and bytes per replica (by start order), lag samples, how the canary stood, and the traffic.
+/// </summary>
+internal sealed record StoreLoadResults(
+    int Leader,
+    TimeSpan Window,
+    long WindowSeconds,
+    IReadOnlyList<StatementStats> Statements,
+    long ReplicaCommits,
+    long ReplicaRollbacks,
+    long MonitorTransactions,
+    IReadOnlyList<(int Replica, long Rows, long PayloadBytes)> SignalWindows,
+    IReadOnlyList<(int Replica, long LagSeconds, JsonObject Stats)> Lag,
+    string CanaryPhase,
+    LoadResult Traffic);
