@@ -32,6 +32,7 @@ internal sealed class FixedRateLoad : IAsyncDisposable
     private Task? scheduler;
     private long started;
     private long skipped;
+    private long completed;
     private int inFlight;
 
     public FixedRateLoad(IReadOnlyList<string> targets, double rate, string keyPrefix, int maxInFlight = 256)
@@ -45,6 +46,9 @@ internal sealed class FixedRateLoad : IAsyncDisposable
             Timeout = TimeSpan.FromSeconds(30),
         };
     }
+
+    /// <summary>Requests answered (or failed) so far.</summary>
+    public long Completed => Interlocked.Read(ref completed);
 
     public FixedRateLoad Start()
     {
@@ -143,6 +147,7 @@ internal sealed class FixedRateLoad : IAsyncDisposable
         try
         {
             outcomes.AddOrUpdate(outcome, 1, (_, c) => c + 1);
+            Interlocked.Increment(ref completed);
             lock (latencyGate)
             {
                 latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);

@@ -29,7 +29,7 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
         var lag = new List<(string Address, long LagSeconds, JsonObject Stats)>();
         LoadResult traffic;
         (long Commits, long Rollbacks) xact0, xact1;
-        long monitorTransactions, from, to;
+        long monitorTransactions, from, to, answered;
         TimeSpan window;
         IReadOnlyList<StatementStats> statements;
         try
@@ -38,6 +38,7 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
             xact0 = await monitor.TransactionsAsync();
             await monitor.ResetStatementsAsync();
             var ownBefore = monitor.Transactions;
+            var answeredBefore = load.Completed;
             var clock = Stopwatch.StartNew();
             from = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() + 1;
             using (var every = new PeriodicTimer(TimeSpan.FromSeconds(1)))
@@ -50,6 +51,7 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
 
             statements = await monitor.StatementsAsync();
             window = clock.Elapsed;
+            answered = load.Completed - answeredBefore;
             to = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
             xact1 = await monitor.TransactionsAsync();
             monitorTransactions = monitor.Transactions - ownBefore;
@@ -76,6 +78,7 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
             [.. windows.Select(w => (addresses.GetValueOrDefault(w.Address), w.Rows, w.PayloadBytes))],
             [.. lag.Select(l => (addresses.GetValueOrDefault(l.Address), l.LagSeconds, l.Stats))],
             rollout["phase"]!.GetValue<string>(),
+            answered / window.TotalSeconds,
             traffic);
     }
 

@@ -25,7 +25,7 @@ internal static partial class StoreLoadReport
         sb.AppendLine(string.Create(c, $"±a few), `signal_windows` rows for the {r.WindowSeconds} whole seconds inside the window, and each replica's signal lag"));
         sb.AppendLine("(now minus the last second it shipped, as `GET /replicas` computes it) sampled every second.").AppendLine();
         sb.AppendLine(string.Create(c,
-            $"- Traffic: **{traffic.AchievedRate:0} req/s achieved** of {options.LoadRate} ({traffic.Completed} answers, {traffic.Failed} failed, {traffic.NotSent} not sent at the 256-in-flight bound); "
+            $"- Traffic: **{r.WindowRate:0} req/s answered within the window** (target {options.LoadRate}; over the whole run, warm-up included: {traffic.AchievedRate:0} req/s, {traffic.Completed} answers, {traffic.Failed} failed, {traffic.NotSent} not sent at the 256-in-flight bound); "
             + $"client latency p50 {Stats.Percentile(traffic.LatenciesMs, 0.5):0.0} ms, p99 {Stats.Percentile(traffic.LatenciesMs, 0.99):0.0} ms; served by v2: {Share(traffic.ServedBy(2), traffic.Completed)}."));
         sb.AppendLine($"- The canary was still `{r.CanaryPhase}` at the end of the window (then aborted).").AppendLine();
 
@@ -44,17 +44,18 @@ internal static partial class StoreLoadReport
         Total(sb, "payload bytes written to `signal_windows` (`sum(length(payload))`)", (double)bytes / windowSeconds);
         sb.AppendLine();
 
-        sb.AppendLine("| replica | role | rows/s | payload bytes/s | bytes/row | signal lag, s: median / max | report transaction ms: median / max | dropped seconds |");
+        sb.AppendLine("| replica | role | rows/s | payload bytes/s | bytes/row | signal lag, s: median / max | report transaction ms: median / max | dropped seconds / report failures |");
         sb.AppendLine("|---:|---|---:|---:|---:|---|---|---:|");
         for (var i = 1; i <= Replicas; i++)
         {
             var w = r.SignalWindows.FirstOrDefault(x => x.Replica == i);
             var lag = r.Lag.Where(l => l.Replica == i).Select(l => (double)l.LagSeconds).ToList();
             var report = r.Lag.Where(l => l.Replica == i).Select(l => l.Stats["last_report_ms"]?.GetValue<double>()).OfType<double>().ToList();
-            var dropped = r.Lag.Where(l => l.Replica == i).Select(l => l.Stats["dropped_seconds"]?.GetValue<long>() ?? 0).DefaultIfEmpty().Max();
+            var dropped = Last(r, i, "dropped_seconds");
+            var failures = Last(r, i, "report_failures");
             sb.AppendLine(string.Create(c,
                 $"| {i} | {(i == r.Leader ? "leader" : "follower")} | {(double)w.Rows / windowSeconds:0.0} | {(double)w.PayloadBytes / windowSeconds:0} | {(w.Rows > 0 ? w.PayloadBytes / w.Rows : 0)} | "
-                + $"{Pair(lag, "0")} | {Pair(report, "0.0")} | {dropped} |"));
+                + $"{Pair(lag, "0")} | {Pair(report, "0.0")} | {dropped} / {failures} |"));
         }
 
         sb.AppendLine().AppendLine(string.Create(c, $"Top statements by calls ({r.Statements.Count} distinct; whitespace collapsed, cut at 110 characters):")).AppendLine();
@@ -68,6 +69,10 @@ internal static partial class StoreLoadReport
 
         sb.AppendLine();
     }
+
+    /// <summary>A counter from the replica's last sampled stats (they count since it started).</summary>
+    private static long Last(StoreLoadResults r, int replica, string counter)
+        => r.Lag.LastOrDefault(l => l.Replica == replica).Stats?[counter]?.GetValue<long>() ?? 0;
 
     private static long Calls(StoreLoadResults r, string statement)
         => r.Statements.Where(s => s.Query.Trim().Equals(statement, StringComparison.OrdinalIgnoreCase)).Sum(s => s.Calls);

@@ -4,7 +4,8 @@ namespace Switchback.Bench.Fleet;
 
 /// <summary>
 /// Which replica led; the measured window: its length, the whole seconds of signal_windows it covers, the replicas' statements, their commits
-/// (the monitor's own taken out) and rollbacks, rows and bytes per replica (by start order), lag samples, how the canary stood, and the traffic.
+/// (the monitor's own taken out) and rollbacks, rows and bytes per replica (by start order), lag samples, how the canary stood, the
+/// requests answered per second within the window, and the whole traffic (warm-up included).
 /// </summary>
 internal sealed record StoreLoadResults(
     int Leader,
@@ -17,4 +18,5 @@ internal sealed record StoreLoadResults(
     IReadOnlyList<(int Replica, long Rows, long PayloadBytes)> SignalWindows,
     IReadOnlyList<(int Replica, long LagSeconds, JsonObject Stats)> Lag,
     string CanaryPhase,
+    double WindowRate,
     LoadResult Traffic);

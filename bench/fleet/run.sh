@@ -73,10 +73,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- builds (Release) --------------------------------------------------------------------------------------------
-log "building the CLI and the bench (Release)"
-dotnet build "$root/src/Switchback.Cli/Switchback.Cli.csproj" -c Release --nologo -v quiet >"$work/build-cli.log" 2>&1 \
+# Restores only from the machine's NuGet package folder: a package missing there is an error, never a download.
+packages="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')"
+[ -d "$packages" ] || die "no NuGet global packages folder ($packages)"
+log "building the CLI and the bench (Release; packages from $packages only)"
+dotnet build "$root/src/Switchback.Cli/Switchback.Cli.csproj" -c Release --source "$packages" --nologo -v quiet >"$work/build-cli.log" 2>&1 \
   || { tail -n 30 "$work/build-cli.log" >&2; die "the CLI did not build"; }
-dotnet build "$here/Switchback.Bench.Fleet.csproj" -c Release --nologo -v quiet >"$work/build-bench.log" 2>&1 \
+dotnet build "$here/Switchback.Bench.Fleet.csproj" -c Release --source "$packages" --nologo -v quiet >"$work/build-bench.log" 2>&1 \
   || { tail -n 30 "$work/build-bench.log" >&2; die "the bench did not build"; }
 cli_dll="$root/src/Switchback.Cli/bin/Release/net10.0/switchback.dll"
 bench_dll="$here/bin/Release/net10.0/Switchback.Bench.Fleet.dll"
