@@ -43,7 +43,7 @@ internal sealed class DetectionPhase(BenchOptions options, FleetUnderTest fleet,
     private async Task<DetectionTrial> TrialAsync(int pair, bool spread, IReadOnlyList<string> targets, string where)
     {
         await fleet.RouteOnlyToAsync(1, "bench: detection trial starts on svc@1");
-        var load = new FixedRateLoad(targets, options.Rate, string.Create(CultureInfo.InvariantCulture, $"det{pair}{(spread ? 't' : 'o')}-")).Start();
+        await using var load = new FixedRateLoad(targets, options.Rate, string.Create(CultureInfo.InvariantCulture, $"det{pair}{(spread ? 't' : 'o')}-")).Start();
         LoadResult traffic;
         JsonNode status;
         long head;

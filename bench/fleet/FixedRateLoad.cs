@@ -88,7 +88,11 @@ internal sealed class FixedRateLoad : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
+        if (!stop.IsCancellationRequested)
+        {
+            await StopAsync();
+        }
+
         http.Dispose();
         stop.Dispose();
     }

@@ -20,7 +20,7 @@ internal sealed class RollbackPhase(BenchOptions options, FleetUnderTest fleet, 
         var leader = await fleet.LeaderAsync();
         var samples = new List<RollbackSample>();
         using var checks = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var load = new FixedRateLoad(fleet.Urls, options.RollbackRate, "rb-").Start();
+        await using var load = new FixedRateLoad(fleet.Urls, options.RollbackRate, "rb-").Start();
         LoadResult traffic;
         try
         {

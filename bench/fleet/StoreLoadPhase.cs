@@ -25,7 +25,7 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
         await WaitForCanaryAsync();
         var leader = await fleet.LeaderAsync();
         await using var monitor = await StoreMonitor.OpenAsync(options);
-        var load = new FixedRateLoad(fleet.Urls, options.LoadRate, "load-").Start();
+        await using var load = new FixedRateLoad(fleet.Urls, options.LoadRate, "load-").Start();
         var lag = new List<(string Address, long LagSeconds, JsonObject Stats)>();
         LoadResult traffic;
         (long Commits, long Rollbacks) xact0, xact1;
@@ -36,8 +36,8 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
         {
             await Task.Delay(WarmUp);
             xact0 = await monitor.TransactionsAsync();
-            await monitor.ResetStatementsAsync();
             var ownBefore = monitor.Transactions;
+            await monitor.ResetStatementsAsync();
             var answeredBefore = load.Completed;
             var clock = Stopwatch.StartNew();
             from = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() + 1;
@@ -66,7 +66,7 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
         await Task.Delay(ShipGrace);
         var windows = await monitor.SignalWindowsAsync(from, to);
         var addresses = fleet.Replicas.ToDictionary(r => r.Url, r => r.Index);
-        log(string.Create(CultureInfo.InvariantCulture, $"store load: {traffic.AchievedRate:0} req/s achieved, {statements.Sum(s => s.Calls) / window.TotalSeconds:0} statements/s"));
+        log(string.Create(CultureInfo.InvariantCulture, $"store load: {answered / window.TotalSeconds:0} req/s answered in the window, {statements.Sum(s => s.Calls) / window.TotalSeconds:0} statements/s"));
         return new StoreLoadResults(
             leader.Index,
             window,
