@@ -86,22 +86,31 @@ bench_dll="$here/bin/Release/net10.0/Switchback.Bench.Fleet.dll"
 [ -f "$cli_dll" ] && [ -f "$bench_dll" ] || die "build outputs not found ($cli_dll, $bench_dll)"
 
 # --- a throwaway PostgreSQL on loopback, as scripts/test.sh starts one, plus pg_stat_statements ------------------------
+# Below the kernel's ephemeral range (32768 and up here), so an outgoing connection cannot hold the port we pick.
 free_port() {
   local p
   for _ in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 20000 ))
+    p=$(( 20000 + RANDOM % 12000 ))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
   done
   return 1
 }
-pgport="$(free_port)" || die "no free loopback port"
 mkdir -p "$work/pg" && chown postgres:postgres "$work/pg"
-log "starting PostgreSQL ($pgbin) on 127.0.0.1:$pgport"
 runuser -u postgres -- "$pgbin/initdb" -D "$work/pg/data" -U postgres -A trust -E UTF8 --no-sync >"$work/pg/initdb.log" 2>&1 \
   || { cat "$work/pg/initdb.log" >&2; die "initdb failed"; }
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/postgres.log" -w -t 60 \
-  -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" \
-  start >/dev/null || { cat "$work/pg/postgres.log" >&2; die "PostgreSQL did not start"; }
+for attempt in 1 2 3; do
+  pgport="$(free_port)" || die "no free loopback port"
+  log "starting PostgreSQL ($pgbin) on 127.0.0.1:$pgport"
+  if runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/postgres.log" -w -t 60 \
+    -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" \
+    start >/dev/null; then
+    break
+  fi
+  # Taken between the check and the bind: try another port; anything else is fatal.
+  grep -q "Address already in use" "$work/pg/postgres.log" && [ "$attempt" -lt 3 ] && continue
+  cat "$work/pg/postgres.log" >&2
+  die "PostgreSQL did not start"
+done
 pg_started=1
 psql() { "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
 # bench_monitor: the bench's own queries run under it, so pg_stat_statements keeps them apart from the replicas'.
