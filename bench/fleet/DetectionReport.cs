@@ -62,7 +62,10 @@ internal static class DetectionReport
             sb.AppendLine(string.Create(c, $"(to every replica on v1: median {Stats.Median(allOn):0.00})."));
         }
 
-        sb.AppendLine().AppendLine(Verdict(ratios)).AppendLine();
+        sb.AppendLine().AppendLine(Verdict(ratios));
+        sb.AppendLine("Resolution: the leader decides once a second on whole seconds that every replica has shipped, so a detection time");
+        sb.AppendLine("moves in steps of about a second and a ratio of two 3-4 s times in steps of about a third; which second the evidence");
+        sb.AppendLine("crosses the threshold in depends on where the flaky upstream's errors fall.").AppendLine();
     }
 
     /// <summary>

@@ -27,14 +27,16 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
         await using var monitor = await StoreMonitor.OpenAsync(options);
         await using var load = new FixedRateLoad(fleet.Urls, options.LoadRate, "load-").Start();
         var lag = new List<(string Address, long LagSeconds, JsonObject Stats)>();
+        var commitSteps = new List<double>();
         LoadResult traffic;
         (long Commits, long Rollbacks) xact0, xact1;
-        long monitorTransactions, from, to, answered;
+        long monitorTransactions, from, to, answered, vacuums;
         TimeSpan window;
         IReadOnlyList<StatementStats> statements;
         try
         {
             await Task.Delay(WarmUp);
+            var vacuums0 = await monitor.AutovacuumRunsAsync();
             xact0 = await monitor.TransactionsAsync();
             var ownBefore = monitor.Transactions;
             await monitor.ResetStatementsAsync();
@@ -43,9 +45,13 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
             from = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() + 1;
             using (var every = new PeriodicTimer(TimeSpan.FromSeconds(1)))
             {
+                var (previous, own) = (xact0.Commits, monitor.Transactions);
                 while (clock.Elapsed < TimeSpan.FromSeconds(options.LoadSeconds) && await every.WaitForNextTickAsync())
                 {
                     lag.AddRange(await monitor.ReplicasAsync());
+                    var commits = (await monitor.TransactionsAsync()).Commits;
+                    commitSteps.Add(commits - previous - (monitor.Transactions - own));
+                    (previous, own) = (commits, monitor.Transactions);
                 }
             }
 
@@ -55,6 +61,7 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
             to = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
             xact1 = await monitor.TransactionsAsync();
             monitorTransactions = monitor.Transactions - ownBefore;
+            vacuums = await monitor.AutovacuumRunsAsync() - vacuums0;
         }
         finally
         {
@@ -74,6 +81,8 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
             statements,
             xact1.Commits - xact0.Commits - monitorTransactions,
             xact1.Rollbacks - xact0.Rollbacks,
+            Stats.Median(commitSteps),
+            vacuums,
             monitorTransactions,
             [.. windows.Select(w => (addresses.GetValueOrDefault(w.Address), w.Rows, w.PayloadBytes))],
             [.. lag.Select(l => (addresses.GetValueOrDefault(l.Address), l.LagSeconds, l.Stats))],

@@ -47,6 +47,10 @@ internal sealed class StoreMonitor : IAsyncDisposable
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
+    /// <summary>Autovacuum and autoanalyze runs on this database's tables so far: their transactions count in <c>xact_commit</c> too.</summary>
+    public async Task<long> AutovacuumRunsAsync()
+        => Convert.ToInt64(await ScalarAsync("SELECT COALESCE(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_all_tables"), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The replicas' statements since the last reset, most called first.</summary>
     public async Task<IReadOnlyList<StatementStats>> StatementsAsync()
     {
