@@ -50,6 +50,9 @@ internal static class RollbackReport
         var byReplica = samples.GroupBy(s => s.ViaReplica).OrderBy(g => g.Key)
             .Select(g => string.Create(c, $"replica {g.Key}{(g.Key == leader ? " (leader)" : "")} {Stats.Median(g.Select(s => s.FleetMs)):0.0} ms"));
         sb.AppendLine($"- Median fleet (API) milliseconds by the replica that took the call: {string.Join(", ", byReplica)}.");
+        var slowest = samples.OrderByDescending(s => s.FleetMs).Take(3)
+            .Select(s => string.Create(c, $"#{s.N} (to svc@{s.Target} via replica {s.ViaReplica}: fleet {s.FleetMs:0.0} ms, store {s.StoreMs:0.0} ms, its own switch {s.LocalMs:0.0} ms)"));
+        sb.AppendLine($"- Slowest by the API's measure: {string.Join("; ", slowest)}.");
         var wrong = samples.Where(s => s.ServedTarget < 3).Select(s => string.Create(c, $"#{s.N} (to {s.Target}: {string.Join("/", s.Served)})")).ToList();
         if (wrong.Count > 0)
         {

@@ -33,7 +33,7 @@ internal static partial class StoreLoadReport
         sb.AppendLine("|---|---:|---:|");
         Total(sb, "statements (`pg_stat_statements` calls, every kind)", calls / seconds);
         Total(sb, "committed transactions (`xact_commit` delta over the window; a statement outside BEGIN … COMMIT counts as one)", r.ReplicaCommits / seconds);
-        Total(sb, "committed transactions, median of the per-second increases (steady rate, immune to one late flush)", r.MedianCommitsPerSecond);
+        Total(sb, "committed transactions, median of the per-second increases (the steady rate)", Stats.Median(r.CommitSteps));
         Total(sb, "rolled-back transactions (`xact_rollback`)", r.ReplicaRollbacks / seconds);
         Total(sb, "explicit transactions ending in COMMIT (writes; `pg_stat_statements`)", Calls(r, "COMMIT") / seconds);
         Total(sb, "explicit transactions ending in ROLLBACK (the store's read sessions end so)", Calls(r, "ROLLBACK") / seconds);
@@ -44,9 +44,12 @@ internal static partial class StoreLoadReport
         Total(sb, "rows written to `signal_windows`", (double)rows / windowSeconds);
         Total(sb, "payload bytes written to `signal_windows` (`sum(length(payload))`)", (double)bytes / windowSeconds);
         sb.AppendLine();
+        var steps = r.CommitSteps.Order().ToList();
         sb.AppendLine(string.Create(c, $"`xact_commit` counts every transaction in the database, autovacuum's too ({r.AutovacuumRuns} autovacuum/autoanalyze runs in the window),"));
-        sb.AppendLine("and a backend reports its counts late (up to about 10 s when it goes idle), so the delta can run above the steady rate;");
-        sb.AppendLine("the replicas' own transactions are exact in the COMMIT, ROLLBACK and `DISCARD ALL` rows (`pg_stat_statements`).").AppendLine();
+        sb.AppendLine("and backends report their counts late (a busy one about every second, an idle one within about 10 s, one that keeps");
+        sb.AppendLine(string.Create(c, $"missing the lock up to a minute), so the plain delta can take in counts from before the window: fleet-wide per-second"));
+        sb.AppendLine(string.Create(c, $"increases here were median {Stats.Median(steps):0}, 90th percentile {Stats.Percentile(steps, 0.9):0}, max {(steps.Count > 0 ? steps[^1] : 0):0}. The replicas' own"));
+        sb.AppendLine("transactions are the COMMIT, ROLLBACK and `DISCARD ALL` rows (`pg_stat_statements`, exact).").AppendLine();
 
         sb.AppendLine("| replica | role | rows/s | payload bytes/s | bytes/row | signal lag, s: median / max | report transaction ms: median / max | dropped seconds / report failures |");
         sb.AppendLine("|---:|---|---:|---:|---:|---|---|---:|");

@@ -4,7 +4,7 @@ namespace Switchback.Bench.Fleet;
 
 /// <summary>
 /// Which replica led; the measured window: its length, the whole seconds of signal_windows it covers, the replicas'
-/// statements, the database's commits (the monitor's own taken out: in all, and the median of the per-second increases) and
+/// statements, the database's commits (the monitor's own taken out: in all, and each second's increase) and
 /// rollbacks, autovacuum runs, rows and bytes per replica (by start order), lag samples, how the canary stood, the requests
 /// answered per second within the window, and the whole traffic (warm-up included).
 /// </summary>
@@ -15,7 +15,7 @@ internal sealed record StoreLoadResults(
     IReadOnlyList<StatementStats> Statements,
     long ReplicaCommits,
     long ReplicaRollbacks,
-    double MedianCommitsPerSecond,
+    IReadOnlyList<double> CommitSteps,
     long AutovacuumRuns,
     long MonitorTransactions,
     IReadOnlyList<(int Replica, long Rows, long PayloadBytes)> SignalWindows,
