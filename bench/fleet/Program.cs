@@ -47,6 +47,6 @@ try
 catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or Npgsql.NpgsqlException or IOException)
 {
     Log("failed: " + e.Message);
-    Log($"logs of every process are in {options.Work}");
+    Log($"each process logs to {options.Work}/*.log (run.sh keeps a copy in bench/fleet/.last-run)");
     return 1;
 }
