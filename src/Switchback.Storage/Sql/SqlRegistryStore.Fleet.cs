@@ -16,6 +16,9 @@ internal abstract partial class SqlRegistryStore : IFleetStore
     private const string ReplicaColumns =
         "id, address, software_version, started_at, heartbeat_at, beats, routing_epoch, routing_applied_at, signals_through, leader, state, lost_at, stats_json";
 
+    /// <summary>Rows per multi-row insert of units: 12 parameters each, well under SQLite's and PostgreSQL's limits.</summary>
+    private const int UnitsPerStatement = 500;
+
     private const string UnitColumns =
         "rollout_id, key_hash, second, replica, deployment, version, candidate, weight_bps, failures, max_latency_ms, max_ttft_ms, requests";
 
@@ -169,21 +172,38 @@ internal abstract partial class SqlRegistryStore : IFleetStore
             {
                 throw new ArgumentException($"a unit of replica '{unit.Replica}' cannot be reported by '{report.Id}'", nameof(units));
             }
+        }
 
-            await session.ExecuteAsync(
-                $"INSERT INTO rollout_units ({UnitColumns}) VALUES (@r, @k, @s, @p, @d, @v, @c, @w, @f, @l, @t, @n) ON CONFLICT (rollout_id, key_hash) DO NOTHING",
-                ("@r", unit.RolloutId),
-                ("@k", unit.KeyHash),
-                ("@s", unit.Second),
-                ("@p", unit.Replica),
-                ("@d", unit.Deployment),
-                ("@v", unit.Version),
-                ("@c", unit.Candidate ? 1 : 0),
-                ("@w", unit.WeightBps),
-                ("@f", unit.Failures),
-                ("@l", unit.MaxLatencyMs),
-                ("@t", unit.MaxTtftMs),
-                ("@n", unit.Requests));
+        // Units are one per key, so with many light users nearly one per request: they go in multi-row statements (a few a
+        // report) rather than one statement each (bench/fleet measured 333 statements/s per replica at 1,000 req/s that way).
+        for (var offset = 0; offset < units.Count; offset += UnitsPerStatement)
+        {
+            var chunk = Math.Min(UnitsPerStatement, units.Count - offset);
+            var sql = new System.Text.StringBuilder($"INSERT INTO rollout_units ({UnitColumns}) VALUES ");
+            var parameters = new (string Name, object? Value)[chunk * 12];
+            for (var i = 0; i < chunk; i++)
+            {
+                var unit = units[offset + i];
+                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                sql.Append(i == 0 ? "(" : ", (")
+                    .Append($"@r{n}, @k{n}, @s{n}, @p{n}, @d{n}, @v{n}, @c{n}, @w{n}, @f{n}, @l{n}, @t{n}, @n{n})");
+                var p = i * 12;
+                parameters[p] = ("@r" + n, unit.RolloutId);
+                parameters[p + 1] = ("@k" + n, unit.KeyHash);
+                parameters[p + 2] = ("@s" + n, unit.Second);
+                parameters[p + 3] = ("@p" + n, unit.Replica);
+                parameters[p + 4] = ("@d" + n, unit.Deployment);
+                parameters[p + 5] = ("@v" + n, unit.Version);
+                parameters[p + 6] = ("@c" + n, unit.Candidate ? 1 : 0);
+                parameters[p + 7] = ("@w" + n, unit.WeightBps);
+                parameters[p + 8] = ("@f" + n, unit.Failures);
+                parameters[p + 9] = ("@l" + n, unit.MaxLatencyMs);
+                parameters[p + 10] = ("@t" + n, unit.MaxTtftMs);
+                parameters[p + 11] = ("@n" + n, unit.Requests);
+            }
+
+            sql.Append(" ON CONFLICT (rollout_id, key_hash) DO NOTHING");
+            await session.ExecuteAsync(sql.ToString(), parameters);
         }
 
         await session.CommitAsync();

@@ -230,6 +230,22 @@ public abstract partial class RegistryStoreConformance
     }
 
     [Fact]
+    public async Task ReportReplica_MoreUnitsThanOneStatementHolds_AllKeptOnceWithTheirValues()
+    {
+        UnitRow Unit(string replica, long key) => new("r-1", key, 10 + key % 3, replica, "svc", key % 2 == 0 ? 2 : 1, key % 2 == 0, 2500, (int)(key % 4), key, key % 5 == 0 ? null : key / 2.0, (int)(1 + key % 5));
+        var a = new ReplicaReport("a", "x", "1", Start, Start, 0, 10, false, "{}");
+
+        // 1,234 units span three multi-row statements; 300 keys of them come again from replica b and stay a's.
+        await Fleet.ReportReplicaAsync(a, [], [.. Enumerable.Range(0, 1234).Select(k => Unit("a", k))], rejoin: false, Ct);
+        await Fleet.ReportReplicaAsync(a with { Id = "b" }, [], [.. Enumerable.Range(1000, 300).Select(k => Unit("b", k))], rejoin: false, Ct);
+
+        var all = await Fleet.ReadUnitsAsync("r-1", 0, 100, Ct);
+        Assert.Equal(1300, all.Count);
+        Assert.Equal(1234, all.Count(u => u.Replica == "a"));
+        Assert.All(all, u => Assert.Equal(Unit(u.Replica, u.KeyHash), u));
+    }
+
+    [Fact]
     public async Task ReadRoutingSnapshot_HoldsTheEpochTheStatesAndEveryStable()
     {
         await RegisterVersionsAsync("svc", 2);
