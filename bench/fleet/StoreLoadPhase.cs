@@ -72,6 +72,7 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
         await fleet.First.AbortRolloutAsync("bench: store load measured");
         await Task.Delay(ShipGrace);
         var windows = await monitor.SignalWindowsAsync(from, to);
+        var unitRows = await monitor.UnitRowsAsync(from, to);
         var addresses = fleet.Replicas.ToDictionary(r => r.Url, r => r.Index);
         log(string.Create(CultureInfo.InvariantCulture, $"store load: {answered / window.TotalSeconds:0} req/s answered in the window, {statements.Sum(s => s.Calls) / window.TotalSeconds:0} statements/s"));
         return new StoreLoadResults(
@@ -88,7 +89,10 @@ internal sealed class StoreLoadPhase(BenchOptions options, FleetUnderTest fleet,
             [.. lag.Select(l => (addresses.GetValueOrDefault(l.Address), l.LagSeconds, l.Stats))],
             rollout["phase"]!.GetValue<string>(),
             answered / window.TotalSeconds,
-            traffic);
+            traffic)
+        {
+            UnitRows = unitRows,
+        };
     }
 
     /// <summary>Waits until the canary's first step routes on every replica (at most 30 s).</summary>

@@ -43,6 +43,7 @@ internal static partial class StoreLoadReport
         var windowSeconds = Math.Max(1, r.WindowSeconds);
         Total(sb, "rows written to `signal_windows`", (double)rows / windowSeconds);
         Total(sb, "payload bytes written to `signal_windows` (`sum(length(payload))`)", (double)bytes / windowSeconds);
+        Total(sb, "rows written to `rollout_units` (one per sticky key and rollout; every request here has a key of its own)", (double)r.UnitRows / windowSeconds);
         sb.AppendLine();
         var steps = r.CommitSteps.Order().ToList();
         sb.AppendLine(string.Create(c, $"`xact_commit` counts every transaction in the database, autovacuum's too ({r.AutovacuumRuns} autovacuum/autoanalyze runs in the window),"));

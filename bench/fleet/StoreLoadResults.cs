@@ -22,4 +22,8 @@ internal sealed record StoreLoadResults(
     IReadOnlyList<(int Replica, long LagSeconds, JsonObject Stats)> Lag,
     string CanaryPhase,
     double WindowRate,
-    LoadResult Traffic);
+    LoadResult Traffic)
+{
+    /// <summary>Rows in <c>rollout_units</c> for the seconds of the window, all replicas (one per key and rollout).</summary>
+    public long UnitRows { get; init; }
+}

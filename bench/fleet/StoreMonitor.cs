@@ -102,6 +102,15 @@ internal sealed class StoreMonitor : IAsyncDisposable
         return list;
     }
 
+    /// <summary>Rows of <c>rollout_units</c> (every rollout, every replica) for the seconds in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public async Task<long> UnitRowsAsync(long from, long to)
+    {
+        await using var command = Command("SELECT count(*) FROM rollout_units WHERE second >= @from AND second < @to");
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public ValueTask DisposeAsync() => connection.DisposeAsync();
 
     private async Task<object?> ScalarAsync(string sql)
