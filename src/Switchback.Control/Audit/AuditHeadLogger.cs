@@ -17,14 +17,15 @@ internal sealed partial class AuditHeadLogger(IRegistryStore store, TimeProvider
     {
         try
         {
-            await LogHeadAsync(stoppingToken);
+            // The timer starts before the first line, so the interval counts from the start whatever the first write takes.
             var interval = options.Value.Interval;
-            if (interval <= TimeSpan.Zero)
+            using var timer = interval > TimeSpan.Zero ? new PeriodicTimer(interval, time) : null;
+            await LogHeadAsync(stoppingToken);
+            if (timer is null)
             {
                 return;
             }
 
-            using var timer = new PeriodicTimer(interval, time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await LogHeadAsync(stoppingToken);
