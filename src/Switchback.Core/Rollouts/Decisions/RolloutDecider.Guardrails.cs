@@ -40,7 +40,7 @@ public static partial class RolloutDecider
             var before = tick.State.Guardrails[guardrail.Key];
             var after = guardrail.Rule == GuardrailRule.CompareBaseline
                 ? Compare(guardrail, before, observation, AlphaFor(spec, guardrail.Severity))
-                : Absolute(guardrail, before, observation);
+                : Absolute(guardrail, before, observation, spec);
             if (after != before)
             {
                 tick.Update(s => s with { Guardrails = s.Guardrails.SetItem(guardrail.Key, after) });
@@ -137,7 +137,7 @@ public static partial class RolloutDecider
         };
     }
 
-    private static GuardrailState Absolute(GuardrailSpec guardrail, GuardrailState state, RolloutObservation observation)
+    private static GuardrailState Absolute(GuardrailSpec guardrail, GuardrailState state, RolloutObservation observation, RolloutSpec spec)
     {
         if (!observation.Absolute.TryGetValue(guardrail.Signal, out var count))
         {
@@ -152,37 +152,66 @@ public static partial class RolloutDecider
         var total = state.TotalEvents + count.Events;
         var events = state.WindowEvents + count.Events;
         var trials = state.WindowTrials + count.Trials;
-        bool breached;
-        GuardrailEvidence evidence;
         if (guardrail.Kind == SignalKind.Count)
         {
-            breached = total > guardrail.Limit;
-            evidence = new GuardrailEvidence(guardrail.Key, guardrail.Severity, breached, null, total, null, guardrail.Limit);
+            // A count over max is a fact, not an estimate: one OOM over max: 0 is enough (PRODUCT.md §7).
+            var over = total > guardrail.Limit;
+            return state with
+            {
+                TotalEvents = total,
+                WindowEvents = events,
+                WindowTrials = trials,
+                Breached = state.Breached || over,
+                Last = new GuardrailEvidence(guardrail.Key, guardrail.Severity, over, null, total, null, guardrail.Limit),
+            };
+        }
+
+        // A rate rule judges the whole rollout's trials with an anytime-valid test of the stated limit, inside the alpha budget
+        // (docs/statistics.md, section 3b); a min: rule is the same test on the misses against 1 − min. A limit of 0 (or a
+        // min of 1) is refuted by one event outright. min_requests still holds the rule back until that many trials.
+        var below = guardrail.Rule == GuardrailRule.Min;
+        var limit = below ? 1 - guardrail.Limit : guardrail.Limit;
+        var misses = below ? count.Trials - count.Events : count.Events;
+        var judged = (state.Test?.CandidateRequests ?? 0) + count.Trials;
+        TestEvidence? test = null;
+        bool breached;
+        CountTestState? testState;
+        if (limit <= 0)
+        {
+            testState = new CountTestState([], 0, 0, judged, (state.Test?.CandidateEvents ?? 0) + misses);
+            breached = testState.CandidateEvents > 0;
         }
         else
         {
-            var rate = trials == 0 ? 0 : (double)events / trials;
-            var judged = trials > 0 && trials >= guardrail.MinRequests;
-            breached = judged && (guardrail.Rule == GuardrailRule.Max ? rate > guardrail.Limit : rate < guardrail.Limit);
-            evidence = new GuardrailEvidence(guardrail.Key, guardrail.Severity, breached, null, events, trials, guardrail.Limit);
+            var rate = new RateLimitTest(limit);
+            testState = rate.Update(state.Test ?? rate.Start(), misses, count.Trials);
+            test = rate.Evidence(testState, AlphaFor(spec, guardrail.Severity));
+            breached = test.Breached;
         }
 
+        breached &= judged > 0 && judged >= guardrail.MinRequests;
+        var shownEvents = below ? judged - testState.CandidateEvents : testState.CandidateEvents;
         return state with
         {
+            Test = testState,
             TotalEvents = total,
             WindowEvents = events,
             WindowTrials = trials,
             Breached = state.Breached || breached,
-            Last = evidence,
+            Last = new GuardrailEvidence(guardrail.Key, guardrail.Severity, breached, test, shownEvents, judged, guardrail.Limit),
         };
     }
 
     /// <summary>
-    /// Hard comparisons share alpha (the false-rollback budget) and soft ones share another alpha (the false-pause budget):
-    /// only hard guardrails roll back, so only they spend the budget PRODUCT.md §7 promises.
+    /// Hard guardrails share alpha (the false-rollback budget) and soft ones share another alpha (the false-pause budget):
+    /// only hard guardrails roll back, so only they spend the budget PRODUCT.md §7 promises. Comparisons and rate rules
+    /// tested sequentially spend it; counts and zero-limit rates cannot fire on a version within its limit, so they do not.
     /// </summary>
     private static double AlphaFor(RolloutSpec spec, GuardrailSeverity severity)
-        => AlphaSplit.PerGuardrail(spec.Alpha, spec.Guardrails.Count(g => g.Rule == GuardrailRule.CompareBaseline && g.Severity == severity));
+        => AlphaSplit.PerGuardrail(spec.Alpha, spec.Guardrails.Count(g => g.Severity == severity && SpendsAlpha(g)));
+
+    private static bool SpendsAlpha(GuardrailSpec g) => g.Rule == GuardrailRule.CompareBaseline
+        || (g.Kind != SignalKind.Count && (g.Rule == GuardrailRule.Min ? g.Limit < 1 : g.Limit > 0));
 
     private static void CheckInterval(string signal, ArmInterval i)
     {

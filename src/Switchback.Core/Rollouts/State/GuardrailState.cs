@@ -3,7 +3,7 @@ using Switchback.Core.Analysis;
 namespace Switchback.Core.Rollouts;
 
 /// <summary>One guardrail's running state for the whole rollout.</summary>
-/// <param name="Test">For comparisons: the sequential test's state; null for absolute rules.</param>
+/// <param name="Test">For comparisons and rate rules: the sequential test's state (a rate rule's counts in its candidate fields); null for counts.</param>
 /// <param name="Threshold">
 /// For quantile signals: the baseline quantile T the controller must use for the NEXT interval's exceedance counts
 /// (it reported it with the previous observation); null until the first observation.
