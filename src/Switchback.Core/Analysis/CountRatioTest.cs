@@ -36,6 +36,25 @@ public sealed class CountRatioTest
         _logPriorWeight = -Math.Log(_ratios.Length);
     }
 
+    /// <summary>
+    /// The mirror test, for showing no harm: H₀ "the candidate's rate is at least <paramref name="harmRatio"/> times the
+    /// baseline's" against alternatives at <paramref name="harmRatio"/> divided by the effects (1.25 … 8 by default). Each
+    /// likelihood ratio then falls with the candidate's events, so under H₀ its expectation is at most 1 and the mixture is a
+    /// test supermartingale as in the forward test: crossing 1/α shows, with error at most α, that the candidate is worse by
+    /// less than <paramref name="harmRatio"/> (docs/statistics.md, "Promotion that means something").
+    /// </summary>
+    public static CountRatioTest NoHarm(double harmRatio, CountTestOptions? options = null)
+    {
+        var test = new CountRatioTest(harmRatio, options);
+        for (var k = 0; k < test._ratios.Length; k++)
+        {
+            test._ratios[k] = harmRatio / (test._ratios[k] / harmRatio);
+            test._logRatioStep[k] = -test._logRatioStep[k];
+        }
+
+        return test;
+    }
+
     /// <summary>ρ₀: the candidate/baseline rate ratio that is still acceptable.</summary>
     public double MaxRatio { get; }
 

@@ -99,6 +99,30 @@ public sealed class RolloutDeciderGuardrailTests
     }
 
     [Fact]
+    public void Decide_PromoteWhenNoHarmShown_WaitsForTheEvidenceAtTheLastComparedStep()
+    {
+        const string plan = "promote_when: no_harm_shown\nmargin: 0.2\nsteps:\n  - canary: { weight: 50, duration: 10m, min_requests: 50 }\n  - canary: { weight: 100 }\n"
+            + "guardrails:\n  - { signal: error_rate, compare: baseline }\n";
+        var state = RolloutDecider.Decide(Start(plan), new RolloutObservation(T0), T0).Next;
+        Assert.Equal(0.2, state.Spec.NoHarmMargin);
+        RolloutObservation Equal(DateTimeOffset end, long perArm) => Traffic(end, perArm, perArm, baselineErrors: perArm / 20, candidateErrors: perArm / 20) with
+        {
+            Comparisons = ImmutableDictionary<string, ArmInterval>.Empty.Add("error_rate", new ArmInterval(perArm, perArm / 20, perArm, perArm / 20)),
+        };
+
+        // Enough requests for the step, but 1,000 a side cannot show "less than 20 % worse" at a 5 % error rate.
+        var few = RolloutDecider.Decide(state, Equal(T0.AddMinutes(10), 1_000), T0.AddMinutes(10)).Next;
+        Assert.Equal((RolloutPhase.Paused, PhaseReason.Inconclusive), (few.Phase, few.Reason));
+        Assert.Contains("no harm beyond 20 % not yet shown on error_rate", few.ReasonText, StringComparison.Ordinal);
+
+        // 40,000 a side at equal rates shows it: promoted. The plain rule would have promoted on the first data.
+        var many = RolloutDecider.Decide(state, Equal(T0.AddMinutes(10), 40_000), T0.AddMinutes(10)).Next;
+        Assert.Equal(RolloutPhase.Promoted, many.Phase);
+        var plain = RolloutDecider.Decide(Start(plan.Replace("promote_when: no_harm_shown\nmargin: 0.2\n", string.Empty, StringComparison.Ordinal)), new RolloutObservation(T0), T0).Next;
+        Assert.Equal(RolloutPhase.Promoted, RolloutDecider.Decide(plain, Equal(T0.AddMinutes(10), 1_000), T0.AddMinutes(10)).Next.Phase);
+    }
+
+    [Fact]
     public void Decide_BaselineZeroErrors_CandidateErrors_RollsBack()
     {
         var state = Running();

@@ -46,6 +46,19 @@ public sealed class RolloutSpecTests
         Assert.Equal(unverified, RolloutJson.Deserialize(RolloutJson.Serialize(RolloutState.Create("r-1", spec, 7, 8, Rollouts.T0))).Spec.Unverified);
     }
 
+    [Theory]
+    [InlineData("promote_when: no_harm_shown\n", 0.2)]
+    [InlineData("promote_when: no_harm_shown\nmargin: 0.05\n", 0.05)]
+    [InlineData("", null)]
+    public void Parse_PromoteWhen_SetsTheMargin(string lines, double? margin)
+    {
+        var spec = SpecText.Valid(SpecText.Header + lines + "steps:\n  - canary: { weight: 10, duration: 5m }\n  - canary: { weight: 100 }\nguardrails:\n  - { signal: error_rate, compare: baseline }\n");
+
+        Assert.Equal(margin, spec.NoHarmMargin);
+        Assert.Equal(0, spec.LastComparedStep);
+        Assert.Equal(margin, RolloutJson.Deserialize(RolloutJson.Serialize(RolloutState.Create("r-1", spec, 7, 8, Rollouts.T0))).Spec.NoHarmMargin);
+    }
+
     [Fact]
     public void Decide_UnverifiedPlan_PromotesSayingSo()
     {

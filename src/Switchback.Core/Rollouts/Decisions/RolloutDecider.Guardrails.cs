@@ -39,7 +39,7 @@ public static partial class RolloutDecider
         {
             var before = tick.State.Guardrails[guardrail.Key];
             var after = guardrail.Rule == GuardrailRule.CompareBaseline
-                ? Compare(guardrail, before, observation, AlphaFor(spec, guardrail.Severity))
+                ? Compare(guardrail, before, observation, AlphaFor(spec, guardrail.Severity), spec.NoHarmMargin)
                 : Absolute(guardrail, before, observation, spec);
             if (after != before)
             {
@@ -79,7 +79,7 @@ public static partial class RolloutDecider
         return true;
     }
 
-    private static GuardrailState Compare(GuardrailSpec guardrail, GuardrailState state, RolloutObservation observation, double alpha)
+    private static GuardrailState Compare(GuardrailSpec guardrail, GuardrailState state, RolloutObservation observation, double alpha, double? noHarmMargin)
     {
         ImmutableArray<ArmInterval> intervals = [];
         var threshold = state.Threshold;
@@ -116,11 +116,14 @@ public static partial class RolloutDecider
         var test = new CountRatioTest(guardrail.Kind == SignalKind.Quantile ? 1.0 : guardrail.MaxRatio);
         var testState = state.Test ?? test.Start();
         var (stepBaseline, stepCandidate) = (state.StepBaseline, state.StepCandidate);
+        var noHarm = noHarmMargin is { } margin ? CountRatioTest.NoHarm(test.MaxRatio * (1 + margin)) : null;
+        var noHarmState = noHarm is null ? null : state.NoHarm ?? noHarm.Start();
         foreach (var interval in intervals)
         {
             // Each group of units shared one assignment probability: each is a valid factor of the e-process on its own.
             CheckInterval(guardrail.Signal, interval);
             testState = test.Update(testState, interval);
+            noHarmState = noHarmState is null ? null : noHarm!.Update(noHarmState, interval);
             stepBaseline += interval.BaselineRequests;
             stepCandidate += interval.CandidateRequests;
         }
@@ -132,6 +135,7 @@ public static partial class RolloutDecider
             Threshold = threshold,
             StepBaseline = stepBaseline,
             StepCandidate = stepCandidate,
+            NoHarm = noHarmState,
             Breached = state.Breached || evidence.Breached,
             Last = new GuardrailEvidence(guardrail.Key, guardrail.Severity, evidence.Breached, evidence, null, null, null),
         };

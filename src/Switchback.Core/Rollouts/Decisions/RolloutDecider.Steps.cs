@@ -153,6 +153,25 @@ public static partial class RolloutDecider
             }
         }
 
+        // promote_when: no_harm_shown — the last step with a baseline passes only once every comparison has shown, with
+        // error at most its share of alpha, that the candidate is worse by less than the margin.
+        if (state.Spec.NoHarmMargin is { } margin && state.StepIndex == state.Spec.LastComparedStep)
+        {
+            var comparisons = state.Spec.Guardrails.Where(g => g.Rule == GuardrailRule.CompareBaseline).ToList();
+            var alpha = Analysis.AlphaSplit.PerGuardrail(state.Spec.Alpha, comparisons.Count);
+            foreach (var guardrail in comparisons)
+            {
+                var shown = state.Guardrails[guardrail.Key].NoHarm is { } noHarm
+                    ? Analysis.CountRatioTest.NoHarm((guardrail.Kind == SignalKind.Quantile ? 1.0 : guardrail.MaxRatio) * (1 + margin)).Evidence(noHarm, alpha)
+                    : null;
+                if (shown is not { Breached: true })
+                {
+                    missing.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"no harm beyond {margin:P0} not yet shown on {guardrail.Signal} (e-value {shown?.EValue ?? 1:G3} of {1 / alpha:G3})"));
+                }
+            }
+        }
+
         return missing.Count == 0 ? null : string.Join(" and ", missing);
     }
 

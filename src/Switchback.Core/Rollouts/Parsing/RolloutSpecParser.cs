@@ -13,7 +13,7 @@ internal sealed partial class RolloutSpecParser(string source, int index)
     private static readonly string[] TopFields =
     [
         "deployment", "candidate", "strategy", "steps", "linear", "bake", "keep_warm", "preview", "sample", "min_requests",
-        "shadow", "duration", "guardrails", "alpha", "rollback_window", "alerts", "gate", "unverified",
+        "shadow", "duration", "guardrails", "alpha", "rollback_window", "alerts", "gate", "unverified", "promote_when", "margin",
     ];
 
     private static readonly Dictionary<RolloutStrategy, string[]> StrategyFields = new()
@@ -51,13 +51,20 @@ internal sealed partial class RolloutSpecParser(string source, int index)
         var alerts = Alerts(spec);
         var gate = Gate(spec);
         var unverified = Bool(spec, string.Empty, "unverified") ?? false;
+        var noHarm = NoHarm(spec);
         if (_errors.Count > 0)
         {
             return new RolloutSpecResult(null, _errors);
         }
 
         var parsed = new RolloutSpec(deployment, candidate is null ? null : (int)candidate, strategy!.Value, steps, keepWarm, guardrails,
-            alpha, window, alerts, gate) { Unverified = unverified };
+            alpha, window, alerts, gate) { Unverified = unverified, NoHarmMargin = noHarm };
+        if (noHarm is not null && (parsed.ComparativeGuardrails == 0 || parsed.LastComparedStep is null))
+        {
+            Error("promote_when", "no_harm_shown needs a compare: baseline guardrail and a timed canary step below 100 % to show it on");
+            return new RolloutSpecResult(null, _errors);
+        }
+
         if (!parsed.Measures && !unverified && parsed.Strategy != RolloutStrategy.Shadow)
         {
             // No data is not good data: a plan that can promote without a single measurement must say so.
@@ -67,6 +74,30 @@ internal sealed partial class RolloutSpecParser(string source, int index)
         }
 
         return new RolloutSpecResult(parsed, []);
+    }
+
+    /// <summary><c>promote_when: no_harm_shown</c> and its <c>margin</c>; null when promotion needs no more than no breach.</summary>
+    private double? NoHarm(JsonObject spec)
+    {
+        var when = Text(spec, string.Empty, "promote_when", "no_harm_shown");
+        var margin = Number(spec, string.Empty, "margin", "a margin above 0 and at most 5 (0.2 = the candidate may be up to 20 % worse)", v => v is > 0 and <= 5);
+        if (when is null)
+        {
+            if (margin is not null)
+            {
+                Error("margin", "margin applies to promote_when: no_harm_shown only");
+            }
+
+            return null;
+        }
+
+        if (when != "no_harm_shown")
+        {
+            Error("promote_when", $"'{when}' is not a promotion rule: expected no_harm_shown");
+            return null;
+        }
+
+        return margin ?? RolloutSpec.DefaultNoHarmMargin;
     }
 
     private RolloutStrategy? Strategy(JsonObject spec)

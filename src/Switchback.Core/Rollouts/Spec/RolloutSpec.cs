@@ -57,6 +57,33 @@ public sealed record RolloutSpec(
     public bool Unverified { get; init; }
 
     /// <summary>
+    /// <c>promote_when: no_harm_shown</c> with its <c>margin</c>: the last step that still has a baseline passes only when every
+    /// comparative guardrail has shown, anytime-validly, that the candidate is worse by less than this margin (0.2 ⇒ its
+    /// rate below 1.2 × <c>max_ratio</c> × the baseline's); null when promotion only needs no breach (the default).
+    /// </summary>
+    public double? NoHarmMargin { get; init; }
+
+    /// <summary>The index of the last timed canary step below 100 % (the last with a baseline to compare); null when none.</summary>
+    public int? LastComparedStep
+    {
+        get
+        {
+            for (var i = Steps.Length - 1; i >= 0; i--)
+            {
+                if (Steps[i] is CanaryStep { Duration: not null } c && c.WeightBps < Routing.RoutingState.FullBps)
+                {
+                    return i;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The default <c>margin</c> of <c>promote_when: no_harm_shown</c>.</summary>
+    public const double DefaultNoHarmMargin = 0.2;
+
+    /// <summary>
     /// Whether some step measures the candidate before it takes all traffic: a timed canary below 100 %, a shadow, a shadow
     /// preview, a timed step that needs requests (a 100 % canary or a key preview with <c>min_requests</c> above 0), or a pause
     /// that waits for an operator to promote.

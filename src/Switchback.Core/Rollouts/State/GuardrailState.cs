@@ -14,6 +14,7 @@ namespace Switchback.Core.Rollouts;
 /// <param name="Breached">Whether it has breached; a soft one then stays quiet after an operator resumes.</param>
 /// <param name="Last">The evidence of the latest judgement.</param>
 /// <param name="StepBaseline">For comparisons: what the baseline arm contributed to the test since the step started (requests, units, or feedback and evaluations, by signal).</param>
+/// <param name="NoHarm">For comparisons under <c>promote_when: no_harm_shown</c>: the mirror test's state (no harm beyond the margin), over the whole rollout.</param>
 /// <param name="StepCandidate">For comparisons: the same for the candidate arm. A step passes only when both reach the guardrail's minimum.</param>
 public sealed record GuardrailState(
     CountTestState? Test,
@@ -24,4 +25,5 @@ public sealed record GuardrailState(
     bool Breached,
     GuardrailEvidence? Last,
     long StepBaseline = 0,
-    long StepCandidate = 0);
+    long StepCandidate = 0,
+    CountTestState? NoHarm = null);
