@@ -3,6 +3,21 @@ using System.Globalization;
 using Switchback.Bench.Detection;
 
 var options = StudyOptions.Parse(args);
+if (options.Clustered)
+{
+    var watch = Stopwatch.StartNew();
+    var clustered = await ClusteredStudy.RunAsync(options);
+    var text = ClusteredStudy.Section(options, clustered, watch.Elapsed);
+    Console.WriteLine(text);
+    if (options.Write)
+    {
+        Report.WriteInto(options.OutputPath, text, ClusteredStudy.Heading);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote the {ClusteredStudy.Heading[3..]} section of {options.OutputPath} in {watch.Elapsed.TotalSeconds:0} s"));
+    }
+
+    return;
+}
+
 var study = new Study(options);
 var clock = Stopwatch.StartNew();
 var rows = study.Run();

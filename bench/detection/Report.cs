@@ -39,10 +39,13 @@ internal static class Report
         return sb.ToString();
     }
 
-    public static void WriteInto(string path, string section)
+    public static void WriteInto(string path, string section) => WriteInto(path, section, Heading);
+
+    /// <summary>Replaces the section under <paramref name="heading"/> in the file (or appends it).</summary>
+    public static void WriteInto(string path, string section, string heading)
     {
         var existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n";
-        var start = existing.IndexOf(Heading, StringComparison.Ordinal);
+        var start = existing.IndexOf(heading, StringComparison.Ordinal);
         string updated;
         if (start < 0)
         {
@@ -50,7 +53,7 @@ internal static class Report
         }
         else
         {
-            var next = existing.IndexOf("\n## ", start + Heading.Length, StringComparison.Ordinal);
+            var next = existing.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
             updated = existing[..start] + section + (next < 0 ? "" : "\n" + existing[(next + 1)..]);
         }
 
