@@ -63,7 +63,8 @@ internal sealed class CanaryScenario : IDemoScenario
     {
         var t = facts["evidence"]!;
         console.MarkupLine($"[red bold]Rolled back:[/] the controller rolled {Deployment}@2 back to @{facts["to"]} on guardrail [bold]{Markup.Escape(facts["guardrail"]!.ToString())}[/] (hard)");
-        console.MarkupLine($"  evidence: v1 (baseline) {t["baseline_events"]} errors in {t["baseline_requests"]} requests, v2 (candidate) {t["candidate_events"]} errors in {t["candidate_requests"]} requests; "
+        // During a canary the test counts users (units: each sticky key's first requests, docs/statistics.md §1b), not requests.
+        console.MarkupLine($"  evidence: v1 (baseline) {t["baseline_events"]} of {t["baseline_requests"]} users saw an error, v2 (candidate) {t["candidate_events"]} of {t["candidate_requests"]} users; "
             + $"e-value {RolloutView.Num(t, "e_value"):G4} >= threshold {RolloutView.Num(t, "threshold"):G4} (alpha share {RolloutView.Num(t, "alpha"):G3}), anytime p-value {RolloutView.Num(t, "p_value"):G3}");
         console.MarkupLine($"  detection: {RolloutView.Num(facts, "detection_ms") / 1000:0.00} s from canary start to the rollback decision");
         console.MarkupLine($"  propagation: {RolloutView.Num(facts, "propagation_ms"):0.00} ms from the switch to the gateway routing by v1; "
