@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Switchback.Control.Tests.Statistics;
+using Switchback.Core.Tests.Analysis;
 
 namespace Switchback.Bench.Detection;
 
@@ -57,14 +58,14 @@ internal static class ClusteredStudy
         sb.AppendLine("|---|---|---:|---:|---:|---|---:|");
         foreach (var r in rows)
         {
-            var (lo, hi) = ClopperPearson(r.RolledBack, r.Runs);
+            var (lo, hi) = ClopperPearson.Interval(r.RolledBack, r.Runs);
             sb.AppendLine(string.Create(c, $"| {r.Traffic} | {r.Analysis} | {r.Runs} | {r.RolledBack} | {100.0 * r.RolledBack / r.Runs:0.0} % | {100 * lo:0.00} – {100 * hi:0.00} % | {(r.Seconds.Count == 0 ? "—" : Median(r.Seconds).ToString("0", c))} |"));
         }
 
         sb.AppendLine();
         var aa = rows.Where(r => r.Analysis == "by unit" && r.Traffic.StartsWith("A/A", StringComparison.Ordinal)).ToList();
-        var met = aa.All(r => ClopperPearson(r.RolledBack, r.Runs).Upper <= StudyOptions.Alpha);
-        sb.AppendLine(string.Create(c, $"Goal: every A/A row by unit with an upper 95 % bound at most {StudyOptions.Alpha} — **{(met ? "met" : "missed")}** ({string.Join(", ", aa.Select(r => $"{r.Traffic}: {100 * ClopperPearson(r.RolledBack, r.Runs).Upper:0.00} %"))})."));
+        var met = aa.All(r => ClopperPearson.Interval(r.RolledBack, r.Runs).Upper <= StudyOptions.Alpha);
+        sb.AppendLine(string.Create(c, $"Goal: every A/A row by unit with an upper 95 % bound at most {StudyOptions.Alpha} — **{(met ? "met" : "missed")}** ({string.Join(", ", aa.Select(r => $"{r.Traffic}: {100 * ClopperPearson.Interval(r.RolledBack, r.Runs).Upper:0.00} %"))})."));
         sb.AppendLine("Not in this section yet: step weight changes and daily drift in the base rate, and the Kayenta (NetflixACAJudge) and");
         sb.AppendLine("Flagger baselines on this traffic; the independent-requests study above has the latter two.");
         return sb.ToString();
@@ -87,55 +88,6 @@ internal static class ClusteredStudy
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    /// <summary>The exact two-sided 95 % interval of a binomial proportion, by bisection on the binomial tails.</summary>
-    internal static (double Lower, double Upper) ClopperPearson(int k, int n)
-    {
-        var upper = k >= n ? 1 : Bisect(p => Cdf(k, n, p) > 0.025);
-        var lower = k <= 0 ? 0 : Bisect(p => 1 - Cdf(k - 1, n, p) < 0.025);
-        return (lower, upper);
-    }
-
-    /// <summary>The largest p in [0, 1] for which <paramref name="below"/> still holds (it holds for small p).</summary>
-    private static double Bisect(Func<double, bool> below)
-    {
-        double lo = 0, hi = 1;
-        for (var i = 0; i < 60; i++)
-        {
-            var mid = (lo + hi) / 2;
-            if (below(mid))
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return hi;
-    }
-
-    private static double Cdf(int k, int n, double p)
-    {
-        if (p <= 0)
-        {
-            return 1;
-        }
-
-        if (p >= 1)
-        {
-            return k >= n ? 1 : 0;
-        }
-
-        double sum = 0, logTerm = n * Math.Log(1 - p);
-        for (var i = 0; i <= k; i++)
-        {
-            sum += Math.Exp(logTerm);
-            logTerm += Math.Log((double)(n - i) / (i + 1)) + Math.Log(p / (1 - p));
-        }
-
-        return Math.Min(1, sum);
-    }
 }
 
 /// <summary>One row: the traffic, how it was analysed, runs, rollbacks and the seconds each rollback took.</summary>

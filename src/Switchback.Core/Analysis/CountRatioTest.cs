@@ -120,8 +120,18 @@ public sealed class CountRatioTest
     /// <summary>The evidence to store with a decision taken at <paramref name="alpha"/> (this guardrail's share).</summary>
     public TestEvidence Evidence(CountTestState state, double alpha)
     {
+        CheckState(state);
+        return EvidenceOf(state, alpha);
+    }
+
+    /// <summary>
+    /// The evidence of any mixture e-process kept in a <see cref="CountTestState"/> (this test, its mirror, or a
+    /// <see cref="RateLimitTest"/>): its counts, the e-value, the threshold 1/α and the anytime p-value 1 / max e so far.
+    /// </summary>
+    internal static TestEvidence EvidenceOf(CountTestState state, double alpha)
+    {
         CheckAlpha(alpha);
-        var logE = LogEValue(state);
+        var logE = LogMath.LogSumExp(state.LogMixtureTerms.AsSpan());
         var pValue = Math.Min(1, Math.Exp(-Math.Max(state.MaxLogEValue, logE)));
         return new TestEvidence(state.BaselineRequests, state.BaselineEvents, state.CandidateRequests, state.CandidateEvents,
             LogMath.ExpFinite(logE), 1 / alpha, pValue, alpha);

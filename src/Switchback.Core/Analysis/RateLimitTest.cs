@@ -84,13 +84,6 @@ public sealed class RateLimitTest
     public TestEvidence Evidence(CountTestState state, double alpha)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (!(alpha > 0 && alpha < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be between 0 and 1 (e.g. 0.01)");
-        }
-
-        var logE = LogMath.LogSumExp(state.LogMixtureTerms.AsSpan());
-        var pValue = Math.Min(1, Math.Exp(-Math.Max(state.MaxLogEValue, logE)));
-        return new TestEvidence(0, 0, state.CandidateRequests, state.CandidateEvents, LogMath.ExpFinite(logE), 1 / alpha, pValue, alpha);
+        return CountRatioTest.EvidenceOf(state, alpha);
     }
 }

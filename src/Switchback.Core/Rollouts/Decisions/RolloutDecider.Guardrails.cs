@@ -113,10 +113,10 @@ public static partial class RolloutDecider
         }
 
         // Quantile signals arrive as exceedances already scaled by max_ratio, so their count test is at ratio 1.
-        var test = new CountRatioTest(guardrail.Kind == SignalKind.Quantile ? 1.0 : guardrail.MaxRatio);
+        var test = new CountRatioTest(TestedRatio(guardrail));
         var testState = state.Test ?? test.Start();
         var (stepBaseline, stepCandidate) = (state.StepBaseline, state.StepCandidate);
-        var noHarm = noHarmMargin is { } margin ? CountRatioTest.NoHarm(test.MaxRatio * (1 + margin)) : null;
+        var noHarm = noHarmMargin is { } margin ? NoHarmTest(guardrail, margin) : null;
         var noHarmState = noHarm is null ? null : state.NoHarm ?? noHarm.Start();
         foreach (var interval in intervals)
         {
@@ -216,6 +216,12 @@ public static partial class RolloutDecider
 
     private static bool SpendsAlpha(GuardrailSpec g) => g.Rule == GuardrailRule.CompareBaseline
         || (g.Kind != SignalKind.Count && (g.Rule == GuardrailRule.Min ? g.Limit < 1 : g.Limit > 0));
+
+    /// <summary>The ratio a comparison's count test runs at: quantile signals arrive as exceedances already scaled by max_ratio.</summary>
+    private static double TestedRatio(GuardrailSpec guardrail) => guardrail.Kind == SignalKind.Quantile ? 1.0 : guardrail.MaxRatio;
+
+    /// <summary>The mirror test of <c>promote_when: no_harm_shown</c>: harm is a rate (1 + margin) times the tested ratio.</summary>
+    private static CountRatioTest NoHarmTest(GuardrailSpec guardrail, double margin) => CountRatioTest.NoHarm(TestedRatio(guardrail) * (1 + margin));
 
     private static void CheckInterval(string signal, ArmInterval i)
     {

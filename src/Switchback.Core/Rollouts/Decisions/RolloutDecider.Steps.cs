@@ -162,7 +162,7 @@ public static partial class RolloutDecider
             foreach (var guardrail in comparisons)
             {
                 var shown = state.Guardrails[guardrail.Key].NoHarm is { } noHarm
-                    ? Analysis.CountRatioTest.NoHarm((guardrail.Kind == SignalKind.Quantile ? 1.0 : guardrail.MaxRatio) * (1 + margin)).Evidence(noHarm, alpha)
+                    ? NoHarmTest(guardrail, margin).Evidence(noHarm, alpha)
                     : null;
                 if (shown is not { Breached: true })
                 {
