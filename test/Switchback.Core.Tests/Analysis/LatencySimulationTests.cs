@@ -1,6 +1,6 @@
 namespace Switchback.Core.Tests.Analysis;
 
-/// <summary>Latency guardrails by simulation with fixed seeds; tolerance α + 3 binomial sd as in <see cref="CountRatioTestSimulationTests"/>.</summary>
+/// <summary>Latency guardrails by simulation with fixed seeds; validity as in <see cref="CountRatioTestSimulationTests"/>.</summary>
 public sealed class LatencySimulationTests
 {
     private const double Alpha = 0.05;
@@ -16,8 +16,7 @@ public sealed class LatencySimulationTests
 
         var rejections = sim.FirstRejections(Runs, seed: 6000, Alpha);
 
-        var rate = rejections.Count(r => r is not null) / (double)Runs;
-        Assert.True(rate <= Alpha + (3 * Math.Sqrt(Alpha * (1 - Alpha) / Runs)), $"false-rollback rate {rate:P2}");
+        CountRatioTestSimulationTests.AssertWithinAlpha(rejections.Count(r => r is not null), Runs, Alpha, "false rollbacks");
     }
 
     [Fact]
@@ -28,8 +27,7 @@ public sealed class LatencySimulationTests
 
         var rejections = sim.FirstRejections(Runs, seed: 7000, Alpha);
 
-        var rate = rejections.Count(r => r is not null) / (double)Runs;
-        Assert.True(rate <= Alpha + (3 * Math.Sqrt(Alpha * (1 - Alpha) / Runs)), $"false-rollback rate {rate:P2}");
+        CountRatioTestSimulationTests.AssertWithinAlpha(rejections.Count(r => r is not null), Runs, Alpha, "false rollbacks");
     }
 
     [Fact]
