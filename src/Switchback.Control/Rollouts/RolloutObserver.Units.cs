@@ -9,7 +9,7 @@ namespace Switchback.Control.Rollouts;
 /// <summary>
 /// Comparisons by unit (docs/statistics.md "the randomised unit"): during a canary the evidence for failure and latency
 /// guardrails is built from keys, not requests. Units are grouped by the assignment probability they had (the weight when they
-/// began); within a group every unit went to the candidate with that probability independently of everything else, so each
+/// began, and for a key's later unit the weight at which it was last seen on the baseline); within a group every unit went to the candidate with that probability independently of everything else, so each
 /// group is one valid factor of the guardrail's e-process however the units' outcomes are correlated.
 /// </summary>
 internal sealed partial class RolloutObserver
@@ -36,7 +36,7 @@ internal sealed partial class RolloutObserver
     /// <summary>Units and events per arm, one interval per assignment probability.</summary>
     private static ImmutableArray<ArmInterval> UnitBatches(RolloutState state, IReadOnlyList<UnitRecord> units, Func<UnitRecord, bool> isEvent)
     {
-        var batches = new SortedDictionary<int, (long Bu, long Be, long Cu, long Ce)>();
+        var batches = new SortedDictionary<long, (long Bu, long Be, long Cu, long Ce)>();
         foreach (var unit in units)
         {
             var arm = Arm(state, unit);
@@ -45,9 +45,9 @@ internal sealed partial class RolloutObserver
                 continue;
             }
 
-            var b = batches.GetValueOrDefault(unit.WeightBps);
+            var b = batches.GetValueOrDefault(unit.Group);
             var e = isEvent(unit) ? 1 : 0;
-            batches[unit.WeightBps] = arm.Value ? (b.Bu, b.Be, b.Cu + 1, b.Ce + e) : (b.Bu + 1, b.Be + e, b.Cu, b.Ce);
+            batches[unit.Group] = arm.Value ? (b.Bu, b.Be, b.Cu + 1, b.Ce + e) : (b.Bu + 1, b.Be + e, b.Cu, b.Ce);
         }
 
         return [.. batches.Values.Select(b => new ArmInterval(b.Bu, b.Be, b.Cu, b.Ce))];
@@ -62,7 +62,7 @@ internal sealed partial class RolloutObserver
     private static QuantileInterval? UnitQuantile(RolloutState state, GuardrailSpec guardrail, Cursor cursor, IReadOnlyList<UnitRecord> units, Func<UnitRecord, double> value)
     {
         var threshold = state.QuantileThreshold(guardrail.Signal);
-        var batches = new SortedDictionary<int, (long Bu, long Be, long Cu, long Ce)>();
+        var batches = new SortedDictionary<long, (long Bu, long Be, long Cu, long Ce)>();
         var cumulative = cursor.Baseline.GetOrAdd("unit:" + guardrail.Signal, _ => new LatencySketch());
         foreach (var unit in units)
         {
@@ -82,8 +82,8 @@ internal sealed partial class RolloutObserver
                 continue;
             }
 
-            var b = batches.GetValueOrDefault(unit.WeightBps);
-            batches[unit.WeightBps] = candidate
+            var b = batches.GetValueOrDefault(unit.Group);
+            batches[unit.Group] = candidate
                 ? (b.Bu, b.Be, b.Cu + 1, b.Ce + (v / guardrail.MaxRatio > t ? 1 : 0))
                 : (b.Bu + 1, b.Be + (v > t ? 1 : 0), b.Cu, b.Ce);
         }

@@ -76,16 +76,18 @@ public sealed class SignalShipment(SignalRegistry signals, ResponseLengthSignals
 
     /// <summary>
     /// The rollouts' units that closed in [<paramref name="fromSecond"/>, <paramref name="toSecond"/>), as rows to ship. A unit
-    /// without a key gets a random id of its own (even, so it never meets a key's hash, which is odd).
+    /// without a key gets a random id of its own (even, so it never meets a key's hash, which is odd); a key's later unit has
+    /// its hash mixed with the weight it was last seen at on the baseline (high bits only, so it stays odd), so replicas that
+    /// formed the same unit still meet in the store and each of a key's units is kept once.
     /// </summary>
     public IReadOnlyList<UnitRow> CollectUnits(string replica, long fromSecond, long toSecond)
     {
         var rows = new List<UnitRow>();
         foreach (var (deployment, salt, u) in units.AllClosed(fromSecond, toSecond))
         {
-            var key = u.KeyHash != 0 ? unchecked((long)u.KeyHash) : RandomEvenId();
+            var key = u.KeyHash != 0 ? unchecked((long)(u.KeyHash ^ ((ulong)(uint)u.PriorBps << 40))) : RandomEvenId();
             rows.Add(new UnitRow(salt, key, u.Second, replica, deployment, u.Version, u.Candidate, u.WeightBps, u.Failures,
-                double.IsNaN(u.MaxLatencyMs) ? null : u.MaxLatencyMs, double.IsNaN(u.MaxTtftMs) ? null : u.MaxTtftMs, u.Requests));
+                double.IsNaN(u.MaxLatencyMs) ? null : u.MaxLatencyMs, double.IsNaN(u.MaxTtftMs) ? null : u.MaxTtftMs, u.Requests) { PriorBps = u.PriorBps });
         }
 
         return rows;
@@ -106,7 +108,7 @@ public sealed class SignalShipment(SignalRegistry signals, ResponseLengthSignals
     public static Units.UnitRecord ToRecord(UnitRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return new(row.Second, row.Version, row.Candidate, row.WeightBps, (byte)row.Failures, row.MaxLatencyMs ?? double.NaN, row.MaxTtftMs ?? double.NaN, row.Requests, unchecked((ulong)row.KeyHash));
+        return new(row.Second, row.Version, row.Candidate, row.WeightBps, (byte)row.Failures, row.MaxLatencyMs ?? double.NaN, row.MaxTtftMs ?? double.NaN, row.Requests, unchecked((ulong)row.KeyHash), row.PriorBps);
     }
 
     private static bool IsEmpty(SignalWindow w)

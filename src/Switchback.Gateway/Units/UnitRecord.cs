@@ -14,8 +14,16 @@ namespace Switchback.Gateway.Units;
 /// <param name="MaxTtftMs">Its slowest time to first token, in milliseconds; NaN when it streamed nothing.</param>
 /// <param name="Requests">How many requests it holds.</param>
 /// <param name="KeyHash">The salted key hash (0 for a request without a key): what deduplicates units across replicas.</param>
-public readonly record struct UnitRecord(long Second, int Version, bool Candidate, int WeightBps, byte Failures, double MaxLatencyMs, double MaxTtftMs, int Requests, ulong KeyHash)
+/// <param name="PriorBps">
+/// 0 for a key's first unit; for a later one, the highest weight at which the key was seen on the baseline (w₀): all that was
+/// known of its bucket when the unit began, so its assignment probability is (w − w₀)/(1 − w₀). Units are grouped by
+/// (<paramref name="WeightBps"/>, <paramref name="PriorBps"/>): the same probability within a group.
+/// </param>
+public readonly record struct UnitRecord(long Second, int Version, bool Candidate, int WeightBps, byte Failures, double MaxLatencyMs, double MaxTtftMs, int Requests, ulong KeyHash, int PriorBps = 0)
 {
+    /// <summary>The group a unit's evidence is counted in: units with the same assignment probability.</summary>
+    public long Group => ((long)WeightBps << 16) | (uint)PriorBps;
+
     /// <summary>Bit of failure class <paramref name="outcomeNumber"/> (1 = 5xx, 2 = timeout, 3 = connect, 4 = OOM).</summary>
     public static byte Bit(int outcomeNumber) => (byte)(1 << (outcomeNumber - 1));
 

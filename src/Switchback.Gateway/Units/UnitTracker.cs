@@ -6,12 +6,14 @@ namespace Switchback.Gateway.Units;
 
 /// <summary>
 /// Forms the units a rollout's evidence is built from (docs/statistics.md "the randomised unit"): with sticky routing the
-/// unit is the key, since a key's requests all go to one arm. Each key gives at most one unit per rollout: its first
-/// <see cref="UnitOptions.RequestsPerUnit"/> requests within the step in which it first appears, closed once that many
-/// completed, when <see cref="UnitOptions.Window"/> has passed since its first, or when the weight changes (whichever comes
-/// first; none of these depends on the arm). A request without a key is its own unit, closed at once. Heavy users, clients
-/// that fail whatever the version, and retries (which carry their key) thus weigh as one unit each. Thread-safe: units are
-/// small objects guarded by their own lock; sets and rings are concurrent collections.
+/// unit is the key, since a key's requests all go to one arm. A key gives one unit per weight while its arm is still unknown:
+/// its first <see cref="UnitOptions.RequestsPerUnit"/> requests at that weight, closed once that many completed, when
+/// <see cref="UnitOptions.Window"/> has passed since its first, or when the weight changes (whichever comes first; none of these
+/// depends on the arm). A key seen on the candidate never forms another unit in the rollout (its arm is known); a key seen only
+/// on the baseline forms a new one when the weight has risen, since its bucket is then the candidate's with probability
+/// (w − w₀)/(1 − w₀) whatever its past (<see cref="UnitRecord.PriorBps"/>). A request without a key is its own unit, closed at
+/// once. Heavy users, clients that fail whatever the version, and retries (which carry their key) thus weigh as one unit each
+/// per step. Thread-safe: units are small objects guarded by their own lock; sets and rings are concurrent collections.
 /// </summary>
 public sealed class UnitTracker
 {
@@ -39,26 +41,32 @@ public sealed class UnitTracker
         if (ticket.KeyHash == 0)
         {
             // No key: the request was assigned at random on its own, so it is its own unit.
-            var single = new OpenUnit(ticket, now);
+            var single = new OpenUnit(ticket, now, 0);
             single.Add(sample);
             units.Emit(single.Close(now));
             return;
         }
 
-        if (units.Done.ContainsKey(ticket.KeyHash))
-        {
-            return;
-        }
-
         if (!units.Open.TryGetValue(ticket.KeyHash, out var unit))
         {
-            if (units.Open.Count + units.Done.Count >= options.MaxKeysPerRollout)
+            var prior = 0;
+            if (units.Done.TryGetValue(ticket.KeyHash, out var seen))
+            {
+                // Seen on the candidate (KnownCandidate), or on the baseline at this weight or above: its arm is known.
+                if (seen == KnownCandidate || ticket.WeightBps <= seen)
+                {
+                    return;
+                }
+
+                prior = seen;
+            }
+            else if (units.Open.Count + units.Done.Count >= options.MaxKeysPerRollout)
             {
                 Interlocked.Increment(ref units.Untracked);
                 return;
             }
 
-            unit = units.Open.GetOrAdd(ticket.KeyHash, static (_, s) => new OpenUnit(s.Ticket, s.Now), (Ticket: ticket, Now: now));
+            unit = units.Open.GetOrAdd(ticket.KeyHash, static (_, s) => new OpenUnit(s.Ticket, s.Now, s.Prior), (Ticket: ticket, Now: now, Prior: prior));
         }
 
         UnitRecord? closed;
@@ -71,8 +79,11 @@ public sealed class UnitTracker
 
             if (unit.WeightBps != ticket.WeightBps || unit.Version != ticket.Version)
             {
-                // The step changed under the unit: it ends here, and the key never forms another.
+                // The step changed under the unit: it ends here; this request may begin the key's unit of the new step.
                 closed = unit.Close(now);
+                Finish(units, ticket.KeyHash, closed.Value);
+                Record(ticket, sample);
+                return;
             }
             else
             {
@@ -145,9 +156,12 @@ public sealed class UnitTracker
     /// <summary>Keys of a rollout not tracked because it reached <see cref="UnitOptions.MaxKeysPerRollout"/>.</summary>
     public long Untracked(string deployment, string salt) => rollouts.TryGetValue((deployment, salt), out var units) ? Interlocked.Read(ref units.Untracked) : 0;
 
+    /// <summary>The mark of a key seen on the candidate in <c>Done</c> (otherwise the weight at which it was seen on the baseline).</summary>
+    private const int KnownCandidate = -1;
+
     private static void Finish(RolloutUnits units, ulong key, UnitRecord record)
     {
-        units.Done[key] = true;
+        units.Done[key] = record.Candidate ? KnownCandidate : Math.Max(record.WeightBps, units.Done.GetValueOrDefault(key));
         units.Open.TryRemove(key, out _);
         if (record.Requests > 0)
         {
@@ -163,7 +177,8 @@ public sealed class UnitTracker
 
         public ConcurrentDictionary<ulong, OpenUnit> Open { get; } = new();
 
-        public ConcurrentDictionary<ulong, bool> Done { get; } = new();
+        /// <summary>Keys whose unit closed: <see cref="KnownCandidate"/>, or the highest weight at which they were on the baseline.</summary>
+        public ConcurrentDictionary<ulong, int> Done { get; } = new();
 
         public bool IsEmpty => closed.IsEmpty;
 
@@ -196,7 +211,7 @@ public sealed class UnitTracker
     }
 
     /// <summary>A unit still collecting requests; guarded by its own lock.</summary>
-    private sealed class OpenUnit(UnitTicket ticket, long startedSecond)
+    private sealed class OpenUnit(UnitTicket ticket, long startedSecond, int priorBps)
     {
         private int events;
         private double maxLatency = double.NaN;
@@ -237,7 +252,7 @@ public sealed class UnitTracker
         public UnitRecord Close(long second)
         {
             IsClosed = true;
-            return new UnitRecord(second, Version, Candidate, WeightBps, (byte)events, maxLatency, maxTtft, Requests, KeyHash);
+            return new UnitRecord(second, Version, Candidate, WeightBps, (byte)events, maxLatency, maxTtft, Requests, KeyHash, priorBps);
         }
     }
 }

@@ -16,4 +16,8 @@ namespace Switchback.Storage.Fleet;
 /// <param name="MaxLatencyMs">Its slowest successful request; null when none succeeded.</param>
 /// <param name="MaxTtftMs">Its slowest time to first token; null when it streamed nothing.</param>
 /// <param name="Requests">Requests it holds.</param>
-public sealed record UnitRow(string RolloutId, long KeyHash, long Second, string Replica, string Deployment, int Version, bool Candidate, int WeightBps, int Failures, double? MaxLatencyMs, double? MaxTtftMs, int Requests);
+public sealed record UnitRow(string RolloutId, long KeyHash, long Second, string Replica, string Deployment, int Version, bool Candidate, int WeightBps, int Failures, double? MaxLatencyMs, double? MaxTtftMs, int Requests)
+{
+    /// <summary>0 for a key's first unit; for a later one, the weight at which the key was last seen on the baseline.</summary>
+    public int PriorBps { get; init; }
+}

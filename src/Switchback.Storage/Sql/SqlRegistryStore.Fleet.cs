@@ -16,11 +16,11 @@ internal abstract partial class SqlRegistryStore : IFleetStore
     private const string ReplicaColumns =
         "id, address, software_version, started_at, heartbeat_at, beats, routing_epoch, routing_applied_at, signals_through, leader, state, lost_at, stats_json";
 
-    /// <summary>Rows per multi-row insert of units: 12 parameters each, well under SQLite's and PostgreSQL's limits.</summary>
+    /// <summary>Rows per multi-row insert of units: 13 parameters each, well under SQLite's and PostgreSQL's limits.</summary>
     private const int UnitsPerStatement = 500;
 
     private const string UnitColumns =
-        "rollout_id, key_hash, second, replica, deployment, version, candidate, weight_bps, failures, max_latency_ms, max_ttft_ms, requests";
+        "rollout_id, key_hash, second, replica, deployment, version, candidate, weight_bps, failures, max_latency_ms, max_ttft_ms, requests, prior_bps";
 
     private const string CommandColumns = "id, deployment, command, reason, actor, created_at, done_at, outcome_json";
 
@@ -180,14 +180,14 @@ internal abstract partial class SqlRegistryStore : IFleetStore
         {
             var chunk = Math.Min(UnitsPerStatement, units.Count - offset);
             var sql = new System.Text.StringBuilder($"INSERT INTO rollout_units ({UnitColumns}) VALUES ");
-            var parameters = new (string Name, object? Value)[chunk * 12];
+            var parameters = new (string Name, object? Value)[chunk * 13];
             for (var i = 0; i < chunk; i++)
             {
                 var unit = units[offset + i];
                 var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 sql.Append(i == 0 ? "(" : ", (")
-                    .Append($"@r{n}, @k{n}, @s{n}, @p{n}, @d{n}, @v{n}, @c{n}, @w{n}, @f{n}, @l{n}, @t{n}, @n{n})");
-                var p = i * 12;
+                    .Append($"@r{n}, @k{n}, @s{n}, @p{n}, @d{n}, @v{n}, @c{n}, @w{n}, @f{n}, @l{n}, @t{n}, @n{n}, @q{n})");
+                var p = i * 13;
                 parameters[p] = ("@r" + n, unit.RolloutId);
                 parameters[p + 1] = ("@k" + n, unit.KeyHash);
                 parameters[p + 2] = ("@s" + n, unit.Second);
@@ -200,6 +200,7 @@ internal abstract partial class SqlRegistryStore : IFleetStore
                 parameters[p + 9] = ("@l" + n, unit.MaxLatencyMs);
                 parameters[p + 10] = ("@t" + n, unit.MaxTtftMs);
                 parameters[p + 11] = ("@n" + n, unit.Requests);
+                parameters[p + 12] = ("@q" + n, unit.PriorBps);
             }
 
             sql.Append(" ON CONFLICT (rollout_id, key_hash) DO NOTHING");
@@ -281,7 +282,7 @@ internal abstract partial class SqlRegistryStore : IFleetStore
             r => new UnitRow(
                 r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetInt32(5),
                 Convert.ToInt64(r.GetValue(6), CultureInfo.InvariantCulture) != 0, r.GetInt32(7), r.GetInt32(8),
-                r.IsDBNull(9) ? null : r.GetDouble(9), r.IsDBNull(10) ? null : r.GetDouble(10), r.GetInt32(11)),
+                r.IsDBNull(9) ? null : r.GetDouble(9), r.IsDBNull(10) ? null : r.GetDouble(10), r.GetInt32(11)) { PriorBps = r.GetInt32(12) },
             ("@r", rolloutId),
             ("@f", fromSecond),
             ("@t", toSecond));

@@ -244,5 +244,8 @@ internal static class SqliteSchema
             );
             CREATE INDEX rollout_units_by_second ON rollout_units (rollout_id, second);
             """),
+        // A key's later units (issue 12): after the weight rises, a key seen only on the baseline forms a new unit; prior_bps is
+        // the weight it was last seen at on the baseline (0 for a first unit), and its key_hash is mixed with it.
+        new(13, "unit-prior", "ALTER TABLE rollout_units ADD COLUMN prior_bps INTEGER NOT NULL DEFAULT 0"),
     ];
 }

@@ -23,6 +23,45 @@ public sealed class ClusteredTrafficTests
         Assert.True(rolledBack <= 1, $"{rolledBack} of 40 good versions rolled back (alpha 0.01)");
     }
 
+    /// <summary>The study's ramp: 1 % → 5 % → 25 % while a compressed day lifts the base failure rate and the traffic by half.</summary>
+    internal static readonly WorldOptions Ramp = new()
+    {
+        Minutes = 20,
+        Steps = [(1, 5), (5, 5), (25, 10)],
+        DriftAmplitude = 0.5,
+        DriftPeriodMinutes = 80,
+    };
+
+    [Fact]
+    public async Task AA_RampWithDailyDrift_ByUnit_RollsBackAGoodVersionRarely_AndTheRoutingFollowsTheSteps()
+    {
+        var world = new ClusteredWorld(Ramp);
+        var rolledBack = 0;
+        for (var seed = 1; seed <= 30; seed++)
+        {
+            var record = new TrafficRecord();
+            rolledBack += (await world.RunAsync(seed, record)).RolledBack ? 1 : 0;
+            Assert.Equal(20, record.Minutes.Count);
+            Assert.InRange(Share(record.Minutes[3]), 0.001, 0.04);
+            Assert.InRange(Share(record.Minutes[8]), 0.02, 0.10);
+            Assert.InRange(Share(record.Minutes[15]), 0.15, 0.35);
+            Assert.True(Traffic(record.Minutes[19]) > 1.25 * Traffic(record.Minutes[0]), "the daily curve lifts the traffic");
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"ramp with drift, by unit: {rolledBack}/30 good versions rolled back");
+        Assert.True(rolledBack <= 1, $"{rolledBack} of 30 good versions rolled back (alpha 0.01)");
+
+        static long Traffic(MinuteOfTraffic m) => m.Baseline.Requests + m.Candidate.Requests;
+        static double Share(MinuteOfTraffic m) => (double)m.Candidate.Requests / Traffic(m);
+    }
+
+    [Fact]
+    public async Task TraceRamp()
+    {
+        var world = new ClusteredWorld(Ramp with { CandidateErrorBoost = 0.05 }) { Trace = l => TestContext.Current.TestOutputHelper?.WriteLine(l) };
+        await world.RunAsync(50_001);
+    }
+
     [Fact]
     public async Task Regression_ErrorsUpFivePointsOnTheCandidate_ByUnit_IsRolledBack()
     {

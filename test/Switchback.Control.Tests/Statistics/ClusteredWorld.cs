@@ -18,14 +18,28 @@ namespace Switchback.Control.Tests.Statistics;
 /// whatever the version; a failed request is retried by its client (same key); the replica stalls now and then (every request
 /// of a stall slower, both arms alike). Routing is always sticky by user; with <see cref="WorldOptions.Keyed"/> false the
 /// same traffic is analysed the way Switchback did before units (every request independent), to show what that costs.
+/// With <see cref="WorldOptions.Steps"/> the canary ramps through several weights, the routing following the decider's own
+/// routing actions; with <see cref="WorldOptions.DriftAmplitude"/> the base failure rate and the traffic follow a daily curve.
+/// A <see cref="TrafficRecord"/> passed to <see cref="RunAsync(int, TrafficRecord?)"/> receives every minute of both arms
+/// (what a metrics store would hold), so other methods can judge the same traffic; the world then runs its whole length.
 /// Deterministic for a seed.
 /// </summary>
 internal sealed class ClusteredWorld(WorldOptions options)
 {
     private const string Deployment = "svc";
 
+    /// <summary>Diagnostics: when set, the state every 30 s of a run.</summary>
+    public Action<string>? Trace { get; init; }
+
     /// <summary>Runs one rollout of <see cref="WorldOptions.Minutes"/> and returns whether it was rolled back, and after how many seconds.</summary>
-    public async Task<(bool RolledBack, int Seconds)> RunAsync(int seed)
+    public Task<(bool RolledBack, int Seconds)> RunAsync(int seed) => RunAsync(seed, null);
+
+    /// <summary>
+    /// Runs one rollout; with a <paramref name="record"/>, every minute of both arms is written to it and the world runs its whole
+    /// length even after a rollback (the routing then follows the plan's schedule, as if nothing had decided), so other methods
+    /// see the same traffic whatever Switchback did.
+    /// </summary>
+    public async Task<(bool RolledBack, int Seconds)> RunAsync(int seed, TrafficRecord? record)
     {
         var rng = new Random(seed);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero));
@@ -37,13 +51,16 @@ internal sealed class ClusteredWorld(WorldOptions options)
         var state = RolloutState.Create($"r-{seed:x8}", Spec(), 1, 2, time.GetUtcNow());
         state = RolloutDecider.Decide(state, new RolloutObservation(time.GetUtcNow()), time.GetUtcNow()).Next;
         observer.Start(state.Id, time.GetUtcNow());
-        var routing = new RoutingState(Deployment, 1, 2, (int)Math.Round(options.WeightPercent * 100), Salt: state.Id);
+        var schedule = options.Schedule;
+        var routing = new RoutingState(Deployment, 1, 2, Bps(schedule[0].Percent), Salt: state.Id);
+        int? rolledBackAfter = null;
         var stallLeft = 0;
         for (var second = 0; second < options.Minutes * 60; second++)
         {
             stallLeft = stallLeft > 0 ? stallLeft - 1 : rng.NextDouble() < options.StallsPerHour / 3600 ? rng.Next(5, 30) : 0;
             var stall = stallLeft > 0 ? options.StallFactor : 1;
-            var requests = Draw.Poisson(rng, options.RequestsPerSecond);
+            var daily = options.Daily(second);
+            var requests = Draw.Poisson(rng, options.RequestsPerSecond * daily);
             for (var i = 0; i < requests; i++)
             {
                 var user = users.Pick(rng);
@@ -51,11 +68,16 @@ internal sealed class ClusteredWorld(WorldOptions options)
                 for (var attempt = 0; attempt <= options.MaxRetries; attempt++)
                 {
                     var regression = decision.IsCandidate ? options.CandidateErrorBoost : 0;
-                    var failed = rng.NextDouble() < user.FailureRate + regression;
+                    var failed = rng.NextDouble() < (user.FailureRate * daily) + regression;
                     var latency = Draw.LogNormal(rng, options.MedianLatencyMs * user.LatencyFactor * stall * (decision.IsCandidate ? options.CandidateLatencyFactor : 1), 0.4);
-                    var sample = failed ? new RequestSample(latency, RequestOutcome.Http5xx) : new RequestSample(latency);
-                    signals.Get(Deployment, decision.Version).Record(sample);
-                    units.Record(new UnitTicket(Deployment, state.Id, options.Keyed ? decision.KeyHash : 0, decision.Version, decision.IsCandidate, routing.CandidateWeightBps), sample);
+                    record?.Add(decision.IsCandidate, latency, failed);
+                    if (rolledBackAfter is null)
+                    {
+                        var sample = failed ? new RequestSample(latency, RequestOutcome.Http5xx) : new RequestSample(latency);
+                        signals.Get(Deployment, decision.Version).Record(sample);
+                        units.Record(new UnitTicket(Deployment, state.Id, options.Keyed ? decision.KeyHash : 0, decision.Version, decision.IsCandidate, routing.CandidateWeightBps), sample);
+                    }
+
                     if (!failed || rng.NextDouble() >= options.RetryProbability)
                     {
                         break;
@@ -64,25 +86,63 @@ internal sealed class ClusteredWorld(WorldOptions options)
             }
 
             time.Advance(TimeSpan.FromSeconds(1));
+            if ((second + 1) % 60 == 0)
+            {
+                record?.EndMinute();
+            }
+
+            if (rolledBackAfter is not null)
+            {
+                routing = routing with { CandidateWeightBps = Bps(options.ScheduledPercent(second + 1)) };
+                continue;
+            }
+
             new UnitSweeperProbe(units, routing).Sweep();
             var now = time.GetUtcNow();
-            state = RolloutDecider.Decide(state, await observer.ObserveAsync(state, now, CancellationToken.None), now).Next;
+            var decided = RolloutDecider.Decide(state, await observer.ObserveAsync(state, now, CancellationToken.None), now);
+            state = decided.Next;
+            if (Trace is { } trace && (second + 1) % 30 == 0)
+            {
+                trace($"{second + 1}s phase {state.Phase} {state.Reason} step {state.StepIndex} weight {routing.CandidateWeightBps} {state.ReasonText} | " + string.Join("; ", state.Guardrails.Select(g => $"{g.Key}: {g.Value.Last?.ToString()}")));
+            }
+
             if (state.Phase == RolloutPhase.RolledBack)
             {
-                return (true, second + 1);
+                rolledBackAfter = second + 1;
+                if (record is null)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            // The routing follows the decider's own actions, as the controller applies them.
+            foreach (var action in decided.Actions)
+            {
+                if (action is SetRoutingAction set)
+                {
+                    routing = routing with { CandidateWeightBps = set.CandidateWeightBps };
+                }
             }
         }
 
-        return (false, options.Minutes * 60);
+        return rolledBackAfter is { } after ? (true, after) : (false, options.Minutes * 60);
     }
+
+    private static int Bps(double percent) => (int)Math.Round(percent * 100);
 
     private RolloutSpec Spec()
     {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var schedule = options.Schedule;
+        var steps = string.Join("\n", schedule.Select((s, i) => string.Create(c,
+            $"  - canary: {{ weight: {s.Percent}, duration: {(i == schedule.Count - 1 ? options.Minutes + 10 : s.Minutes)}m, min_requests: {options.StepMinRequests} }}")));
         var yaml = $"""
             kind: Rollout
             deployment: {Deployment}
             steps:
-              - canary: {"{"} weight: {options.WeightPercent.ToString(System.Globalization.CultureInfo.InvariantCulture)}, duration: {options.Minutes + 10}m {"}"}
+            {steps}
               - canary: {"{"} weight: 100 {"}"}
             guardrails:
               - {"{"} signal: error_rate, compare: baseline, severity: hard {"}"}
@@ -165,4 +225,95 @@ internal sealed record WorldOptions
     public int RequestsPerUnit { get; init; } = 5;
 
     public TimeSpan UnitWindow { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The canary's steps (weight in percent, minutes); null for one step at <see cref="WeightPercent"/> for the whole run.</summary>
+    public IReadOnlyList<(double Percent, int Minutes)>? Steps { get; init; }
+
+    /// <summary>Requests per arm each step needs (the plan's <c>min_requests</c>).</summary>
+    public int StepMinRequests { get; init; } = 50;
+
+    /// <summary>How far the daily curve moves the base failure rate and the traffic: 0.5 means from 1× up to 1.5× and down to 0.5×.</summary>
+    public double DriftAmplitude { get; init; }
+
+    /// <summary>The period of the daily curve in minutes (1,440 is a day; shorter compresses a day into the run).</summary>
+    public double DriftPeriodMinutes { get; init; } = 1_440;
+
+    /// <summary>The steps as run: <see cref="Steps"/>, or one step at <see cref="WeightPercent"/>.</summary>
+    public IReadOnlyList<(double Percent, int Minutes)> Schedule => Steps ?? [(WeightPercent, Minutes)];
+
+    /// <summary>The daily factor at a second of the run; the run starts at the curve's steepest rise.</summary>
+    public double Daily(int second) =>
+        DriftAmplitude == 0 ? 1 : 1 + (DriftAmplitude * Math.Sin(2 * Math.PI * second / (DriftPeriodMinutes * 60)));
+
+    /// <summary>The weight the plan's schedule gives at a second, as if every step passed on time.</summary>
+    public double ScheduledPercent(int second)
+    {
+        var minutes = 0;
+        foreach (var (percent, length) in Schedule)
+        {
+            minutes += length;
+            if (second < minutes * 60)
+            {
+                return percent;
+            }
+        }
+
+        return Schedule[^1].Percent;
+    }
+}
+
+/// <summary>
+/// What a metrics store would hold of a <see cref="ClusteredWorld"/> run: for each minute and arm, requests (retries included),
+/// failures and the exact p95 and p99 of latency — the per-interval series other methods (Kayenta, Flagger) judge.
+/// </summary>
+internal sealed class TrafficRecord
+{
+    private readonly List<double> _baseline = [];
+    private readonly List<double> _candidate = [];
+    private long _baselineFailed;
+    private long _candidateFailed;
+
+    /// <summary>The minutes so far, oldest first.</summary>
+    public List<MinuteOfTraffic> Minutes { get; } = [];
+
+    public void Add(bool candidate, double latencyMs, bool failed)
+    {
+        (candidate ? _candidate : _baseline).Add(latencyMs);
+        if (failed)
+        {
+            _ = candidate ? ++_candidateFailed : ++_baselineFailed;
+        }
+    }
+
+    public void EndMinute()
+    {
+        Minutes.Add(new MinuteOfTraffic(Arm(_baseline, _baselineFailed), Arm(_candidate, _candidateFailed)));
+        _baseline.Clear();
+        _candidate.Clear();
+        _baselineFailed = 0;
+        _candidateFailed = 0;
+    }
+
+    private static ArmMinute Arm(List<double> latencies, long failed)
+    {
+        if (latencies.Count == 0)
+        {
+            return new ArmMinute(0, 0, double.NaN, double.NaN);
+        }
+
+        latencies.Sort();
+        return new ArmMinute(latencies.Count, failed, Quantile(latencies, 0.95), Quantile(latencies, 0.99));
+    }
+
+    /// <summary>The nearest-rank quantile, as a histogram_quantile over fine buckets would give it.</summary>
+    private static double Quantile(List<double> sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
+
+/// <summary>One minute of both arms.</summary>
+internal sealed record MinuteOfTraffic(ArmMinute Baseline, ArmMinute Candidate);
+
+/// <summary>One arm's minute: requests, failed requests, and latency p95 and p99 in ms (NaN without requests).</summary>
+internal sealed record ArmMinute(long Requests, long Failed, double P95, double P99)
+{
+    public double FailureRate => Requests == 0 ? double.NaN : (double)Failed / Requests;
 }

@@ -19,6 +19,28 @@ public sealed class SignalShipmentTests
     }
 
     [Fact]
+    public void CollectUnits_LaterUnitOfAKey_ShipsUnderAMixedOddKey_AndComesBackWithItsPriorWeight()
+    {
+        var time = new FakeTimeProvider(T0);
+        var units = new Switchback.Gateway.Units.UnitTracker(time, Microsoft.Extensions.Options.Options.Create(new Switchback.Gateway.Units.UnitOptions()));
+        var shipment = new SignalShipment(new SignalRegistry(time), new ResponseLengthSignals(time), units);
+        var from = time.GetUtcNow().ToUnixTimeSeconds();
+        units.Record(new Switchback.Gateway.Units.UnitTicket("svc", "r-1", 9, 1, false, 100), new RequestSample(10));
+        units.Sweep(_ => ("r-1", 500));
+        units.Record(new Switchback.Gateway.Units.UnitTicket("svc", "r-1", 9, 2, true, 500), new RequestSample(20));
+        time.Advance(TimeSpan.FromSeconds(3));
+        units.Sweep(_ => ("r-1", 500));
+
+        var rows = shipment.CollectUnits("a", from, from + 10).OrderBy(r => r.WeightBps).ToList();
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal((9L, 0), (rows[0].KeyHash, rows[0].PriorBps));
+        Assert.Equal((9L ^ (100L << 40), 100), (rows[1].KeyHash, rows[1].PriorBps));
+        Assert.All(rows, r => Assert.Equal(1L, r.KeyHash & 1));
+        Assert.Equal(100, SignalShipment.ToRecord(rows[1]).PriorBps);
+    }
+
+    [Fact]
     public void CollectThenMerge_ThreeReplicas_EqualsOneProcessThatSawEverything()
     {
         var replicas = Enumerable.Range(0, 3).Select(_ => Create()).ToArray();

@@ -24,7 +24,7 @@ public sealed class UnitTrackerTests
     private List<UnitRecord> Closed(UnitTracker units, string salt = "r-1") => [.. units.Closed("svc", salt, S0 - 1000, S0 + 100_000)];
 
     [Fact]
-    public void Key_ClosesAfterItsRequestsPerUnit_AndNeverFormsAnotherUnit()
+    public void Key_ClosesAfterItsRequestsPerUnit_AndNeverFormsAnotherUnitAtThatWeight()
     {
         var units = Tracker(perUnit: 3);
 
@@ -76,17 +76,50 @@ public sealed class UnitTrackerTests
     }
 
     [Fact]
-    public void WeightChangingUnderAKey_ClosesItsUnitWithoutTheNewRequest()
+    public void WeightChangingUnderAKey_ClosesItsUnit_AndTheNewRequestBeginsItsUnitOfTheNewStep()
     {
         var units = Tracker(perUnit: 10);
         units.Record(Ticket(9, version: 1, weight: 100), Ok(10));
 
-        // At the next step the key moved to the candidate: its unit (baseline, 1 %) ends; the candidate request joins nothing.
+        // At the next step the key moved to the candidate: its unit (baseline, 1 %) ends, and the candidate's requests form
+        // the key's second unit, assigned with probability (5 % − 1 %) / (100 % − 1 %).
         units.Record(Ticket(9, version: 2, weight: 500), Fail());
         units.Record(Ticket(9, version: 2, weight: 500), Fail());
+        units.Sweep(_ => ("r-1", 2500));
+
+        var closed = Closed(units).OrderBy(u => u.WeightBps).ToList();
+        Assert.Equal(2, closed.Count);
+        Assert.Equal((1, false, 100, 1, false, 0), (closed[0].Version, closed[0].Candidate, closed[0].WeightBps, closed[0].Requests, closed[0].Failed, closed[0].PriorBps));
+        Assert.Equal((2, true, 500, 2, true, 100), (closed[1].Version, closed[1].Candidate, closed[1].WeightBps, closed[1].Requests, closed[1].Failed, closed[1].PriorBps));
+        Assert.NotEqual(closed[0].Group, closed[1].Group);
+    }
+
+    [Fact]
+    public void KeySeenOnTheBaseline_FormsOneNewUnitPerHigherWeight_AndNoneAtTheSameOrALowerWeight()
+    {
+        var units = Tracker(perUnit: 1);
+        units.Record(Ticket(5, version: 1, weight: 100), Ok());
+        units.Record(Ticket(5, version: 1, weight: 100), Fail());
+        units.Record(Ticket(5, version: 1, weight: 50), Fail());
+        Assert.Single(Closed(units));
+
+        units.Record(Ticket(5, version: 1, weight: 500), Ok());
+        units.Record(Ticket(5, version: 1, weight: 500), Ok());
+        units.Record(Ticket(5, version: 1, weight: 2500), Ok());
+
+        Assert.Equal([(100, 0), (500, 100), (2500, 500)], Closed(units).Select(u => (u.WeightBps, u.PriorBps)).Order());
+    }
+
+    [Fact]
+    public void KeySeenOnTheCandidate_NeverFormsAnotherUnit_WhateverTheWeight()
+    {
+        var units = Tracker(perUnit: 1);
+        units.Record(Ticket(6, weight: 100), Ok());
+        units.Record(Ticket(6, weight: 500), Fail());
+        units.Record(Ticket(6, weight: 2500), Fail());
 
         var unit = Assert.Single(Closed(units));
-        Assert.Equal((1, false, 100, 1, false), (unit.Version, unit.Candidate, unit.WeightBps, unit.Requests, unit.Failed));
+        Assert.Equal((true, 100, false), (unit.Candidate, unit.WeightBps, unit.Failed));
     }
 
     [Fact]

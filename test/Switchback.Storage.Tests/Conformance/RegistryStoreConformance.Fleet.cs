@@ -230,6 +230,19 @@ public abstract partial class RegistryStoreConformance
     }
 
     [Fact]
+    public async Task ReportReplica_LaterUnitOfAKey_KeepsItsPriorWeight()
+    {
+        var a = new ReplicaReport("a", "x", "1", Start, Start, 0, 10, false, "{}");
+        UnitRow first = new("r-1", 21, 5, "a", "svc", 1, false, 100, 0, 10, null, 2);
+        var later = first with { KeyHash = 21 ^ (100L << 40), Second = 9, Version = 2, Candidate = true, WeightBps = 500, PriorBps = 100 };
+
+        await Fleet.ReportReplicaAsync(a, [], [first, later], rejoin: false, Ct);
+
+        var all = (await Fleet.ReadUnitsAsync("r-1", 0, 100, Ct)).OrderBy(u => u.Second).ToList();
+        Assert.Equal([first, later], all);
+    }
+
+    [Fact]
     public async Task ReportReplica_MoreUnitsThanOneStatementHolds_AllKeptOnceWithTheirValues()
     {
         UnitRow Unit(string replica, long key) => new("r-1", key, 10 + key % 3, replica, "svc", key % 2 == 0 ? 2 : 1, key % 2 == 0, 2500, (int)(key % 4), key, key % 5 == 0 ? null : key / 2.0, (int)(1 + key % 5));
