@@ -56,13 +56,6 @@ public sealed class ClusteredTrafficTests
     }
 
     [Fact]
-    public async Task TraceRamp()
-    {
-        var world = new ClusteredWorld(Ramp with { CandidateErrorBoost = 0.05 }) { Trace = l => TestContext.Current.TestOutputHelper?.WriteLine(l) };
-        await world.RunAsync(50_001);
-    }
-
-    [Fact]
     public async Task Regression_ErrorsUpFivePointsOnTheCandidate_ByUnit_IsRolledBack()
     {
         var world = new ClusteredWorld(AA with { CandidateErrorBoost = 0.05, WeightPercent = 25, Minutes = 10 });

@@ -28,9 +28,6 @@ internal sealed class ClusteredWorld(WorldOptions options)
 {
     private const string Deployment = "svc";
 
-    /// <summary>Diagnostics: when set, the state every 30 s of a run.</summary>
-    public Action<string>? Trace { get; init; }
-
     /// <summary>Runs one rollout of <see cref="WorldOptions.Minutes"/> and returns whether it was rolled back, and after how many seconds.</summary>
     public Task<(bool RolledBack, int Seconds)> RunAsync(int seed) => RunAsync(seed, null);
 
@@ -101,11 +98,6 @@ internal sealed class ClusteredWorld(WorldOptions options)
             var now = time.GetUtcNow();
             var decided = RolloutDecider.Decide(state, await observer.ObserveAsync(state, now, CancellationToken.None), now);
             state = decided.Next;
-            if (Trace is { } trace && (second + 1) % 30 == 0)
-            {
-                trace($"{second + 1}s phase {state.Phase} {state.Reason} step {state.StepIndex} weight {routing.CandidateWeightBps} {state.ReasonText} | " + string.Join("; ", state.Guardrails.Select(g => $"{g.Key}: {g.Value.Last?.ToString()}")));
-            }
-
             if (state.Phase == RolloutPhase.RolledBack)
             {
                 rolledBackAfter = second + 1;
