@@ -188,6 +188,21 @@ public sealed class ResponsesTests
     }
 
     [Fact]
+    public async Task Responses_TwoSimulatorsSameSeed_SameTextButDifferentIds()
+    {
+        await using var one = await Sim.StartAsync();
+        await using var two = await Sim.StartAsync();
+
+        using var a = await one.PostAsync("v1/responses", Sim.ResponsesBody("same question"));
+        using var b = await two.PostAsync("v1/responses", Sim.ResponsesBody("same question"));
+        var (first, second) = (await one.ReadJsonAsync(a), await two.ReadJsonAsync(b));
+
+        Assert.Equal(OutputText(first), OutputText(second));
+        Assert.NotEqual(first.GetProperty("id").GetString(), second.GetProperty("id").GetString());
+        Assert.NotEqual(first.GetProperty("output")[0].GetProperty("id").GetString(), second.GetProperty("output")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task StoreFalse_ResponseIsNotKept()
     {
         await using var sim = await Sim.StartAsync();
@@ -200,8 +215,8 @@ public sealed class ResponsesTests
     }
 
     [Theory]
-    [InlineData("PUT", "v1/responses/resp_sim-1", HttpStatusCode.MethodNotAllowed)]
-    [InlineData("GET", "v1/responses/resp_sim-1/cancel", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("PUT", "v1/responses/resp_sim1234-1", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("GET", "v1/responses/resp_sim1234-1/cancel", HttpStatusCode.MethodNotAllowed)]
     [InlineData("GET", "v1/responses/a/b", HttpStatusCode.NotFound)]
     [InlineData("GET", "v1/responses", HttpStatusCode.MethodNotAllowed)]
     public async Task ResponseById_WrongMethodOrPath_IsRefused(string method, string path, HttpStatusCode status)

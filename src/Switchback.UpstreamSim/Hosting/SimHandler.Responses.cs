@@ -48,7 +48,7 @@ internal sealed partial class SimHandler
         var headers = context.Request.Headers;
         var response = new SimResponse(sequence, Created(), model, request, output, cut,
             headers["x-switchback-retrieval"].ToString() is { Length: > 0 } r ? r : null,
-            headers["x-switchback-tokenizer"].ToString() is { Length: > 0 } t ? t : null);
+            headers["x-switchback-tokenizer"].ToString() is { Length: > 0 } t ? t : null, _instance);
         var final = response.ToJson();
         if (request.Store)
         {

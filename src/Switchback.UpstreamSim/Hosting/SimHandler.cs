@@ -14,6 +14,10 @@ internal sealed partial class SimHandler(SimSettings settings, SimStats stats, T
 {
     private readonly FaultPlanner _planner = new(settings);
     private readonly StoredResponses _responses = new();
+
+    // Response ids must not collide between simulators (a gateway maps each id to the one that created it); the answers'
+    // text stays a pure function of the seed.
+    private readonly string _instance = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
     private readonly long _startedUnix = time.GetUtcNow().ToUnixTimeSeconds();
     private long _sequence;
 

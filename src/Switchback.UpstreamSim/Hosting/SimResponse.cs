@@ -15,15 +15,19 @@ namespace Switchback.UpstreamSim.Hosting;
 /// <param name="Truncated">Whether <c>max_output_tokens</c> cut the answer (status <c>incomplete</c>).</param>
 /// <param name="Retrieval">The received <c>x-switchback-retrieval</c> header, echoed.</param>
 /// <param name="Tokenizer">The received <c>x-switchback-tokenizer</c> header, echoed.</param>
+/// <param name="Instance">This simulator's random token: ids are unique across simulators, as a real server's are.</param>
 internal sealed record SimResponse(
-    long Sequence, long CreatedAt, string Model, ResponsesRequest Request, string Output, bool Truncated, string? Retrieval, string? Tokenizer)
+    long Sequence, long CreatedAt, string Model, ResponsesRequest Request, string Output, bool Truncated, string? Retrieval, string? Tokenizer, string Instance)
 {
-    public string Id { get; } = "resp_sim-" + Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private string Suffix => Instance + "-" + Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary><c>resp_sim&lt;instance&gt;-&lt;sequence&gt;</c>.</summary>
+    public string Id => "resp_sim" + Suffix;
 
     /// <summary>The output item's id: <c>msg_…</c> for a message, <c>fc_…</c> for a function call.</summary>
-    public string ItemId => (IsFunctionCall ? "fc_sim-" : "msg_sim-") + Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public string ItemId => (IsFunctionCall ? "fc_sim" : "msg_sim") + Suffix;
 
-    public string CallId => "call_sim-" + Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public string CallId => "call_sim" + Suffix;
 
     public bool IsFunctionCall => Request.ForcedTool is not null;
 

@@ -154,6 +154,28 @@ public sealed class ResponsesApiTests
         Assert.Equal(2 * (long)completed["output_tokens"]!, signals.TokensOut);
     }
 
+    [Fact]
+    public async Task Responses_StreamWhoseCompletedEventOutgrowsTheObservedTail_UsageStillCounted()
+    {
+        // 20 KB of text repeated in response.completed: the event starts before the last 8 KiB the gateway keeps.
+        var words = string.Join(' ', Enumerable.Repeat("lorem", 4000));
+        await using var upstream = await RecordingUpstream.StartAsync(async c =>
+        {
+            c.Response.ContentType = "text/event-stream";
+            await c.Response.WriteAsync("event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_long\",\"object\":\"response\",\"usage\":null}}\n\n", Ct);
+            await c.Response.WriteAsync($"event: response.output_text.delta\ndata: {{\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"delta\":\"{words}\"}}\n\n", Ct);
+            await c.Response.WriteAsync($"event: response.completed\ndata: {{\"type\":\"response.completed\",\"sequence_number\":2,\"response\":{{\"id\":\"resp_long\",\"object\":\"response\",\"status\":\"completed\",\"output\":[{{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{{\"type\":\"output_text\",\"text\":\"{words}\"}}]}}],\"usage\":{{\"input_tokens\":11,\"output_tokens\":4000,\"total_tokens\":4011}}}}}}\n\n", Ct);
+        });
+        await using var host = await GatewayHost.StartAsync(seed: store => GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(upstream.BaseAddress)));
+
+        using var response = await host.Client.SendAsync(Responses("svc", extra: ""","stream":true"""), Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.True(text.Length > 40_000);
+        var signals = host.Signals.Get("svc", 1).AggregateLast(TimeSpan.FromMinutes(1));
+        Assert.Equal((11L, 4000L), (signals.TokensIn, signals.TokensOut));
+    }
+
     [Theory]
     [InlineData("""{"model":"svc"}""", "invalid_input")]
     [InlineData("""{"model":"svc","input":42}""", "invalid_input")]
