@@ -22,6 +22,19 @@ public sealed class MalformedInputTests
     [InlineData("v1/embeddings", "{\"input\":\"x\",\"dimensions\":0}", "invalid_request", "'dimensions'")]
     [InlineData("v1/embeddings", "{\"input\":\"x\",\"encoding_format\":\"hex\"}", "invalid_request", "'encoding_format'")]
     [InlineData("v1/embeddings", "{\"input\":\"x\"", "invalid_json", "Invalid JSON")]
+    [InlineData("v1/responses", "{\"input\":", "invalid_json", "Invalid JSON")]
+    [InlineData("v1/responses", "{\"model\":\"m\"}", "invalid_input", "'input' is required")]
+    [InlineData("v1/responses", "{\"input\":5}", "invalid_input", "'input' is required")]
+    [InlineData("v1/responses", "{\"input\":[]}", "invalid_input", "'input' is required")]
+    [InlineData("v1/responses", "{\"input\":[3]}", "invalid_input", "'input[0]'")]
+    [InlineData("v1/responses", "{\"input\":[{\"role\":\"user\",\"content\":5}]}", "invalid_input", "'input[0]'")]
+    [InlineData("v1/responses", "{\"input\":\"x\",\"model\":7}", "invalid_request", "'model'")]
+    [InlineData("v1/responses", "{\"input\":\"x\",\"instructions\":[1]}", "invalid_request", "'instructions'")]
+    [InlineData("v1/responses", "{\"input\":\"x\",\"max_output_tokens\":0}", "invalid_request", "'max_output_tokens'")]
+    [InlineData("v1/responses", "{\"input\":\"x\",\"top_p\":2}", "invalid_request", "'top_p'")]
+    [InlineData("v1/responses", "{\"input\":\"x\",\"tool_choice\":\"required\"}", "invalid_request", "'tool_choice'")]
+    [InlineData("v1/responses", "{\"input\":\"x\",\"tools\":[{\"type\":\"function\"}]}", "invalid_request", "'tools[0].name'")]
+    [InlineData("v1/responses", "{\"input\":\"x\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"}],\"tool_choice\":{\"type\":\"function\",\"name\":\"g\"}}", "invalid_request", "'tool_choice.name'")]
     public async Task Post_MalformedBody_Returns400NamingTheProblem(string path, string body, string code, string message)
     {
         await using var sim = await Sim.StartAsync();

@@ -22,7 +22,7 @@ namespace Switchback.Gateway.Api;
 /// The data-plane request path: read and check the body, resolve the deployment and version (sticky split or an
 /// operator's pin), apply the bundle, and forward with failover. Thread-safe; one instance serves all requests.
 /// </summary>
-internal sealed class GatewayRequestHandler(
+internal sealed partial class GatewayRequestHandler(
     RoutingTableHolder routing,
     BundleCache bundles,
     KeyCache keys,
@@ -32,6 +32,7 @@ internal sealed class GatewayRequestHandler(
     SignalRegistry signals,
     RequestJournal journal,
     FirstServedProbe firstServed,
+    Responses.IResponseAffinity affinity,
     IOptions<GatewayOptions> options)
 {
     private static readonly IReadOnlyDictionary<string, JsonNode?> NoVariables = new Dictionary<string, JsonNode?>();
@@ -50,6 +51,12 @@ internal sealed class GatewayRequestHandler(
         if (RequestBodyScanner.Scan(raw, out var fields) is { } invalid)
         {
             await WriteApplyError(context, invalid);
+            return;
+        }
+
+        if (kind == EndpointKind.Responses && fields.Input is not (System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.StartArray))
+        {
+            await OpenAiErrors.BadRequest(context, "invalid_input", "'input' is required and must be a string or an array of input items");
             return;
         }
 
@@ -273,7 +280,10 @@ internal sealed class GatewayRequestHandler(
     }
 
     private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind, UnitTicket? unit = null)
-        => Plan(bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, kind.Suffix()) : bundle.Rewrite.Targets[(int)kind], unit);
+    {
+        var plan = Plan(bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, kind.Suffix()) : bundle.Rewrite.Targets[(int)kind], unit);
+        return kind == EndpointKind.Responses ? plan with { RemembersResponse = true } : plan;
+    }
 
     private static Uri Target(HttpContext context, ServingBundle bundle, string suffix)
         => new(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + suffix + context.Request.QueryString.Value);

@@ -8,7 +8,8 @@ namespace Switchback.Gateway.Application;
 /// <summary>
 /// Applies a bundle to a request body as one streaming copy, with the same result as <see cref="BundleApplier"/> on a
 /// DOM: the client's bytes are copied as they are, except that <c>model</c> is replaced, the <c>switchback</c> options are
-/// left out, the rendered system message goes first in <c>messages</c> and missing serving defaults are added at the end.
+/// left out, the rendered system message goes first in <c>messages</c> (chat) or into <c>instructions</c> (responses), and
+/// missing serving defaults are added at the end.
 /// The bundle's parts come pre-encoded from <see cref="BundleRewrite"/>. Stateless and thread-safe; allocates the
 /// result (and, when the request brings variables, the rendered prompt).
 /// </summary>
@@ -54,34 +55,48 @@ internal static class BodyRewriter
         body = raw;
         var rewrite = bundle.Rewrite;
         ReadOnlySpan<byte> system = default;
-        if (kind == EndpointKind.Chat && (bundle.SystemTemplate is not null || bundle.TemplateError is not null))
+        ReadOnlySpan<byte> instructions = default;
+        if (kind is EndpointKind.Chat or EndpointKind.Responses && (bundle.SystemTemplate is not null || bundle.TemplateError is not null))
         {
             if (bundle.TemplateError is { } parseError)
             {
                 return new ApplyError(500, "server_error", "bundle_template_invalid", $"the prompt.system template of {bundle.Deployment}@{bundle.Version} does not parse: {parseError}");
             }
 
-            if (fields.Messages != JsonTokenType.StartArray)
+            if (kind == EndpointKind.Chat)
             {
-                return new ApplyError(400, "invalid_request_error", "invalid_messages", "'messages' must be an array");
-            }
+                if (fields.Messages != JsonTokenType.StartArray)
+                {
+                    return new ApplyError(400, "invalid_request_error", "invalid_messages", "'messages' must be an array");
+                }
 
-            var (message, renderError) = rewrite.RenderSystemMessage(bundle, variables, cancellationToken);
-            if (renderError is not null)
+                var (message, renderError) = rewrite.RenderSystemMessage(bundle, variables, cancellationToken);
+                if (renderError is not null)
+                {
+                    return renderError;
+                }
+
+                system = message;
+            }
+            else
             {
-                return renderError;
-            }
+                var (merged, mergeError) = Instructions(raw, fields, bundle, variables, cancellationToken);
+                if (mergeError is not null)
+                {
+                    return mergeError;
+                }
 
-            system = message;
+                instructions = merged;
+            }
         }
 
-        var defaults = kind == EndpointKind.Embeddings ? [] : rewrite.DefaultProperties;
-        if (system.IsEmpty && defaults.Length == 0 && rewrite.ModelJson is null && !fields.HasOptions)
+        var defaults = rewrite.DefaultPropertiesByKind[(int)kind];
+        if (system.IsEmpty && instructions.IsEmpty && defaults.Length == 0 && rewrite.ModelJson is null && !fields.HasOptions)
         {
             return null;
         }
 
-        var bound = raw.Length + system.Length + 1 + (rewrite.ModelJson?.Length ?? 0);
+        var bound = raw.Length + system.Length + instructions.Length + 20 + (rewrite.ModelJson?.Length ?? 0);
         foreach (var d in defaults)
         {
             bound += d.Length + 1;
@@ -90,7 +105,7 @@ internal static class BodyRewriter
         var buffer = ArrayPool<byte>.Shared.Rent(bound);
         try
         {
-            var length = Write(raw, buffer, rewrite, system, defaults.Length == 0 ? [] : rewrite.DefaultNames, defaults);
+            var length = Write(raw, buffer, rewrite, system, instructions, defaults.Length == 0 ? [] : rewrite.DefaultNamesByKind[(int)kind], defaults);
             body = buffer.AsSpan(0, length).ToArray();
             return null;
         }
@@ -100,7 +115,38 @@ internal static class BodyRewriter
         }
     }
 
-    private static int Write(ReadOnlySpan<byte> raw, Span<byte> output, BundleRewrite rewrite, ReadOnlySpan<byte> system, byte[][] defaultNames, byte[][] defaults)
+    /// <summary>
+    /// The Responses API's <c>instructions</c> value (a JSON string) for a bundle with a system prompt: the rendered prompt,
+    /// then a blank line and the client's own <c>instructions</c> when it sent a string (the same order as chat, where the
+    /// bundle's system message comes first and the client's follow).
+    /// </summary>
+    private static (byte[]? Value, ApplyError? Error) Instructions(byte[] raw, in RequestFields fields, ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
+    {
+        if (fields.Instructions is not (JsonTokenType.None or JsonTokenType.Null or JsonTokenType.String))
+        {
+            return (null, new ApplyError(400, "invalid_request_error", "invalid_instructions", "'instructions' must be a string"));
+        }
+
+        var (text, renderError) = bundle.Rewrite.RenderSystemTextCached(bundle, variables, cancellationToken);
+        if (text is null)
+        {
+            return (null, renderError);
+        }
+
+        if (fields.Instructions == JsonTokenType.String)
+        {
+            var reader = new Utf8JsonReader(raw.AsSpan(fields.InstructionsValue));
+            reader.Read();
+            if (reader.GetString() is { Length: > 0 } client)
+            {
+                text = text + "\n\n" + client;
+            }
+        }
+
+        return (JsonSerializer.SerializeToUtf8Bytes(text), null);
+    }
+
+    private static int Write(ReadOnlySpan<byte> raw, Span<byte> output, BundleRewrite rewrite, ReadOnlySpan<byte> system, ReadOnlySpan<byte> instructions, byte[][] defaultNames, byte[][] defaults)
     {
         // The scanner has validated the body, so the reader only walks it here.
         var reader = new Utf8JsonReader(raw);
@@ -109,6 +155,7 @@ internal static class BodyRewriter
         output[at++] = (byte)'{';
         var first = true;
         var present = 0UL;
+        var instructionsWritten = instructions.IsEmpty;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var nameStart = (int)reader.TokenStartIndex;
@@ -116,6 +163,7 @@ internal static class BodyRewriter
             var isModel = reader.ValueTextEquals("model"u8);
             var isMessages = !isModel && reader.ValueTextEquals("messages"u8);
             var isOptions = !isModel && !isMessages && reader.ValueTextEquals("switchback"u8);
+            var isInstructions = !instructions.IsEmpty && !isModel && !isMessages && !isOptions && reader.ValueTextEquals("instructions"u8);
             for (var i = 0; i < defaultNames.Length && i < 64; i++)
             {
                 if (reader.ValueTextEquals(defaultNames[i]))
@@ -145,6 +193,11 @@ internal static class BodyRewriter
             {
                 at += Copy(model, output[at..]);
             }
+            else if (isInstructions)
+            {
+                at += Copy(instructions, output[at..]);
+                instructionsWritten = true;
+            }
             else if (isMessages && !system.IsEmpty)
             {
                 output[at++] = (byte)'[';
@@ -162,6 +215,18 @@ internal static class BodyRewriter
             {
                 at += Copy(value, output[at..]);
             }
+        }
+
+        if (!instructionsWritten)
+        {
+            if (!first)
+            {
+                output[at++] = (byte)',';
+            }
+
+            first = false;
+            at += Copy("\"instructions\":"u8, output[at..]);
+            at += Copy(instructions, output[at..]);
         }
 
         for (var i = 0; i < defaults.Length; i++)

@@ -5,7 +5,8 @@ namespace Switchback.Gateway.Application;
 
 /// <summary>
 /// Applies a bundle to an OpenAI-shaped request body, in place: renders <c>prompt.system</c> and puts it first in
-/// <c>messages</c> (before any system message of the client's), fills the serving defaults the client did not set and
+/// <c>messages</c> (before any system message of the client's) or, for the Responses API, first in <c>instructions</c>
+/// (a blank line, then the client's own), fills the serving defaults the client did not set and
 /// rewrites <c>model</c>. Request variables come from <c>x-switchback-var-NAME</c> headers and the body field
 /// <c>"switchback": {"variables": {...}}</c> (which wins, and which is removed before forwarding). Stateless and thread-safe.
 /// </summary>
@@ -44,16 +45,24 @@ internal static class BundleApplier
     /// </summary>
     public static ApplyError? Apply(JsonObject body, ServingBundle bundle, EndpointKind kind, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
     {
-        if (kind == EndpointKind.Chat && (bundle.SystemTemplate is not null || bundle.TemplateError is not null))
+        if (kind is EndpointKind.Chat or EndpointKind.Responses && (bundle.SystemTemplate is not null || bundle.TemplateError is not null))
         {
             if (bundle.TemplateError is { } parseError)
             {
                 return new ApplyError(500, "server_error", "bundle_template_invalid", $"the prompt.system template of {bundle.Deployment}@{bundle.Version} does not parse: {parseError}");
             }
 
-            if (body["messages"] is not JsonArray messages)
+            JsonArray? messages = null;
+            if (kind == EndpointKind.Chat && (messages = body["messages"] as JsonArray) is null)
             {
                 return BadRequest("invalid_messages", "'messages' must be an array");
+            }
+
+            string? client = null;
+            if (kind == EndpointKind.Responses && body["instructions"] is { } given
+                && (given is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String || (client = v.GetValue<string>()) is null))
+            {
+                return BadRequest("invalid_instructions", "'instructions' must be a string");
             }
 
             var (system, renderError) = bundle.Rewrite.RenderSystemText(bundle, variables, cancellationToken);
@@ -62,17 +71,21 @@ internal static class BundleApplier
                 return renderError;
             }
 
-            messages.Insert(0, new JsonObject { ["role"] = "system", ["content"] = system });
+            if (messages is not null)
+            {
+                messages.Insert(0, new JsonObject { ["role"] = "system", ["content"] = system });
+            }
+            else
+            {
+                body["instructions"] = string.IsNullOrEmpty(client) ? system : system + "\n\n" + client;
+            }
         }
 
-        if (kind != EndpointKind.Embeddings)
+        foreach (var (field, value) in bundle.ServingDefaults)
         {
-            foreach (var (field, value) in bundle.ServingDefaults)
+            if (ServingDefaultNames.For(kind, field) is { } requestField && !body.ContainsKey(requestField))
             {
-                if (!body.ContainsKey(field))
-                {
-                    body[field] = value.DeepClone();
-                }
+                body[requestField] = value.DeepClone();
             }
         }
 

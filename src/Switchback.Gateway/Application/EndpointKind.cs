@@ -12,6 +12,9 @@ internal enum EndpointKind
     /// <summary><c>POST /v1/embeddings</c>.</summary>
     Embeddings,
 
+    /// <summary><c>POST /v1/responses</c> (the Responses API).</summary>
+    Responses,
+
     /// <summary><c>/d/{deployment}/{**path}</c>: the body is forwarded untouched.</summary>
     Raw,
 }
@@ -23,6 +26,7 @@ internal static class EndpointKinds
     {
         EndpointKind.Chat => "/chat/completions",
         EndpointKind.Completions => "/completions",
+        EndpointKind.Responses => "/responses",
         _ => "/embeddings",
     };
 }

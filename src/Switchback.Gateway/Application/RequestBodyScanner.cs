@@ -6,7 +6,8 @@ namespace Switchback.Gateway.Application;
 /// <summary>
 /// Validates a request body and finds its <see cref="RequestFields"/> in one pass of <see cref="Utf8JsonReader"/>,
 /// without building a DOM: the body is a single JSON object (syntax checked to the end, nothing after it) whose
-/// <c>model</c> is a string; <c>model</c>, <c>user</c>, <c>messages</c> and <c>switchback</c> may appear once each.
+/// <c>model</c> is a string; <c>model</c>, <c>user</c>, <c>messages</c>, <c>input</c>, <c>instructions</c> and
+/// <c>switchback</c> may appear once each.
 /// Stateless and thread-safe; allocates only the strings it returns.
 /// </summary>
 internal static class RequestBodyScanner
@@ -22,6 +23,9 @@ internal static class RequestBodyScanner
         var options = default(Range);
         var hasOptions = false;
         var messages = JsonTokenType.None;
+        var input = JsonTokenType.None;
+        var instructions = JsonTokenType.None;
+        var instructionsValue = default(Range);
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -43,7 +47,15 @@ internal static class RequestBodyScanner
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = Known(ref reader);
-                if (name is not null && (name == "model" ? modelSeen : name == "user" ? userSeen : name == "messages" ? messages != JsonTokenType.None : hasOptions))
+                if (name is not null && name switch
+                {
+                    "model" => modelSeen,
+                    "user" => userSeen,
+                    "messages" => messages != JsonTokenType.None,
+                    "input" => input != JsonTokenType.None,
+                    "instructions" => instructions != JsonTokenType.None,
+                    _ => hasOptions,
+                })
                 {
                     return InvalidJson($"the property '{name}' appears more than once");
                 }
@@ -72,12 +84,28 @@ internal static class RequestBodyScanner
                     case "messages":
                         messages = kind;
                         break;
+                    case "input":
+                        input = kind;
+                        break;
+                    case "instructions":
+                        instructions = kind;
+                        if (kind == JsonTokenType.String && !TryGetText(ref reader, out _))
+                        {
+                            return NotText("instructions");
+                        }
+
+                        break;
                     case "switchback":
                         hasOptions = true;
                         break;
                 }
 
                 reader.Skip();
+                if (name == "instructions")
+                {
+                    instructionsValue = start..(int)reader.BytesConsumed;
+                }
+
                 if (name == "switchback")
                 {
                     options = start..(int)reader.BytesConsumed;
@@ -105,7 +133,12 @@ internal static class RequestBodyScanner
             return new ApplyError(400, "invalid_request_error", "invalid_model", "'model' must be a deployment name (or deployment@version) string");
         }
 
-        fields = new RequestFields(model, user, options, hasOptions, messages);
+        fields = new RequestFields(model, user, options, hasOptions, messages)
+        {
+            Input = input,
+            Instructions = instructions,
+            InstructionsValue = instructionsValue,
+        };
         return null;
     }
 
@@ -145,6 +178,8 @@ internal static class RequestBodyScanner
         => reader.ValueTextEquals("model"u8) ? "model"
             : reader.ValueTextEquals("user"u8) ? "user"
             : reader.ValueTextEquals("messages"u8) ? "messages"
+            : reader.ValueTextEquals("input"u8) ? "input"
+            : reader.ValueTextEquals("instructions"u8) ? "instructions"
             : reader.ValueTextEquals("switchback"u8) ? BundleApplier.OptionsField
             : null;
 

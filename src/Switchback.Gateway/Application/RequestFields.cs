@@ -4,6 +4,17 @@ namespace Switchback.Gateway.Application;
 
 /// <summary>
 /// What the gateway reads of an OpenAI request body before routing it: <c>model</c>, <c>user</c>, where the
-/// <c>switchback</c> options are and what kind of value <c>messages</c> is. Found by <see cref="RequestBodyScanner"/>.
+/// <c>switchback</c> options are, what kind of value <c>messages</c> is, and for the Responses API what kind of value
+/// <c>input</c> is and where <c>instructions</c> is. Found by <see cref="RequestBodyScanner"/>.
 /// </summary>
-internal readonly record struct RequestFields(string Model, string? User, Range Options, bool HasOptions, JsonTokenType Messages);
+internal readonly record struct RequestFields(string Model, string? User, Range Options, bool HasOptions, JsonTokenType Messages)
+{
+    /// <summary>The token type of <c>input</c>'s value; <see cref="JsonTokenType.None"/> when absent.</summary>
+    public JsonTokenType Input { get; init; }
+
+    /// <summary>The token type of <c>instructions</c>' value; <see cref="JsonTokenType.None"/> when absent.</summary>
+    public JsonTokenType Instructions { get; init; }
+
+    /// <summary>Where <c>instructions</c>' value is in the body (meaningful when <see cref="Instructions"/> is not None).</summary>
+    public Range InstructionsValue { get; init; }
+}

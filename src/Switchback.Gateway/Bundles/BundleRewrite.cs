@@ -15,29 +15,42 @@ namespace Switchback.Gateway.Bundles;
 internal sealed class BundleRewrite
 {
     private readonly Lazy<(byte[]? Message, ApplyError? Error)> defaultSystem;
+    private readonly Lazy<(string? Text, ApplyError? Error)> defaultSystemText;
     private readonly TemplateRenderer renderer;
 
     private BundleRewrite(ServingBundle bundle, bool systemIsConstant, TemplateRenderer renderer)
     {
         this.renderer = renderer;
         ModelJson = bundle.ModelName is { } name ? JsonSerializer.SerializeToUtf8Bytes(name) : null;
-        DefaultNames = [.. bundle.ServingDefaults.Keys.Select(Encoding.UTF8.GetBytes)];
-        DefaultProperties = [.. bundle.ServingDefaults.Select(d => Property(d.Key, d.Value))];
+        var kinds = Enum.GetValues<EndpointKind>();
+        DefaultNamesByKind = new byte[kinds.Length][][];
+        DefaultPropertiesByKind = new byte[kinds.Length][][];
+        foreach (var kind in kinds)
+        {
+            var applied = bundle.ServingDefaults
+                .Select(d => (Name: ServingDefaultNames.For(kind, d.Key), d.Value))
+                .Where(d => d.Name is not null)
+                .ToArray();
+            DefaultNamesByKind[(int)kind] = [.. applied.Select(d => Encoding.UTF8.GetBytes(d.Name!))];
+            DefaultPropertiesByKind[(int)kind] = [.. applied.Select(d => Property(d.Name!, d.Value))];
+        }
+
         var path = bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
         Targets = [.. Enum.GetValues<EndpointKind>().Select(kind => new Uri(path + kind.Suffix()))];
         DestinationPrefix = bundle.Endpoint.GetLeftPart(UriPartial.Authority);
         SystemIsConstant = systemIsConstant;
-        defaultSystem = new(() => Message(renderer.Render(bundle, EmptyVariables, timed: false, CancellationToken.None)));
+        defaultSystemText = new(() => renderer.Render(bundle, EmptyVariables, timed: false, CancellationToken.None));
+        defaultSystem = new(() => Message(defaultSystemText.Value));
     }
 
     /// <summary>The JSON string that replaces the client's <c>model</c>, or null when the bundle names no model.</summary>
     public byte[]? ModelJson { get; }
 
-    /// <summary>The serving default names (UTF-8), in the order of <see cref="DefaultProperties"/>.</summary>
-    public byte[][] DefaultNames { get; }
+    /// <summary>Per <see cref="EndpointKind"/> (indexed by it): the request field names (UTF-8) of the serving defaults it takes (<see cref="ServingDefaultNames"/>).</summary>
+    public byte[][][] DefaultNamesByKind { get; }
 
-    /// <summary>Each serving default as <c>"name":value</c>.</summary>
-    public byte[][] DefaultProperties { get; }
+    /// <summary>Per <see cref="EndpointKind"/>: each serving default it takes as <c>"name":value</c>, in the order of <see cref="DefaultNamesByKind"/>.</summary>
+    public byte[][][] DefaultPropertiesByKind { get; }
 
     /// <summary>The upstream URL of each <see cref="EndpointKind"/> (indexed by it) when the request has no query string.</summary>
     public Uri[] Targets { get; }
@@ -61,6 +74,13 @@ internal sealed class BundleRewrite
     /// </summary>
     public (byte[]? Message, ApplyError? Error) RenderSystemMessage(ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
         => variables.Count == 0 && SystemIsConstant ? defaultSystem.Value : Message(RenderSystemText(bundle, variables, cancellationToken));
+
+    /// <summary>
+    /// The rendered system prompt for a request with <paramref name="variables"/> of its own (none: the cached one), or the
+    /// error to answer with; the Responses API's <c>instructions</c>.
+    /// </summary>
+    public (string? Text, ApplyError? Error) RenderSystemTextCached(ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
+        => variables.Count == 0 && SystemIsConstant ? defaultSystemText.Value : RenderSystemText(bundle, variables, cancellationToken);
 
     /// <summary>The rendered system prompt for a request with <paramref name="variables"/>, or the error to answer with.</summary>
     public (string? Text, ApplyError? Error) RenderSystemText(ServingBundle bundle, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)

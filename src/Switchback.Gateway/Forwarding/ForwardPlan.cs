@@ -15,4 +15,10 @@ internal sealed record ForwardPlan(
 {
     /// <summary>The unit this attempt's outcome joins (its key's assigned arm, during a canary); null for failover, pins and outside rollouts.</summary>
     public Units.UnitTicket? Unit { get; init; }
+
+    /// <summary>Whether the attempt is recorded in the version's signals, journal, units and evaluations (default); false for calls that are not inference, such as reading a stored response.</summary>
+    public bool Counts { get; init; } = true;
+
+    /// <summary>Whether a successful answer creates a Responses API response whose id is remembered with this version.</summary>
+    public bool RemembersResponse { get; init; }
 }

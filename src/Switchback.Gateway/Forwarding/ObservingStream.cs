@@ -31,6 +31,9 @@ internal sealed class ObservingStream(Stream inner, TimeProvider time, ResponseO
 
     public override long Position { get => total; set => throw new NotSupportedException(); }
 
+    /// <summary>The first bytes of the body (all of it when it fit in the head buffer).</summary>
+    public ReadOnlySpan<byte> Head => head.AsSpan(0, headLength);
+
     /// <summary>The whole body when it fit in the head buffer, else null.</summary>
     public ReadOnlySpan<byte> WholeBody => total <= observation.CaptureLimit ? head.AsSpan(0, headLength) : default;
 

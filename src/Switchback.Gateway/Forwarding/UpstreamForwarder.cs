@@ -29,7 +29,8 @@ internal sealed class UpstreamForwarder(
     ResponseEvaluations evaluations,
     TimeProvider time,
     RequestIds ids,
-    Units.UnitTracker units)
+    Units.UnitTracker units,
+    Responses.IResponseAffinity affinity)
 {
     private const int ErrorBodyLimit = 64 * 1024;
     private const int CopyBufferSize = 16 * 1024;
@@ -96,16 +97,25 @@ internal sealed class UpstreamForwarder(
         var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
         var (tokensIn, tokensOut) = outcome == RequestOutcome.Ok ? Usage(observation) : (0, 0);
         double? ttft = observation.IsStream && observation.FirstByteTimestamp is { } first ? time.GetElapsedTime(started, first).TotalMilliseconds : null;
-        var sample = new RequestSample(elapsed, outcome.Value, tokensIn, tokensOut, ttft);
-        signals.Get(plan.Deployment, plan.Version).Record(sample);
-        if (plan.Unit is { } unit && plan.Version == unit.Version)
+        if (plan.Counts)
         {
-            units.Record(unit, sample);
+            var sample = new RequestSample(elapsed, outcome.Value, tokensIn, tokensOut, ttft);
+            signals.Get(plan.Deployment, plan.Version).Record(sample);
+            if (plan.Unit is { } unit && plan.Version == unit.Version)
+            {
+                units.Record(unit, sample);
+            }
+
+            journal.Record(plan.RequestId, plan.Deployment, plan.Version, outcome.Value);
+            evaluations.Observed(plan, observation, outcome.Value);
         }
 
-        journal.Record(plan.RequestId, plan.Deployment, plan.Version, outcome.Value);
         health.Observe(plan.Deployment, plan.Version, outcome.Value);
-        evaluations.Observed(plan, observation, outcome.Value);
+        if (plan.RemembersResponse && exchange == Exchange.Completed && observation.Status is >= 200 and < 300 && observation.Body is { } created
+            && Responses.CreatedResponseId.Find(created.Head, observation.IsStream) is { } responseId)
+        {
+            affinity.Remember(responseId, new Responses.ResponseOwner(plan.Deployment, plan.Version));
+        }
 
         if (exchange != Exchange.Completed && context.Response.HasStarted)
         {
@@ -274,8 +284,10 @@ internal sealed class UpstreamForwarder(
             return body.WholeBody.IsEmpty ? (0, 0) : ReadUsage(body.WholeBody);
         }
 
-        // A stream's usage is in its last data chunk that carries one (stream_options.include_usage).
-        var lines = Encoding.UTF8.GetString(body.Tail).Split('\n');
+        // A stream's usage is in its last data chunk that carries one: chat's include_usage chunk, or the Responses API's
+        // response.completed event (usage inside its "response").
+        var tail = body.Tail;
+        var lines = Encoding.UTF8.GetString(tail).Split('\n');
         for (var i = lines.Length - 1; i >= 0; i--)
         {
             var line = lines[i].Trim();
@@ -289,11 +301,16 @@ internal sealed class UpstreamForwarder(
             }
         }
 
-        return (0, 0);
+        // A final event longer than the tail (a long answer repeated in response.completed) starts before it; its usage
+        // object, written after the output, is still there. `"usage":{` cannot occur inside a JSON string (its quotes
+        // would be escaped), so the last one is the event's own.
+        var at = tail.LastIndexOf("\"usage\":{"u8);
+        return at < 0 ? (0, 0) : ReadUsageObject(tail[(at + "\"usage\":"u8.Length)..]);
     }
 
     // One forward pass of the reader instead of a JsonDocument: usage is read from every answer, so this is per request.
     // The whole first value is still read, so a body that is not JSON (or is cut off) gives no usage, as before.
+    // The usage is the top-level "usage", or for a Responses API stream event the one inside its top-level "response".
     internal static (long In, long Out) ReadUsage(ReadOnlySpan<byte> json)
     {
         try
@@ -305,26 +322,50 @@ internal sealed class UpstreamForwarder(
                 return (0, 0);
             }
 
-            (long, long)? usage = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isUsage = usage is null && reader.ValueTextEquals("usage"u8);
-                reader.Read();
-                if (isUsage && reader.TokenType == JsonTokenType.StartObject)
-                {
-                    usage = ReadCounts(ref reader);
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-
-            return usage ?? (0, 0);
+            return ReadUsageIn(ref reader, nested: false) ?? (0, 0);
         }
         catch (JsonException)
         {
             // Not JSON (or cut off): no usage to count.
+            return (0, 0);
+        }
+    }
+
+    private static (long, long)? ReadUsageIn(ref Utf8JsonReader reader, bool nested)
+    {
+        (long, long)? usage = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isUsage = usage is null && reader.ValueTextEquals("usage"u8);
+            var isResponse = !isUsage && !nested && usage is null && reader.ValueTextEquals("response"u8);
+            reader.Read();
+            if (isUsage && reader.TokenType == JsonTokenType.StartObject)
+            {
+                usage = ReadCounts(ref reader);
+            }
+            else if (isResponse && reader.TokenType == JsonTokenType.StartObject)
+            {
+                usage = ReadUsageIn(ref reader, nested: true);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return usage;
+    }
+
+    private static (long In, long Out) ReadUsageObject(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            // Only the object is read; whatever follows it in the tail is never reached.
+            var reader = new Utf8JsonReader(json);
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject ? ReadCounts(ref reader) : (0, 0);
+        }
+        catch (JsonException)
+        {
             return (0, 0);
         }
     }
@@ -335,8 +376,9 @@ internal sealed class UpstreamForwarder(
         long? completion = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isPrompt = prompt is null && reader.ValueTextEquals("prompt_tokens"u8);
-            var isCompletion = !isPrompt && completion is null && reader.ValueTextEquals("completion_tokens"u8);
+            // Chat and completions name them prompt/completion_tokens, the Responses API input/output_tokens.
+            var isPrompt = prompt is null && (reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8));
+            var isCompletion = !isPrompt && completion is null && (reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8));
             reader.Read();
             if (isPrompt)
             {

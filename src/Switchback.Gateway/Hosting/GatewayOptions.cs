@@ -40,6 +40,13 @@ public sealed class GatewayOptions
     /// <value>Default 1 MiB; at least 1 KiB; the smaller of this and <see cref="MaxRequestBodyBytes"/> applies.</value>
     public int TemplateMaxOutputBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// How many Responses API response ids the gateway remembers with the version that created them, so that
+    /// <c>GET</c>/<c>DELETE /v1/responses/{id}</c> and <c>/cancel</c> reach that version; least recently used first out.
+    /// </summary>
+    /// <value>Default 100,000 (about 15 MB); 1..10,000,000.</value>
+    public int ResponseAffinityCapacity { get; set; } = 100_000;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
     {
@@ -71,6 +78,11 @@ public sealed class GatewayOptions
         if (TemplateMaxRecursion is < 1 or > 1_000)
         {
             throw new ArgumentException($"the template nesting limit must be 1..1000, got {TemplateMaxRecursion}");
+        }
+
+        if (ResponseAffinityCapacity is < 1 or > 10_000_000)
+        {
+            throw new ArgumentException($"the response affinity capacity must be 1..10000000, got {ResponseAffinityCapacity}");
         }
 
         if (TemplateMaxOutputBytes < 1024)

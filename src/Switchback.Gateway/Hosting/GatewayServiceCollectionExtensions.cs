@@ -89,6 +89,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => new PrometheusExposition(
             sp.GetRequiredService<SignalRegistry>(), sp.GetRequiredService<RoutingTableHolder>(), sp.GetRequiredService<RollbackMetrics>(), sp.GetServices<IMetricsContributor>()));
         services.TryAddSingleton<MetricsEndpoint>();
+        services.TryAddSingleton<Responses.IResponseAffinity, Responses.BoundedResponseAffinity>();
         services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<GatewayRequestHandler>();
         services.TryAddSingleton<FeedbackEndpoint>();

@@ -8,7 +8,10 @@ namespace Switchback.Gateway.OnlineEvaluators;
 /// <summary>
 /// Turns a captured OpenAI answer into an <see cref="EvaluationInput"/>: a JSON body's <c>choices[0].message.content</c>
 /// (chat) or <c>choices[0].text</c> (completions), or a stream's <c>choices[0].delta.content</c> / <c>choices[0].text</c>
-/// deltas assembled in order. Runs on the evaluation workers, never on the request path. Pure.
+/// deltas assembled in order. A Responses API answer (<c>"object": "response"</c>) gives its <c>output_text</c> when
+/// present, else the <c>output_text</c> parts of its <c>message</c> output items, in order; its stream, the
+/// <c>response.output_text.delta</c> deltas in order. A response cut by <c>max_output_tokens</c> counts as finish reason
+/// <c>length</c>, as chat's does. Runs on the evaluation workers, never on the request path. Pure.
 /// </summary>
 internal static class ResponseText
 {
@@ -88,6 +91,13 @@ internal static class ResponseText
         {
             var reader = new Utf8JsonReader(body);
             using var document = JsonDocument.ParseValue(ref reader);
+            if (IsResponse(document.RootElement))
+            {
+                return ResponsesText(document.RootElement) is { } output
+                    ? EvaluationInput.FromText(output) with { FinishReason = ResponsesFinish(document.RootElement) }
+                    : null;
+            }
+
             if (FirstChoice(document.RootElement) is not { } choice)
             {
                 return null;
@@ -132,6 +142,23 @@ internal static class ResponseText
             {
                 var reader = new Utf8JsonReader(data);
                 using var chunk = JsonDocument.ParseValue(ref reader);
+                if (StringOf(chunk.RootElement, "type") is { } type && type.StartsWith("response.", StringComparison.Ordinal))
+                {
+                    // The Responses API's typed events: text from the deltas, the end from the final event.
+                    sawChoice = true;
+                    if (type == "response.output_text.delta")
+                    {
+                        text.Append(StringOf(chunk.RootElement, "delta"));
+                    }
+                    else if (type is "response.completed" or "response.incomplete" or "response.failed")
+                    {
+                        done = true;
+                        finish = chunk.RootElement.TryGetProperty("response", out var final) ? ResponsesFinish(final) : "stop";
+                    }
+
+                    continue;
+                }
+
                 if (FirstChoice(chunk.RootElement) is not { } choice)
                 {
                     continue;
@@ -154,6 +181,58 @@ internal static class ResponseText
             ? EvaluationInput.FromText(text.ToString()) with { FinishReason = finish, StreamCutOff = !done && finish is null }
             : null;
     }
+
+    /// <summary>Whether <paramref name="root"/> is a Responses API response object.</summary>
+    private static bool IsResponse(JsonElement root)
+        => root.ValueKind == JsonValueKind.Object && root.TryGetProperty("object", out var o) && o.ValueKind == JsonValueKind.String && o.ValueEquals("response");
+
+    /// <summary>
+    /// A Responses API response's text: <c>output_text</c> when present (some servers and SDKs add it), else the
+    /// <c>output_text</c> parts of its <c>message</c> items concatenated; null when it has neither (e.g. only a function call).
+    /// </summary>
+    internal static string? ResponsesText(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (StringOf(root, "output_text") is { } outputText)
+        {
+            return outputText;
+        }
+
+        if (!root.TryGetProperty("output", out var output) || output.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        StringBuilder? text = null;
+        foreach (var item in output.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || StringOf(item, "type") != "message"
+                || !item.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var part in content.EnumerateArray())
+            {
+                if (part.ValueKind == JsonValueKind.Object && StringOf(part, "type") == "output_text" && StringOf(part, "text") is { } partText)
+                {
+                    (text ??= new StringBuilder()).Append(partText);
+                }
+            }
+        }
+
+        return text?.ToString();
+    }
+
+    private static string ResponsesFinish(JsonElement response)
+        => response.ValueKind == JsonValueKind.Object && response.TryGetProperty("incomplete_details", out var details)
+            && details.ValueKind == JsonValueKind.Object && StringOf(details, "reason") == "max_output_tokens"
+            ? "length"
+            : "stop";
 
     private static JsonElement? FirstChoice(JsonElement root)
         => root.ValueKind == JsonValueKind.Object && root.TryGetProperty("choices", out var choices)

@@ -12,11 +12,21 @@ namespace Switchback.Gateway.Shadow;
 /// </summary>
 internal static class AnswerComparison
 {
-    /// <summary>The answer text of a chat (<c>choices[0].message.content</c>) or completion (<c>choices[0].text</c>) body; null if none.</summary>
+    /// <summary>
+    /// The answer text of a chat (<c>choices[0].message.content</c>), completion (<c>choices[0].text</c>) or Responses API
+    /// (<c>output_text</c>, else its message items' text) body; null if none.
+    /// </summary>
     public static string? AnswerText(ReadOnlySpan<byte> body, EndpointKind kind)
     {
         try
         {
+            if (kind == EndpointKind.Responses)
+            {
+                var reader = new Utf8JsonReader(body);
+                using var document = JsonDocument.ParseValue(ref reader);
+                return OnlineEvaluators.ResponseText.ResponsesText(document.RootElement);
+            }
+
             var root = JsonNode.Parse(body);
             var choice = root?["choices"] is JsonArray { Count: > 0 } choices ? choices[0] : null;
             var text = kind == EndpointKind.Chat ? choice?["message"]?["content"] : choice?["text"];

@@ -155,23 +155,7 @@ internal sealed class ShadowSender(
         return overflow ? null : buffer[..length];
     }
 
-    private static (long In, long Out) Usage(byte[] body)
-    {
-        try
-        {
-            if (JsonNode.Parse(body)?["usage"] is JsonObject usage)
-            {
-                return (Number(usage["prompt_tokens"]), Number(usage["completion_tokens"]));
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: no usage to count.
-        }
+    // The forwarder's reader: chat's prompt/completion_tokens and the Responses API's input/output_tokens alike.
+    private static (long In, long Out) Usage(byte[] body) => UpstreamForwarder.ReadUsage(body);
 
-        return (0, 0);
-    }
-
-    private static long Number(JsonNode? node)
-        => node is JsonValue v && v.TryGetValue<long>(out var n) && n >= 0 ? n : 0;
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Switchback.UpstreamSim.Protocol;
 
 namespace Switchback.UpstreamSim.Hosting;
 
@@ -36,18 +37,7 @@ internal sealed partial class SimHandler
             var first = true;
             while (start < text.Length)
             {
-                // A piece is one word with the whitespace before it, so the pieces concatenate back to the text.
-                var end = start;
-                while (end < text.Length && char.IsWhiteSpace(text[end]))
-                {
-                    end++;
-                }
-
-                while (end < text.Length && !char.IsWhiteSpace(text[end]))
-                {
-                    end++;
-                }
-
+                var end = Text.PieceEnd(text, start);
                 if (!first && !await DelayAsync(context, settings.InterTokenLatency))
                 {
                     return;

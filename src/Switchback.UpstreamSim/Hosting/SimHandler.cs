@@ -7,11 +7,17 @@ namespace Switchback.UpstreamSim.Hosting;
 
 /// <summary>
 /// The simulator's single request delegate: dispatches by path without a router, applies the request's planned
-/// latency and fault, then writes the answer. Thread-safe: the only mutable state is the interlocked sequence.
+/// latency and fault, then writes the answer. Thread-safe: the mutable state is the interlocked sequence and the
+/// <see cref="StoredResponses"/> (locked).
 /// </summary>
 internal sealed partial class SimHandler(SimSettings settings, SimStats stats, TimeProvider time, CancellationToken stopping)
 {
     private readonly FaultPlanner _planner = new(settings);
+    private readonly StoredResponses _responses = new();
+
+    // Response ids must not collide between simulators (a gateway maps each id to the one that created it); the answers'
+    // text stays a pure function of the seed.
+    private readonly string _instance = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
     private readonly long _startedUnix = time.GetUtcNow().ToUnixTimeSeconds();
     private long _sequence;
 
@@ -27,9 +33,11 @@ internal sealed partial class SimHandler(SimSettings settings, SimStats stats, T
             "/v1/chat/completions" when post => InferAsync(context, SimEndpoint.ChatCompletions),
             "/v1/completions" when post => InferAsync(context, SimEndpoint.Completions),
             "/v1/embeddings" when post => InferAsync(context, SimEndpoint.Embeddings),
+            "/v1/responses" when post => InferAsync(context, SimEndpoint.Responses),
+            _ when path?.StartsWith(ResponsesPrefix, StringComparison.Ordinal) == true => ResponseByIdAsync(context, path[ResponsesPrefix.Length..]),
             "/v1/models" when get => ModelsAsync(context),
             "/health" when get => HealthAsync(context),
-            "/v1/chat/completions" or "/v1/completions" or "/v1/embeddings" or "/v1/models" or "/health" =>
+            "/v1/chat/completions" or "/v1/completions" or "/v1/embeddings" or "/v1/responses" or "/v1/models" or "/health" =>
                 RejectAsync(context, StatusCodes.Status405MethodNotAllowed, $"Method {context.Request.Method} is not allowed on {path}", "method_not_allowed"),
             _ => RejectAsync(context, StatusCodes.Status404NotFound, $"Unknown path {path}", "not_found"),
         };
@@ -69,6 +77,7 @@ internal sealed partial class SimHandler(SimSettings settings, SimStats stats, T
             {
                 SimEndpoint.ChatCompletions => await ChatAsync(context, document.RootElement),
                 SimEndpoint.Completions => await CompletionsAsync(context, document.RootElement),
+                SimEndpoint.Responses => await ResponsesAsync(context, document.RootElement),
                 _ => await EmbeddingsAsync(context, document.RootElement),
             };
             stats.Completed(endpoint, outcome);

@@ -5,8 +5,14 @@ namespace Switchback.UpstreamSim.Protocol;
 /// <summary>Fields shared by the inference endpoints, read and checked once.</summary>
 internal sealed record CommonFields(string? Model, string? TemperatureText, int? MaxTokens, bool Stream, bool IncludeUsage)
 {
+    private static readonly string[] ChatMaxTokenNames = ["max_tokens", "max_completion_tokens"];
+
     /// <summary>Reads the shared fields; on a wrong type, returns false with a message naming the field.</summary>
-    public static bool TryRead(JsonElement root, out CommonFields fields, out string error)
+    /// <param name="root">The request body.</param>
+    /// <param name="fields">What was read.</param>
+    /// <param name="error">The problem, naming the field.</param>
+    /// <param name="maxTokenNames">The fields that cap the answer's length; default <c>max_tokens</c>, <c>max_completion_tokens</c>.</param>
+    public static bool TryRead(JsonElement root, out CommonFields fields, out string error, string[]? maxTokenNames = null)
     {
         fields = new CommonFields(null, null, null, false, false);
         error = "";
@@ -35,7 +41,7 @@ internal sealed record CommonFields(string? Model, string? TemperatureText, int?
         }
 
         int? maxTokens = null;
-        foreach (var name in (ReadOnlySpan<string>)["max_tokens", "max_completion_tokens"])
+        foreach (var name in maxTokenNames ?? ChatMaxTokenNames)
         {
             if (root.TryGetProperty(name, out var mt) && mt.ValueKind != JsonValueKind.Null)
             {

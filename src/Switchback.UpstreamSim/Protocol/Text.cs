@@ -46,6 +46,26 @@ internal static class Text
         return text;
     }
 
+    /// <summary>
+    /// Where the streamed piece that starts at <paramref name="start"/> ends: one word with the whitespace before it, so the
+    /// pieces concatenate back to the text.
+    /// </summary>
+    public static int PieceEnd(string text, int start)
+    {
+        var end = start;
+        while (end < text.Length && char.IsWhiteSpace(text[end]))
+        {
+            end++;
+        }
+
+        while (end < text.Length && !char.IsWhiteSpace(text[end]))
+        {
+            end++;
+        }
+
+        return end;
+    }
+
     /// <summary>A 64-bit hash that is stable across processes and machines (unlike <see cref="string.GetHashCode()"/>).</summary>
     public static ulong Hash(ReadOnlySpan<char> text, ulong seed) =>
         XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text), unchecked((long)seed));

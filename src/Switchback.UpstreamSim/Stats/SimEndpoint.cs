@@ -12,6 +12,9 @@ public enum SimEndpoint
     /// <summary><c>POST /v1/embeddings</c>.</summary>
     Embeddings,
 
+    /// <summary><c>POST /v1/responses</c>, and <c>GET</c>/<c>DELETE /v1/responses/{id}</c>, <c>POST /v1/responses/{id}/cancel</c>.</summary>
+    Responses,
+
     /// <summary><c>GET /v1/models</c>.</summary>
     Models,
 

@@ -14,6 +14,10 @@ public sealed class UsageTests
     [InlineData("""{"id":"no usage"}""", 0, 0)]
     [InlineData("""{"usage":{"prompt_tokens":12,"completion_tokens":30},"choices":[""", 0, 0)]
     [InlineData("""[{"usage":{"prompt_tokens":1}}]""", 0, 0)]
+    [InlineData("""{"id":"resp_1","object":"response","output":[],"usage":{"input_tokens":9,"input_tokens_details":{"cached_tokens":0},"output_tokens":21,"total_tokens":30}}""", 9, 21)]
+    [InlineData("""{"type":"response.completed","sequence_number":9,"response":{"id":"r","usage":{"input_tokens":4,"output_tokens":6}}}""", 4, 6)]
+    [InlineData("""{"type":"response.created","response":{"id":"r","usage":null}}""", 0, 0)]
+    [InlineData("""{"response":{"response":{"usage":{"input_tokens":4}}}}""", 0, 0)]
     [InlineData("not json", 0, 0)]
     [InlineData("", 0, 0)]
     public void ReadUsage_AnyBody_CountsOnlyTopLevelUsageOfValidJson(string body, long tokensIn, long tokensOut)

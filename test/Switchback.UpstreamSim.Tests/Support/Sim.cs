@@ -37,6 +37,10 @@ internal sealed class Sim : IAsyncDisposable
         return $$"""{"model":"m","messages":{{messages}}{{extra}}}""";
     }
 
+    /// <summary>A Responses API body with a string <c>input</c>; <paramref name="extra"/> is appended as more properties.</summary>
+    public static string ResponsesBody(string input, string extra = "") =>
+        $$"""{"model":"m","input":{{JsonSerializer.Serialize(input)}}{{extra}}}""";
+
     public Task<HttpResponseMessage> PostAsync(string path, string json) =>
         Client.PostAsync(path, Json(json), TestContext.Current.CancellationToken);
 

@@ -24,6 +24,38 @@ internal static class Sse
         return events;
     }
 
+    /// <summary>Typed events (<c>event: TYPE</c> then <c>data: JSON</c>) as the Responses API streams them.</summary>
+    public static async Task<List<(string Event, JsonElement Data)>> ReadTypedEventsAsync(HttpResponseMessage response)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        var events = new List<(string, JsonElement)>();
+        string? type = null;
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                Assert.Null(type);
+                type = line["event: ".Length..];
+                continue;
+            }
+
+            Assert.StartsWith("data: ", line);
+            Assert.NotNull(type);
+            using var doc = JsonDocument.Parse(line["data: ".Length..]);
+            events.Add((type, doc.RootElement.Clone()));
+            type = null;
+        }
+
+        Assert.Null(type);
+        return events;
+    }
+
     /// <summary>The concatenated <c>delta.content</c> of chat chunks (everything but <c>[DONE]</c>).</summary>
     public static string ChatContent(IEnumerable<string> events)
     {

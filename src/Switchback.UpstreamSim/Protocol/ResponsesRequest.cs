@@ -1,0 +1,320 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json;
+
+namespace Switchback.UpstreamSim.Protocol;
+
+/// <summary>The parts of a Responses API request (<c>POST /v1/responses</c>) the simulator uses.</summary>
+/// <param name="Common">Model, temperature, <c>max_output_tokens</c> and <c>stream</c>.</param>
+/// <param name="Instructions">The <c>instructions</c> string, if any.</param>
+/// <param name="LastUserMessage">The text of the last user item (or the whole <c>input</c> string).</param>
+/// <param name="InputItems">How many input items arrived (a string input is one).</param>
+/// <param name="InputTokens">Whitespace words of the instructions and every input item.</param>
+/// <param name="ContentHash">Hash of the instructions, every item with its role, and the previous response id.</param>
+/// <param name="JsonMode">Whether <c>text.format</c> asks for <c>json_object</c> or <c>json_schema</c>.</param>
+/// <param name="PreviousResponseId">The <c>previous_response_id</c>, if any.</param>
+/// <param name="ForcedTool">The function the request forces a call of (<c>tool_choice</c> required or named), if any.</param>
+/// <param name="TopPText">The <c>top_p</c> number as sent, if any.</param>
+/// <param name="Store">Whether the response is kept for <c>GET /v1/responses/{id}</c> (<c>store</c>, default true).</param>
+internal sealed record ResponsesRequest(
+    CommonFields Common,
+    string? Instructions,
+    string LastUserMessage,
+    int InputItems,
+    int InputTokens,
+    ulong ContentHash,
+    bool JsonMode,
+    string? PreviousResponseId,
+    string? ForcedTool,
+    string? TopPText,
+    bool Store)
+{
+    private static readonly string[] MaxTokenNames = ["max_output_tokens"];
+
+    /// <summary>Reads and checks the request; on a problem, returns false with a message naming the field.</summary>
+    public static bool TryParse(JsonElement root, ulong seed, [NotNullWhen(true)] out ResponsesRequest? request, out string error)
+    {
+        request = null;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            error = "the request body must be a JSON object";
+            return false;
+        }
+
+        if (!CommonFields.TryRead(root, out var common, out error, MaxTokenNames))
+        {
+            return false;
+        }
+
+        if (!TryOptionalString(root, "instructions", out var instructions, out error)
+            || !TryOptionalString(root, "previous_response_id", out var previous, out error))
+        {
+            return false;
+        }
+
+        var hash = seed;
+        var tokens = 0;
+        if (instructions is not null)
+        {
+            hash = Text.Hash(instructions, Text.Hash("system", hash));
+            tokens += Text.CountWords(instructions);
+        }
+
+        if (!TryInput(root, ref hash, ref tokens, out var lastUser, out var items, out error))
+        {
+            return false;
+        }
+
+        if (previous is not null)
+        {
+            hash = Text.Hash(previous, hash);
+        }
+
+        string? topP = null;
+        if (root.TryGetProperty("top_p", out var tp) && tp.ValueKind != JsonValueKind.Null)
+        {
+            if (tp.ValueKind != JsonValueKind.Number || tp.GetDouble() is < 0 or > 1)
+            {
+                error = "'top_p' must be a number between 0 and 1";
+                return false;
+            }
+
+            topP = tp.GetRawText();
+        }
+
+        var store = true;
+        if (root.TryGetProperty("store", out var s) && s.ValueKind != JsonValueKind.Null)
+        {
+            if (s.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                error = "'store' must be true or false";
+                return false;
+            }
+
+            store = s.GetBoolean();
+        }
+
+        if (!TryForcedTool(root, out var forced, out error))
+        {
+            return false;
+        }
+
+        var jsonMode = root.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.Object
+            && text.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.Object
+            && format.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+            && (type.ValueEquals("json_object") || type.ValueEquals("json_schema"));
+
+        request = new ResponsesRequest(common, instructions, lastUser, items, tokens, hash, jsonMode, previous, forced, topP, store);
+        return true;
+    }
+
+    private static bool TryOptionalString(JsonElement root, string name, out string? value, out string error)
+    {
+        value = null;
+        error = "";
+        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (e.ValueKind != JsonValueKind.String)
+        {
+            error = $"'{name}' must be a string";
+            return false;
+        }
+
+        value = e.GetString();
+        return true;
+    }
+
+    private static bool TryInput(JsonElement root, ref ulong hash, ref int tokens, out string lastUser, out int items, out string error)
+    {
+        lastUser = "";
+        items = 0;
+        error = "'input' is required and must be a string or a non-empty array of input items";
+        if (!root.TryGetProperty("input", out var input))
+        {
+            return false;
+        }
+
+        if (input.ValueKind == JsonValueKind.String)
+        {
+            lastUser = input.GetString()!;
+            hash = Text.Hash(lastUser, Text.Hash("user", hash));
+            tokens += Text.CountWords(lastUser);
+            items = 1;
+            error = "";
+            return true;
+        }
+
+        if (input.ValueKind != JsonValueKind.Array || input.GetArrayLength() == 0)
+        {
+            return false;
+        }
+
+        foreach (var item in input.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                error = $"'input[{items}]' must be an object";
+                return false;
+            }
+
+            string role;
+            string content;
+            if (item.TryGetProperty("role", out var r))
+            {
+                if (r.ValueKind != JsonValueKind.String || !TryContent(item, out content))
+                {
+                    error = $"'input[{items}]' must have a string 'role' and a string or content-part array 'content'";
+                    return false;
+                }
+
+                role = r.GetString()!;
+            }
+            else
+            {
+                // Function call outputs, reasoning and other typed items: their raw JSON is what the model sees.
+                role = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "item";
+                content = item.TryGetProperty("output", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()! : item.GetRawText();
+            }
+
+            tokens += Text.CountWords(content);
+            hash = Text.Hash(content, Text.Hash(role, hash));
+            if (role == "user")
+            {
+                lastUser = content;
+            }
+
+            items++;
+        }
+
+        error = "";
+        return true;
+    }
+
+    private static bool TryContent(JsonElement item, out string content)
+    {
+        content = "";
+        if (!item.TryGetProperty("content", out var c))
+        {
+            return false;
+        }
+
+        if (c.ValueKind == JsonValueKind.String)
+        {
+            content = c.GetString()!;
+            return true;
+        }
+
+        if (c.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        var sb = new StringBuilder();
+        foreach (var part in c.EnumerateArray())
+        {
+            if (part.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            if (part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
+            {
+                sb.Append(sb.Length > 0 ? " " : "").Append(text.GetString());
+            }
+        }
+
+        content = sb.ToString();
+        return true;
+    }
+
+    /// <summary>The function a call is forced of: the first function tool for <c>"required"</c>, the named one for an object.</summary>
+    private static bool TryForcedTool(JsonElement root, out string? forced, out string error)
+    {
+        forced = null;
+        error = "";
+        var functions = new List<string>();
+        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind != JsonValueKind.Null)
+        {
+            if (tools.ValueKind != JsonValueKind.Array)
+            {
+                error = "'tools' must be an array";
+                return false;
+            }
+
+            var index = 0;
+            foreach (var tool in tools.EnumerateArray())
+            {
+                if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+                {
+                    error = $"'tools[{index}]' must be an object with a string 'type'";
+                    return false;
+                }
+
+                if (type.ValueEquals("function"))
+                {
+                    if (!tool.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+                    {
+                        error = $"'tools[{index}].name' is required for a function tool";
+                        return false;
+                    }
+
+                    functions.Add(name.GetString()!);
+                }
+
+                index++;
+            }
+        }
+
+        if (!root.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (choice.ValueKind == JsonValueKind.String)
+        {
+            if (choice.ValueEquals("auto") || choice.ValueEquals("none"))
+            {
+                return true;
+            }
+
+            if (!choice.ValueEquals("required"))
+            {
+                error = "'tool_choice' must be \"auto\", \"none\", \"required\" or an object naming a function";
+                return false;
+            }
+
+            if (functions.Count == 0)
+            {
+                error = "'tool_choice' is \"required\" but 'tools' has no function";
+                return false;
+            }
+
+            forced = functions[0];
+            return true;
+        }
+
+        if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("type", out var ct) && ct.ValueEquals("function"))
+        {
+            if (!choice.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String || !functions.Contains(n.GetString()!))
+            {
+                error = "'tool_choice.name' must name a function in 'tools'";
+                return false;
+            }
+
+            forced = n.GetString();
+            return true;
+        }
+
+        // Hosted tools (web search, file search…) are not simulated: the model answers in text.
+        if (choice.ValueKind == JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        error = "'tool_choice' must be \"auto\", \"none\", \"required\" or an object naming a function";
+        return false;
+    }
+}
