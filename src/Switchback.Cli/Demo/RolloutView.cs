@@ -39,7 +39,8 @@ internal static class RolloutView
         {
             if (g?["evidence"]?["test"] is { } t)
             {
-                yield return $"{Text(g, "guardrail")}: e-value {Num(t, "e_value"):G4} of {Num(t, "threshold"):G4} (baseline {t["baseline_events"]}/{t["baseline_requests"]}, candidate {t["candidate_events"]}/{t["candidate_requests"]})";
+                var units = g["evidence"]?["by_unit"]?.GetValue<bool>() == true ? " units" : string.Empty;
+                yield return $"{Text(g, "guardrail")}: e-value {Num(t, "e_value"):G4} of {Num(t, "threshold"):G4} (baseline {t["baseline_events"]}/{t["baseline_requests"]}{units}, candidate {t["candidate_events"]}/{t["candidate_requests"]}{units})";
             }
         }
     }

@@ -143,6 +143,26 @@ public sealed class RolloutDeciderGuardrailTests
     }
 
     [Fact]
+    public void Decide_CountsByUnit_SummarySaysUnits_RequestsDoNot()
+    {
+        var interval = new Switchback.Core.Analysis.ArmInterval(900, 9, 100, 1);
+        var byRequest = RolloutDecider.Decide(Running(), Traffic(T0.AddMinutes(1), 900, 100, baselineErrors: 9, candidateErrors: 1), T0.AddMinutes(1)).Next;
+        var byUnit = RolloutDecider.Decide(Running(), Traffic(T0.AddMinutes(1), 900, 100, baselineErrors: 9, candidateErrors: 1) with
+        {
+            UnitComparisons = System.Collections.Immutable.ImmutableDictionary<string, System.Collections.Immutable.ImmutableArray<Switchback.Core.Analysis.ArmInterval>>.Empty
+                .Add("error_rate", [interval]),
+        }, T0.AddMinutes(1)).Next;
+
+        var requests = byRequest.Guardrails.Values.Select(g => g.Last).OfType<GuardrailEvidence>().Single(e => e.Guardrail.StartsWith("error_rate", StringComparison.Ordinal));
+        var units = byUnit.Guardrails.Values.Select(g => g.Last).OfType<GuardrailEvidence>().Single(e => e.Guardrail.StartsWith("error_rate", StringComparison.Ordinal));
+        Assert.False(requests.ByUnit);
+        Assert.DoesNotContain("units", requests.Summary, StringComparison.Ordinal);
+        Assert.True(units.ByUnit);
+        Assert.Contains("baseline 9/900 units, candidate 1/100 units", units.Summary, StringComparison.Ordinal);
+        Assert.Contains(RolloutJson.Deserialize(RolloutJson.Serialize(byUnit)).Guardrails.Values, g => g.Last?.ByUnit == true);
+    }
+
+    [Fact]
     public void Decide_BaselineNoTraffic_CandidateErrors_NeverPasses()
     {
         var state = Running();

@@ -83,6 +83,7 @@ public static partial class RolloutDecider
     {
         ImmutableArray<ArmInterval> intervals = [];
         var threshold = state.Threshold;
+        var byUnit = false;
         if (guardrail.Kind == SignalKind.Quantile)
         {
             if (!observation.Quantiles.TryGetValue(guardrail.Signal, out var q))
@@ -94,6 +95,7 @@ public static partial class RolloutDecider
             if (state.Threshold is { } expected && q.ThresholdUsed == expected)
             {
                 intervals = q.Batches.IsDefaultOrEmpty ? [q.Exceedances] : q.Batches;
+                byUnit = !q.Batches.IsDefaultOrEmpty;
             }
 
             threshold = q.BaselineQuantile;
@@ -101,6 +103,7 @@ public static partial class RolloutDecider
         else if (observation.UnitComparisons.TryGetValue(guardrail.Signal, out var batches))
         {
             intervals = batches;
+            byUnit = true;
         }
         else if (observation.Comparisons.TryGetValue(guardrail.Signal, out var counts))
         {
@@ -137,7 +140,10 @@ public static partial class RolloutDecider
             StepCandidate = stepCandidate,
             NoHarm = noHarmState,
             Breached = state.Breached || evidence.Breached,
-            Last = new GuardrailEvidence(guardrail.Key, guardrail.Severity, evidence.Breached, evidence, null, null, null),
+            Last = new GuardrailEvidence(guardrail.Key, guardrail.Severity, evidence.Breached, evidence, null, null, null)
+            {
+                ByUnit = byUnit || state.Last?.ByUnit == true,
+            },
         };
     }
 

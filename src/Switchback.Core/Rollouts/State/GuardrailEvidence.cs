@@ -19,11 +19,17 @@ public sealed record GuardrailEvidence(
     long? Trials,
     double? Limit)
 {
+    /// <summary>
+    /// Whether a comparison's counts include units (keys during a canary, docs/statistics.md §1b) rather than only requests: the
+    /// summary then says "units", since a heavy user counts once.
+    /// </summary>
+    public bool ByUnit { get; init; }
+
     /// <summary>One line for alerts and <c>rollout status</c>.</summary>
     public string Summary => Trials is { } n
         ? $"{Guardrail}: {Events}/{n} = {(n == 0 ? 0 : (double)Events!.Value / n):G3} (limit {Limit:G4})"
             + (Test is { } r ? $", e-value {r.EValue:G4} (reject at {r.Threshold:G4}), p {r.PValue:G3}" : string.Empty)
         : Test is { } t
-            ? $"{Guardrail}: baseline {t.BaselineEvents}/{t.BaselineRequests}, candidate {t.CandidateEvents}/{t.CandidateRequests}, e-value {t.EValue:G4} (reject at {t.Threshold:G4}), p {t.PValue:G3}"
+            ? $"{Guardrail}: baseline {t.BaselineEvents}/{t.BaselineRequests}{(ByUnit ? " units" : string.Empty)}, candidate {t.CandidateEvents}/{t.CandidateRequests}{(ByUnit ? " units" : string.Empty)}, e-value {t.EValue:G4} (reject at {t.Threshold:G4}), p {t.PValue:G3}"
             : $"{Guardrail}: {Events} events (max {Limit:G4})";
 }
