@@ -54,6 +54,13 @@ public sealed record UpstreamSimOptions
     /// <value>Default <c>sim-model</c>.</value>
     public string ModelName { get; init; } = "sim-model";
 
+    /// <summary>
+    /// How many of the latest inference request bodies to keep, as they arrived, for <see cref="UpstreamSimulator.Received"/>:
+    /// in-process tests read what a gateway really sent upstream, streamed requests included. Not a CLI flag.
+    /// </summary>
+    /// <value>0..10000; default 0 (nothing kept, no copy made).</value>
+    public int RecordRequests { get; init; }
+
     /// <summary>Every problem with these options, as messages naming the CLI flag; empty when valid.</summary>
     public IReadOnlyList<string> Validate() => Faults.SimSettings.Validate(this);
 }

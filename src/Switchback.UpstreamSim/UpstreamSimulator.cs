@@ -22,8 +22,11 @@ public sealed class UpstreamSimulator : IAsyncDisposable
     private readonly CancellationTokenSource _stopping;
     private int _stopped;
 
-    private UpstreamSimulator(WebApplication? app, Socket? refusingSocket, CancellationTokenSource stopping, Uri baseAddress, SimStats stats)
+    private readonly ReceivedRequests _received;
+
+    private UpstreamSimulator(WebApplication? app, Socket? refusingSocket, CancellationTokenSource stopping, Uri baseAddress, SimStats stats, ReceivedRequests received)
     {
+        _received = received;
         _app = app;
         _refusingSocket = refusingSocket;
         _stopping = stopping;
@@ -37,6 +40,12 @@ public sealed class UpstreamSimulator : IAsyncDisposable
     /// <summary>Thread-safe counters of requests, errors and outcomes.</summary>
     public SimStats Stats { get; }
 
+    /// <summary>
+    /// The latest inference requests as they arrived, oldest first, at most <see cref="UpstreamSimOptions.RecordRequests"/>
+    /// of them (empty when that is 0). A snapshot: later requests do not change the returned list.
+    /// </summary>
+    public IReadOnlyList<ReceivedRequest> Received => _received.Snapshot();
+
     /// <summary>Validates <paramref name="options"/>, binds the port and starts serving.</summary>
     /// <param name="options">Behaviour; invalid values throw <see cref="ArgumentException"/> naming each problem.</param>
     /// <param name="time">Clock for latency delays and timestamps; default <see cref="TimeProvider.System"/>.</param>
@@ -46,9 +55,10 @@ public sealed class UpstreamSimulator : IAsyncDisposable
         var settings = SimSettings.From(options);
         var stats = new SimStats();
         var stopping = new CancellationTokenSource();
+        var received = new ReceivedRequests(settings.RecordRequests);
         if (settings.Profile == SimProfile.Down && settings.DownMode == DownMode.Refuse)
         {
-            return StartRefusing(settings, stats, stopping);
+            return StartRefusing(settings, stats, stopping, received);
         }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -58,7 +68,7 @@ public sealed class UpstreamSimulator : IAsyncDisposable
             kestrel.Listen(settings.Endpoint);
         });
         var app = builder.Build();
-        var handler = new SimHandler(settings, stats, time ?? TimeProvider.System, stopping.Token);
+        var handler = new SimHandler(settings, stats, received, time ?? TimeProvider.System, stopping.Token);
         app.Run(handler.HandleAsync);
         try
         {
@@ -73,7 +83,7 @@ public sealed class UpstreamSimulator : IAsyncDisposable
 
         var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         var port = new Uri(bound).Port;
-        return new UpstreamSimulator(app, null, stopping, AddressFor(settings.Endpoint.Address, port), stats);
+        return new UpstreamSimulator(app, null, stopping, AddressFor(settings.Endpoint.Address, port), stats, received);
     }
 
     /// <summary>Stops serving: requests held by latency or the down profile are aborted, not waited for.</summary>
@@ -104,7 +114,7 @@ public sealed class UpstreamSimulator : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private static UpstreamSimulator StartRefusing(SimSettings settings, SimStats stats, CancellationTokenSource stopping)
+    private static UpstreamSimulator StartRefusing(SimSettings settings, SimStats stats, CancellationTokenSource stopping, ReceivedRequests received)
     {
         // Bound but never listening: the port stays ours, and the kernel answers every connect with a refusal.
         var socket = new Socket(settings.Endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -120,7 +130,7 @@ public sealed class UpstreamSimulator : IAsyncDisposable
         }
 
         var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        return new UpstreamSimulator(null, socket, stopping, AddressFor(settings.Endpoint.Address, port), stats);
+        return new UpstreamSimulator(null, socket, stopping, AddressFor(settings.Endpoint.Address, port), stats, received);
     }
 
     private static Uri AddressFor(IPAddress address, int port)

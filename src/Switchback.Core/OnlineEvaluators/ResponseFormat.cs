@@ -46,4 +46,27 @@ public sealed record ResponseFormat(ResponseFormatKind Kind, string? SchemaText 
             _ => Text,
         };
     }
+
+    /// <summary>
+    /// Reads a Responses API request's <c>text.format</c> value: <c>{"type": "json_object"}</c> or
+    /// <c>{"type": "json_schema", "name": …, "schema": {…}, "strict": true}</c> (the schema beside the type, not nested as in
+    /// chat's <c>response_format</c>). Same fallbacks as <see cref="FromRequest"/>.
+    /// </summary>
+    public static ResponseFormat FromTextFormat(JsonNode? textFormat)
+    {
+        if (textFormat is not System.Text.Json.Nodes.JsonObject format
+            || format["type"] is not JsonValue type
+            || type.GetValueKind() != JsonValueKind.String)
+        {
+            return Text;
+        }
+
+        return type.GetValue<string>() switch
+        {
+            "json_object" => JsonObject,
+            "json_schema" when format["schema"] is System.Text.Json.Nodes.JsonObject schema => JsonSchema(schema.ToJsonString()),
+            "json_schema" => JsonObject,
+            _ => Text,
+        };
+    }
 }

@@ -105,7 +105,7 @@ internal static class BodyRewriter
         var buffer = ArrayPool<byte>.Shared.Rent(bound);
         try
         {
-            var length = Write(raw, buffer, rewrite, system, instructions, defaults.Length == 0 ? [] : rewrite.DefaultNamesByKind[(int)kind], defaults);
+            var length = Write(raw, buffer, rewrite, system, instructions, defaults.Length == 0 ? [] : rewrite.DefaultNamesByKind[(int)kind], rewrite.DefaultAliasesByKind[(int)kind], defaults);
             body = buffer.AsSpan(0, length).ToArray();
             return null;
         }
@@ -146,7 +146,7 @@ internal static class BodyRewriter
         return (JsonSerializer.SerializeToUtf8Bytes(text), null);
     }
 
-    private static int Write(ReadOnlySpan<byte> raw, Span<byte> output, BundleRewrite rewrite, ReadOnlySpan<byte> system, ReadOnlySpan<byte> instructions, byte[][] defaultNames, byte[][] defaults)
+    private static int Write(ReadOnlySpan<byte> raw, Span<byte> output, BundleRewrite rewrite, ReadOnlySpan<byte> system, ReadOnlySpan<byte> instructions, byte[][] defaultNames, byte[]?[] defaultAliases, byte[][] defaults)
     {
         // The scanner has validated the body, so the reader only walks it here.
         var reader = new Utf8JsonReader(raw);
@@ -166,7 +166,7 @@ internal static class BodyRewriter
             var isInstructions = !instructions.IsEmpty && !isModel && !isMessages && !isOptions && reader.ValueTextEquals("instructions"u8);
             for (var i = 0; i < defaultNames.Length && i < 64; i++)
             {
-                if (reader.ValueTextEquals(defaultNames[i]))
+                if (reader.ValueTextEquals(defaultNames[i]) || (defaultAliases[i] is { } alias && reader.ValueTextEquals(alias)))
                 {
                     present |= 1UL << i;
                 }

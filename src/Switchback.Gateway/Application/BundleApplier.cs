@@ -83,7 +83,8 @@ internal static class BundleApplier
 
         foreach (var (field, value) in bundle.ServingDefaults)
         {
-            if (ServingDefaultNames.For(kind, field) is { } requestField && !body.ContainsKey(requestField))
+            if (ServingDefaultNames.For(kind, field) is { } requestField && !body.ContainsKey(requestField)
+                && (ServingDefaultNames.Alias(kind, requestField) is not { } alias || !body.ContainsKey(alias)))
             {
                 body[requestField] = value.DeepClone();
             }

@@ -25,6 +25,7 @@ internal sealed class BundleRewrite
         var kinds = Enum.GetValues<EndpointKind>();
         DefaultNamesByKind = new byte[kinds.Length][][];
         DefaultPropertiesByKind = new byte[kinds.Length][][];
+        DefaultAliasesByKind = new byte[]?[kinds.Length][];
         foreach (var kind in kinds)
         {
             var applied = bundle.ServingDefaults
@@ -32,6 +33,7 @@ internal sealed class BundleRewrite
                 .Where(d => d.Name is not null)
                 .ToArray();
             DefaultNamesByKind[(int)kind] = [.. applied.Select(d => Encoding.UTF8.GetBytes(d.Name!))];
+            DefaultAliasesByKind[(int)kind] = [.. applied.Select(d => ServingDefaultNames.Alias(kind, d.Name!) is { } alias ? Encoding.UTF8.GetBytes(alias) : null)];
             DefaultPropertiesByKind[(int)kind] = [.. applied.Select(d => Property(d.Name!, d.Value))];
         }
 
@@ -48,6 +50,9 @@ internal sealed class BundleRewrite
 
     /// <summary>Per <see cref="EndpointKind"/> (indexed by it): the request field names (UTF-8) of the serving defaults it takes (<see cref="ServingDefaultNames"/>).</summary>
     public byte[][][] DefaultNamesByKind { get; }
+
+    /// <summary>Per <see cref="EndpointKind"/>: for each of <see cref="DefaultNamesByKind"/>, the other field name that sets the same (<see cref="ServingDefaultNames.Alias"/>), or null.</summary>
+    public byte[]?[][] DefaultAliasesByKind { get; }
 
     /// <summary>Per <see cref="EndpointKind"/>: each serving default it takes as <c>"name":value</c>, in the order of <see cref="DefaultNamesByKind"/>.</summary>
     public byte[][][] DefaultPropertiesByKind { get; }

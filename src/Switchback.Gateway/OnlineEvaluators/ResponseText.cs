@@ -11,7 +11,9 @@ namespace Switchback.Gateway.OnlineEvaluators;
 /// deltas assembled in order. A Responses API answer (<c>"object": "response"</c>) gives its <c>output_text</c> when
 /// present, else the <c>output_text</c> parts of its <c>message</c> output items, in order; its stream, the
 /// <c>response.output_text.delta</c> deltas in order. A response cut by <c>max_output_tokens</c> counts as finish reason
-/// <c>length</c>, as chat's does. Runs on the evaluation workers, never on the request path. Pure.
+/// <c>length</c>, as chat's does. An answer that is only a tool call (chat <c>tool_calls</c>, a Responses
+/// <c>function_call</c>), plain or streamed, has no text and is not evaluated. Runs on the evaluation workers, never on the
+/// request path. Pure.
 /// </summary>
 internal static class ResponseText
 {
@@ -24,14 +26,15 @@ internal static class ResponseText
     public static EvaluationInput? Read(ReadOnlySpan<byte> body, bool stream) => stream ? ReadStream(body) : ReadJson(body);
 
     /// <summary>
-    /// The request's top-level <c>response_format</c>; <see cref="ResponseFormat.Text"/> when absent, when the body is not
-    /// one well-formed JSON object, or when the value is ambiguous (the name repeated, or repeated names or invalid UTF-8
-    /// inside it). One forward pass of <see cref="Utf8JsonReader"/>: every other value is skipped, only
-    /// <c>response_format</c>'s is materialised.
+    /// The output format the request asked for: chat's top-level <c>response_format</c>, else the Responses API's
+    /// <c>text.format</c>; <see cref="ResponseFormat.Text"/> when neither is there, when the body is not one well-formed JSON
+    /// object, or when the value is ambiguous (the name repeated, or repeated names or invalid UTF-8 inside it). One forward
+    /// pass of <see cref="Utf8JsonReader"/>: every other value is skipped, only those two are materialised.
     /// </summary>
     public static ResponseFormat Format(ReadOnlySpan<byte> requestBody)
     {
         JsonNode? format;
+        JsonNode? text;
         try
         {
             var reader = new Utf8JsonReader(requestBody, new JsonReaderOptions { MaxDepth = MaxDepth });
@@ -41,25 +44,36 @@ internal static class ResponseText
             }
 
             format = null;
-            var seen = false;
+            text = null;
+            var seenFormat = false;
+            var seenText = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isFormat = reader.ValueTextEquals("response_format"u8);
+                var isText = !isFormat && reader.ValueTextEquals("text"u8);
                 reader.Read();
-                if (!isFormat)
+                if (!isFormat && !isText)
                 {
                     reader.Skip();
                     continue;
                 }
 
-                if (seen)
+                if (isFormat ? seenFormat : seenText)
                 {
                     // Servers disagree on which one wins; no JSON is judged on a guess.
                     return ResponseFormat.Text;
                 }
 
-                seen = true;
-                format = JsonNode.Parse(ref reader);
+                if (isFormat)
+                {
+                    seenFormat = true;
+                    format = JsonNode.Parse(ref reader);
+                }
+                else
+                {
+                    seenText = true;
+                    text = JsonNode.Parse(ref reader);
+                }
             }
 
             // Syntax is checked to the end, as a full parse would: a body cut off or with anything after the object is not JSON.
@@ -75,7 +89,9 @@ internal static class ResponseText
 
         try
         {
-            return ResponseFormat.FromRequest(format);
+            return format is not null || text is not JsonObject textOptions
+                ? ResponseFormat.FromRequest(format)
+                : ResponseFormat.FromTextFormat(textOptions["format"]);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
@@ -103,10 +119,13 @@ internal static class ResponseText
                 return null;
             }
 
-            var text = choice.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
-                ? StringOf(message, "content")
-                : StringOf(choice, "text");
-            return text is null ? null : EvaluationInput.FromText(text) with { FinishReason = StringOf(choice, "finish_reason") };
+            var isMessage = choice.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object;
+            var text = isMessage ? StringOf(message, "content") : StringOf(choice, "text");
+
+            // A tool call is not text: with no text beside it there is nothing to judge (as when content is null).
+            return text is null || (text.Length == 0 && isMessage && HasItems(message, "tool_calls"))
+                ? null
+                : EvaluationInput.FromText(text) with { FinishReason = StringOf(choice, "finish_reason") };
         }
         catch (JsonException)
         {
@@ -120,6 +139,7 @@ internal static class ResponseText
         string? finish = null;
         var done = false;
         var sawChoice = false;
+        var sawToolCall = false;
         while (!body.IsEmpty)
         {
             var end = body.IndexOf((byte)'\n');
@@ -150,6 +170,10 @@ internal static class ResponseText
                     {
                         text.Append(StringOf(chunk.RootElement, "delta"));
                     }
+                    else if (type == "response.function_call_arguments.delta")
+                    {
+                        sawToolCall = true;
+                    }
                     else if (type is "response.completed" or "response.incomplete" or "response.failed")
                     {
                         done = true;
@@ -165,9 +189,9 @@ internal static class ResponseText
                 }
 
                 sawChoice = true;
-                var delta = choice.TryGetProperty("delta", out var d) && d.ValueKind == JsonValueKind.Object
-                    ? StringOf(d, "content")
-                    : StringOf(choice, "text");
+                var isDelta = choice.TryGetProperty("delta", out var d) && d.ValueKind == JsonValueKind.Object;
+                var delta = isDelta ? StringOf(d, "content") : StringOf(choice, "text");
+                sawToolCall |= isDelta && HasItems(d, "tool_calls");
                 text.Append(delta);
                 finish = StringOf(choice, "finish_reason") ?? finish;
             }
@@ -177,7 +201,8 @@ internal static class ResponseText
             }
         }
 
-        return sawChoice
+        // A streamed tool call with no text is skipped, as the same answer unstreamed is: it is not an empty answer.
+        return sawChoice && !(sawToolCall && text.Length == 0)
             ? EvaluationInput.FromText(text.ToString()) with { FinishReason = finish, StreamCutOff = !done && finish is null }
             : null;
     }
@@ -239,6 +264,9 @@ internal static class ResponseText
             && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0 && choices[0].ValueKind == JsonValueKind.Object
             ? choices[0]
             : null;
+
+    private static bool HasItems(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0;
 
     private static string? StringOf(JsonElement element, string name)
         => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

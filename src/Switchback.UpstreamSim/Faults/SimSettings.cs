@@ -15,8 +15,12 @@ internal sealed record SimSettings(
     double RegressionRate,
     LatencyModel Latency,
     TimeSpan InterTokenLatency,
-    string ModelName)
+    string ModelName,
+    int RecordRequests)
 {
+    /// <summary>The most request bodies <see cref="UpstreamSimOptions.RecordRequests"/> may keep.</summary>
+    public const int MaxRecordedRequests = 10_000;
+
     private const double HealthyMedianMs = 20;
 
     /// <summary>Fills profile defaults and validates; throws <see cref="ArgumentException"/> listing every problem.</summary>
@@ -40,7 +44,8 @@ internal sealed record SimSettings(
             options.RegressionRate ?? (options.Profile == SimProfile.SilentRegression ? 0.3 : 0),
             LatencyModel.Fit(median, p99),
             TimeSpan.FromMilliseconds(options.InterTokenLatencyMs ?? median / 10),
-            options.ModelName);
+            options.ModelName,
+            options.RecordRequests);
     }
 
     /// <summary>Every problem with the options, as messages naming the CLI flag; empty when valid.</summary>
@@ -82,6 +87,11 @@ internal sealed record SimSettings(
                 errors.Add(string.Create(CultureInfo.InvariantCulture,
                     $"--latency-p99-ms ({p99}) must be at least the median latency ({median})"));
             }
+        }
+
+        if (options.RecordRequests is < 0 or > MaxRecordedRequests)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"RecordRequests must be between 0 and {MaxRecordedRequests}, got {options.RecordRequests}"));
         }
 
         if (string.IsNullOrWhiteSpace(options.ModelName))

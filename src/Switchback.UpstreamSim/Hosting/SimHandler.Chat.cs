@@ -16,7 +16,7 @@ internal sealed partial class SimHandler
         }
 
         var sequence = NextSequence();
-        var plan = _planner.Plan(sequence, textAnswer: true, request.JsonMode);
+        var plan = _planner.Plan(sequence, textAnswer: request.ForcedTool is null, request.JsonMode);
         var model = request.Common.Model ?? settings.ModelName;
         EchoHeaders(context, request.Common, request.Common.Model, sequence);
         if (!await DelayAndFaultAsync(context, plan))
@@ -24,17 +24,37 @@ internal sealed partial class SimHandler
             return plan.Outcome;
         }
 
-        var full = AnswerBuilder.Build("Answer to", request.LastUserMessage, request.ContentHash, plan, request.JsonMode);
-        var cut = false;
-        var content = request.Common.MaxTokens is { } max ? Text.TakeWords(full, max, out cut) : full;
-        var finish = cut ? "length" : "stop";
-        var usage = new Usage(request.PromptTokens, Text.CountWords(content));
         var id = "chatcmpl-sim-" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var call = request.ForcedTool is { } tool ? new ToolCall("call_sim" + _instance + "-" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), tool) : null;
+        var contents = new string[request.Choices];
+        var cut = false;
+        var completionTokens = 0;
+        for (var i = 0; i < contents.Length; i++)
+        {
+            // Choice 0 is the answer a single-choice request gets; the others vary with their index.
+            var hash = i == 0 ? request.ContentHash : Text.Hash(i.ToString(System.Globalization.CultureInfo.InvariantCulture), request.ContentHash);
+            if (call is not null)
+            {
+                contents[i] = AnswerBuilder.ToolArguments(request.LastUserMessage);
+            }
+            else
+            {
+                var full = AnswerBuilder.Build("Answer to", request.LastUserMessage, hash, plan, request.Format);
+                var choiceCut = false;
+                contents[i] = request.Common.MaxTokens is { } max ? Text.TakeWords(full, max, out choiceCut) : full;
+                cut |= choiceCut;
+            }
+
+            completionTokens += Text.CountWords(contents[i]);
+        }
+
+        var finish = call is not null ? "tool_calls" : cut ? "length" : "stop";
+        var usage = new Usage(request.PromptTokens, completionTokens);
 
         if (request.Common.Stream)
         {
-            await StreamAsync(context, new StreamShape(id, "chat.completion.chunk", model, Chat: true),
-                [content], finish, request.Common.IncludeUsage ? usage : null);
+            await StreamAsync(context, new StreamShape(id, "chat.completion.chunk", model, Chat: true, call),
+                contents, finish, request.Common.IncludeUsage ? usage : null);
             return plan.Outcome;
         }
 
@@ -47,15 +67,30 @@ internal sealed partial class SimHandler
             json.WriteNumber("created", Created());
             json.WriteString("model", model);
             json.WriteStartArray("choices");
-            json.WriteStartObject();
-            json.WriteNumber("index", 0);
-            json.WriteStartObject("message");
-            json.WriteString("role", "assistant");
-            json.WriteString("content", content);
-            json.WriteEndObject();
-            json.WriteNull("logprobs");
-            json.WriteString("finish_reason", finish);
-            json.WriteEndObject();
+            for (var i = 0; i < contents.Length; i++)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("index", i);
+                json.WriteStartObject("message");
+                json.WriteString("role", "assistant");
+                if (call is null)
+                {
+                    json.WriteString("content", contents[i]);
+                }
+                else
+                {
+                    json.WriteNull("content");
+                    json.WriteStartArray("tool_calls");
+                    call.Write(json, index: null, contents[i], header: true);
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndObject();
+                json.WriteNull("logprobs");
+                json.WriteString("finish_reason", finish);
+                json.WriteEndObject();
+            }
+
             json.WriteEndArray();
             usage.Write(json);
             WriteEcho(json, context, request, sequence);

@@ -30,7 +30,7 @@ internal sealed partial class SimHandler
         var truncated = false;
         for (var i = 0; i < texts.Length; i++)
         {
-            var full = AnswerBuilder.Build("Completion of", request.Prompts[i], request.PromptHashes[i], plan, json: false);
+            var full = AnswerBuilder.Build("Completion of", request.Prompts[i], request.PromptHashes[i], plan, OutputFormat.Text);
             var cut = false;
             texts[i] = request.Common.MaxTokens is { } max ? Text.TakeWords(full, max, out cut) : full;
             truncated |= cut;

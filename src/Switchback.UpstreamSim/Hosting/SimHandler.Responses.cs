@@ -36,12 +36,11 @@ internal sealed partial class SimHandler
         var cut = false;
         if (request.ForcedTool is not null)
         {
-            var query = JsonSerializer.Serialize(Text.Truncate(request.LastUserMessage.Trim(), 80), SimJsonContext.Default.String);
-            output = "{\"query\":" + query + "}";
+            output = AnswerBuilder.ToolArguments(request.LastUserMessage);
         }
         else
         {
-            var full = AnswerBuilder.Build("Answer to", request.LastUserMessage, request.ContentHash, plan, request.JsonMode);
+            var full = AnswerBuilder.Build("Answer to", request.LastUserMessage, request.ContentHash, plan, request.Format);
             output = request.Common.MaxTokens is { } max ? Text.TakeWords(full, max, out cut) : full;
         }
 

@@ -5,7 +5,11 @@ using Switchback.UpstreamSim.Protocol;
 
 namespace Switchback.UpstreamSim.Hosting;
 
-/// <summary>Server-sent events the way OpenAI sends them: one <c>data:</c> chunk per word, then <c>data: [DONE]</c>.</summary>
+/// <summary>
+/// Server-sent events the way OpenAI sends them: one <c>data:</c> chunk per word, then <c>data: [DONE]</c>. A chat function
+/// call streams as <c>delta.tool_calls</c>: the role chunk names the call (<c>id</c>, <c>function.name</c>, empty
+/// arguments), then one <c>function.arguments</c> piece per chunk.
+/// </summary>
 internal sealed partial class SimHandler
 {
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
@@ -88,7 +92,22 @@ internal sealed partial class SimHandler
                 json.WriteString("role", "assistant");
             }
 
-            if (text is not null)
+            if (shape.Call is { } call)
+            {
+                // A function call streams as tool_calls deltas: the first names the call, the rest carry its arguments.
+                if (role)
+                {
+                    json.WriteNull("content");
+                }
+
+                if (role || text is not null)
+                {
+                    json.WriteStartArray("tool_calls");
+                    call.Write(json, index: 0, text ?? "", header: role);
+                    json.WriteEndArray();
+                }
+            }
+            else if (text is not null)
             {
                 json.WriteString("content", text);
             }

@@ -7,10 +7,10 @@ namespace Switchback.UpstreamSim.Hosting;
 
 /// <summary>
 /// The simulator's single request delegate: dispatches by path without a router, applies the request's planned
-/// latency and fault, then writes the answer. Thread-safe: the mutable state is the interlocked sequence and the
-/// <see cref="StoredResponses"/> (locked).
+/// latency and fault, then writes the answer. Thread-safe: the mutable state is the interlocked sequence, the
+/// <see cref="StoredResponses"/> (locked) and the <see cref="ReceivedRequests"/> (locked).
 /// </summary>
-internal sealed partial class SimHandler(SimSettings settings, SimStats stats, TimeProvider time, CancellationToken stopping)
+internal sealed partial class SimHandler(SimSettings settings, SimStats stats, ReceivedRequests received, TimeProvider time, CancellationToken stopping)
 {
     private readonly FaultPlanner _planner = new(settings);
     private readonly StoredResponses _responses = new();
@@ -62,7 +62,18 @@ internal sealed partial class SimHandler(SimSettings settings, SimStats stats, T
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+            if (received.Enabled)
+            {
+                using var copy = new MemoryStream();
+                await context.Request.Body.CopyToAsync(copy, context.RequestAborted);
+                var bytes = copy.ToArray();
+                received.Add(new ReceivedRequest(context.Request.Path.Value ?? "", bytes));
+                document = JsonDocument.Parse(bytes);
+            }
+            else
+            {
+                document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+            }
         }
         catch (JsonException ex)
         {

@@ -25,8 +25,9 @@ internal static class AnswerBuilder
     /// <param name="question">The last user message or the prompt; echoed so tests can see what arrived.</param>
     /// <param name="contentHash">Hash of the whole request content (every message, with roles).</param>
     /// <param name="plan">Decides whether and how the answer is silently bad.</param>
-    /// <param name="json">Wrap the answer as <c>{"answer": ...}</c> (JSON mode).</param>
-    public static string Build(string prefix, string question, ulong contentHash, RequestPlan plan, bool json)
+    /// <param name="format">JSON mode: the answer as <c>{"answer": ...}</c>, or with a schema, a value conforming to it
+    /// (<see cref="SchemaAnswer"/>) whose strings carry the answer.</param>
+    public static string Build(string prefix, string question, ulong contentHash, RequestPlan plan, OutputFormat format)
     {
         var answer = plan.Bad switch
         {
@@ -44,16 +45,23 @@ internal static class AnswerBuilder
             _ => answer,
         };
 
-        if (!json)
+        if (!format.Json)
         {
             return answer;
         }
 
-        var encoded = JsonSerializer.Serialize(answer, SimJsonContext.Default.String);
+        var json = format.Schema is { } schema
+            ? SchemaAnswer.Build(schema, answer, contentHash)
+            : "{\"answer\": " + JsonSerializer.Serialize(answer, SimJsonContext.Default.String) + "}";
 
-        // An unterminated object is what a model that lost track of the JSON mode emits.
-        return plan.Bad == BadAnswer.InvalidJson ? "{\"answer\": " + encoded[..^1] : "{\"answer\": " + encoded + "}";
+        // An unterminated value is what a model that lost track of the JSON mode emits (a scalar cut short may still parse,
+        // so it is opened as an array instead).
+        return plan.Bad != BadAnswer.InvalidJson ? json : json[0] is '{' or '[' or '"' ? json[..^1] : "[" + json;
     }
+
+    /// <summary>The JSON arguments of a forced function call: <c>{"query": "&lt;the question, max 80 chars&gt;"}</c>.</summary>
+    public static string ToolArguments(string question)
+        => "{\"query\":" + JsonSerializer.Serialize(Text.Truncate(question.Trim(), EchoLength), SimJsonContext.Default.String) + "}";
 
     /// <summary>A 16-digit number starting with 4 that passes the Luhn check, grouped by four.</summary>
     public static string LuhnNumber(ulong salt)

@@ -5,6 +5,15 @@ using System.Text.Json;
 namespace Switchback.UpstreamSim.Protocol;
 
 /// <summary>The parts of a chat completion request the simulator uses.</summary>
+/// <param name="Common">Model, temperature, <c>max_tokens</c>/<c>max_completion_tokens</c>, <c>stream</c> and <c>include_usage</c>.</param>
+/// <param name="LastUserMessage">The text of the last user message.</param>
+/// <param name="SystemMessage">The first system or developer message, if any.</param>
+/// <param name="MessageCount">How many messages arrived.</param>
+/// <param name="PromptTokens">Whitespace words of every message.</param>
+/// <param name="ContentHash">Hash of every message with its role.</param>
+/// <param name="Format">The <c>response_format</c> asked for.</param>
+/// <param name="ForcedTool">The function the request forces a call of (<c>tool_choice</c> required or named), if any.</param>
+/// <param name="Choices">How many choices to answer (<c>n</c>, default 1).</param>
 internal sealed record ChatRequest(
     CommonFields Common,
     string LastUserMessage,
@@ -12,8 +21,16 @@ internal sealed record ChatRequest(
     int MessageCount,
     int PromptTokens,
     ulong ContentHash,
-    bool JsonMode)
+    OutputFormat Format,
+    string? ForcedTool,
+    int Choices)
 {
+    /// <summary>The most choices one request may ask for (OpenAI's limit).</summary>
+    public const int MaxChoices = 128;
+
+    /// <summary>Whether <c>response_format</c> asks for JSON.</summary>
+    public bool JsonMode => Format.Json;
+
     public static bool TryParse(JsonElement root, ulong seed, [NotNullWhen(true)] out ChatRequest? request, out string error)
     {
         request = null;
@@ -70,11 +87,20 @@ internal sealed record ChatRequest(
             index++;
         }
 
-        var jsonMode = root.TryGetProperty("response_format", out var rf) && rf.ValueKind == JsonValueKind.Object
-            && rf.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-            && (type.ValueEquals("json_object") || type.ValueEquals("json_schema"));
+        if (!ToolChoice.TryRead(root, nested: true, out var forced, out error))
+        {
+            return false;
+        }
 
-        request = new ChatRequest(common, lastUser, system, index, tokens, hash, jsonMode);
+        var choices = 1;
+        if (root.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null
+            && (n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out choices) || choices is < 1 or > MaxChoices))
+        {
+            error = $"'n' must be an integer between 1 and {MaxChoices}";
+            return false;
+        }
+
+        request = new ChatRequest(common, lastUser, system, index, tokens, hash, OutputFormat.FromChat(root), forced, choices);
         return true;
     }
 

@@ -11,7 +11,7 @@ namespace Switchback.UpstreamSim.Protocol;
 /// <param name="InputItems">How many input items arrived (a string input is one).</param>
 /// <param name="InputTokens">Whitespace words of the instructions and every input item.</param>
 /// <param name="ContentHash">Hash of the instructions, every item with its role, and the previous response id.</param>
-/// <param name="JsonMode">Whether <c>text.format</c> asks for <c>json_object</c> or <c>json_schema</c>.</param>
+/// <param name="Format">The <c>text.format</c> asked for.</param>
 /// <param name="PreviousResponseId">The <c>previous_response_id</c>, if any.</param>
 /// <param name="ForcedTool">The function the request forces a call of (<c>tool_choice</c> required or named), if any.</param>
 /// <param name="TopPText">The <c>top_p</c> number as sent, if any.</param>
@@ -23,13 +23,16 @@ internal sealed record ResponsesRequest(
     int InputItems,
     int InputTokens,
     ulong ContentHash,
-    bool JsonMode,
+    OutputFormat Format,
     string? PreviousResponseId,
     string? ForcedTool,
     string? TopPText,
     bool Store)
 {
     private static readonly string[] MaxTokenNames = ["max_output_tokens"];
+
+    /// <summary>Whether <c>text.format</c> asks for JSON.</summary>
+    public bool JsonMode => Format.Json;
 
     /// <summary>Reads and checks the request; on a problem, returns false with a message naming the field.</summary>
     public static bool TryParse(JsonElement root, ulong seed, [NotNullWhen(true)] out ResponsesRequest? request, out string error)
@@ -94,17 +97,12 @@ internal sealed record ResponsesRequest(
             store = s.GetBoolean();
         }
 
-        if (!TryForcedTool(root, out var forced, out error))
+        if (!ToolChoice.TryRead(root, nested: false, out var forced, out error))
         {
             return false;
         }
 
-        var jsonMode = root.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.Object
-            && text.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.Object
-            && format.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-            && (type.ValueEquals("json_object") || type.ValueEquals("json_schema"));
-
-        request = new ResponsesRequest(common, instructions, lastUser, items, tokens, hash, jsonMode, previous, forced, topP, store);
+        request = new ResponsesRequest(common, instructions, lastUser, items, tokens, hash, OutputFormat.FromResponses(root), previous, forced, topP, store);
         return true;
     }
 
@@ -228,93 +226,5 @@ internal sealed record ResponsesRequest(
 
         content = sb.ToString();
         return true;
-    }
-
-    /// <summary>The function a call is forced of: the first function tool for <c>"required"</c>, the named one for an object.</summary>
-    private static bool TryForcedTool(JsonElement root, out string? forced, out string error)
-    {
-        forced = null;
-        error = "";
-        var functions = new List<string>();
-        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind != JsonValueKind.Null)
-        {
-            if (tools.ValueKind != JsonValueKind.Array)
-            {
-                error = "'tools' must be an array";
-                return false;
-            }
-
-            var index = 0;
-            foreach (var tool in tools.EnumerateArray())
-            {
-                if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
-                {
-                    error = $"'tools[{index}]' must be an object with a string 'type'";
-                    return false;
-                }
-
-                if (type.ValueEquals("function"))
-                {
-                    if (!tool.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
-                    {
-                        error = $"'tools[{index}].name' is required for a function tool";
-                        return false;
-                    }
-
-                    functions.Add(name.GetString()!);
-                }
-
-                index++;
-            }
-        }
-
-        if (!root.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-
-        if (choice.ValueKind == JsonValueKind.String)
-        {
-            if (choice.ValueEquals("auto") || choice.ValueEquals("none"))
-            {
-                return true;
-            }
-
-            if (!choice.ValueEquals("required"))
-            {
-                error = "'tool_choice' must be \"auto\", \"none\", \"required\" or an object naming a function";
-                return false;
-            }
-
-            if (functions.Count == 0)
-            {
-                error = "'tool_choice' is \"required\" but 'tools' has no function";
-                return false;
-            }
-
-            forced = functions[0];
-            return true;
-        }
-
-        if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("type", out var ct) && ct.ValueEquals("function"))
-        {
-            if (!choice.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String || !functions.Contains(n.GetString()!))
-            {
-                error = "'tool_choice.name' must name a function in 'tools'";
-                return false;
-            }
-
-            forced = n.GetString();
-            return true;
-        }
-
-        // Hosted tools (web search, file search…) are not simulated: the model answers in text.
-        if (choice.ValueKind == JsonValueKind.Object)
-        {
-            return true;
-        }
-
-        error = "'tool_choice' must be \"auto\", \"none\", \"required\" or an object naming a function";
-        return false;
     }
 }

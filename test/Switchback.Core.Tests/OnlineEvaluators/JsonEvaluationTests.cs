@@ -216,4 +216,18 @@ public sealed class JsonEvaluationTests
         Assert.Equal(ResponseFormat.Text, ResponseFormat.FromRequest(JsonNode.Parse("[]")));
         Assert.Equal(ResponseFormat.Text, ResponseFormat.FromRequest(null));
     }
+
+    [Fact]
+    public void FromTextFormat_ResponsesApiShapes_ReadsFormatWithTheSchemaBesideTheType()
+    {
+        var schema = ResponseFormat.FromTextFormat(JsonNode.Parse("""{"type":"json_schema","name":"p","schema":{"type":"object"},"strict":true}"""));
+
+        Assert.Equal(ResponseFormatKind.JsonSchema, schema.Kind);
+        Assert.Equal("""{"type":"object"}""", schema.SchemaText);
+        Assert.Equal(ResponseFormat.JsonObject, ResponseFormat.FromTextFormat(JsonNode.Parse("""{"type":"json_object"}""")));
+        Assert.Equal(ResponseFormat.JsonObject, ResponseFormat.FromTextFormat(JsonNode.Parse("""{"type":"json_schema","json_schema":{"schema":{"type":"object"}}}""")));
+        Assert.Equal(ResponseFormat.Text, ResponseFormat.FromTextFormat(JsonNode.Parse("""{"type":"text"}""")));
+        Assert.Equal(ResponseFormat.Text, ResponseFormat.FromTextFormat(JsonNode.Parse("""{"type":7}""")));
+        Assert.Equal(ResponseFormat.Text, ResponseFormat.FromTextFormat(null));
+    }
 }

@@ -41,6 +41,7 @@ public sealed class BodyRewriterTests
         """{"model":"svc","messages":[{"role":"user","content":"x"}],"switchback":{"variables":{"tone":"formal","n":3}},"user":"u1"}""",
         """{"mod\u0065l":"svc","messages":[{"role":"user","content":"x"}],"nested":{"model":"keep","a":[1,2,{"b":null}]},"switchback":null}""",
         """{"model":"svc","messages":[],"seed":7,"top_p":0.5,"max_tokens":1e3}""",
+        """{"model":"svc","messages":[{"role":"user","content":"x"}],"max_completion_tokens":9}""",
     ];
 
     [Theory]

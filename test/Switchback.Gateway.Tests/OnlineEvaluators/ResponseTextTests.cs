@@ -80,6 +80,43 @@ public sealed class ResponseTextTests
     public void Format_JsonSchemaWithoutSchema_IsJsonObject()
         => Assert.Equal(ResponseFormat.JsonObject, ResponseText.Format("""{"response_format":{"type":"json_schema","json_schema":{"name":"x"}}}"""u8));
 
+    [Fact]
+    public void Format_ResponsesTextFormatJsonSchema_CarriesTheSchemaBesideTheType()
+    {
+        var format = ResponseText.Format("""{"input":"x","text":{"verbosity":"low","format":{"type":"json_schema","name":"answer","strict":true,"schema":{"type":"object","properties":{"a":{"type":"number"}}}}}}"""u8);
+
+        Assert.Equal(ResponseFormat.JsonSchema("""{"type":"object","properties":{"a":{"type":"number"}}}"""), format);
+    }
+
+    [Theory]
+    [InlineData("""{"text":{"format":{"type":"json_object"}}}""", "json_object")]
+    [InlineData("""{"text":{"format":{"type":"json_schema","name":"x"}}}""", "json_object")]
+    [InlineData("""{"text":{"format":{"type":"json_schema","json_schema":{"schema":{"type":"object"}}}}}""", "json_object")]
+    [InlineData("""{"text":{"format":{"type":"text"}}}""", "text")]
+    [InlineData("""{"text":{"verbosity":"low"}}""", "text")]
+    [InlineData("""{"text":"json_object"}""", "text")]
+    [InlineData("""{"text":{"format":{"type":"json_object"}},"text":{"format":{"type":"json_object"}}}""", "text")]
+    [InlineData("""{"text":{"format":{"type":"json_object"},"format":{"type":"json_object"}}}""", "text")]
+    [InlineData("""{"response_format":{"type":"text"},"text":{"format":{"type":"json_object"}}}""", "text")]
+    public void Format_ResponsesTextFormat_ReadLikeResponseFormatAndNeverGuessed(string body, string expected)
+        => Assert.Equal(expected == "text" ? ResponseFormat.Text : ResponseFormat.JsonObject, ResponseText.Format(Encoding.UTF8.GetBytes(body)));
+
+    [Theory]
+    [InlineData("""{"choices":[{"message":{"role":"assistant","content":"","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}""", false)]
+    [InlineData("""{"choices":[{"message":{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}""", false)]
+    [InlineData("""{"choices":[{"message":{"role":"assistant","content":"Let me look.","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}""", true)]
+    [InlineData("""{"choices":[{"message":{"role":"assistant","content":"","tool_calls":[]},"finish_reason":"stop"}]}""", true)]
+    public void Read_ChatToolCallWithoutText_IsNotEvaluated(string body, bool evaluated)
+        => Assert.Equal(evaluated, ResponseText.Read(Encoding.UTF8.GetBytes(body), stream: false) is not null);
+
+    [Theory]
+    [InlineData("data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}}]}\n\ndata: {\"choices\":[{\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n", false)]
+    [InlineData("data: {\"choices\":[{\"delta\":{\"content\":\"Let me look.\",\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}}]}\n\ndata: [DONE]\n\n", true)]
+    [InlineData("event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\",\"delta\":\"{}\"}\n\nevent: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{}}\n\n", false)]
+    [InlineData("data: {\"choices\":[{\"delta\":{\"content\":\"\"}}]}\n\ndata: [DONE]\n\n", true)]
+    public void Read_StreamedToolCallWithoutText_IsNotEvaluated(string body, bool evaluated)
+        => Assert.Equal(evaluated, ResponseText.Read(Encoding.UTF8.GetBytes(body), stream: true) is not null);
+
     [Theory]
     [InlineData("""{"metadata":{"response_format":{"type":"json_object"}}}""")]
     [InlineData("""{"messages":[{"role":"user","content":"x","response_format":{"type":"json_object"}}]}""")]
