@@ -7,6 +7,7 @@ using Switchback.Gateway.Forwarding;
 using Switchback.Gateway.Signals;
 using Switchback.Gateway.Units;
 using Switchback.Gateway.Responses;
+using Switchback.Storage.Fleet;
 
 namespace Switchback.Gateway.Api;
 

@@ -1,3 +1,5 @@
+using Switchback.Storage.Fleet;
+
 namespace Switchback.Gateway.Responses;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Switchback.Gateway.Hosting;
+using Switchback.Storage.Fleet;
 
 namespace Switchback.Gateway.Responses;
 

@@ -3,7 +3,7 @@ namespace Switchback.Gateway.Responses;
 /// <summary>
 /// Which version owns each response and conversation the gateway forwarded, so that calls naming one go to the upstream that
 /// holds it (docs/gateway.md, "Conversation affinity"). The gateway's default is <see cref="BoundedResponseAffinity"/> (one
-/// process, in memory); a fleet adds the store, so every replica sharing it finds what any one
+/// process, in memory); <see cref="SharedResponseAffinity"/> adds the store, so every replica sharing it finds what any one
 /// recorded. Implementations are thread-safe, and nothing here waits on the store longer than a bounded lookup.
 /// </summary>
 internal interface IResponseAffinity

@@ -1,7 +1,7 @@
-namespace Switchback.Gateway.Responses;
+namespace Switchback.Storage.Fleet;
 
-/// <summary>What an <see cref="AffinityKey"/> names.</summary>
-internal enum AffinityKind
+/// <summary>What a response-affinity entry names (docs/gateway.md, "Conversation affinity").</summary>
+public enum AffinityKind
 {
     /// <summary>A response the upstream created (<c>resp_…</c>); its owner is the version that created it.</summary>
     Response,
