@@ -36,7 +36,7 @@ internal sealed partial class GatewayRequestHandler
             return;
         }
 
-        if (!affinity.TryFind(id, out var owner))
+        if (await affinity.FindAsync(AffinityKey.Response(id), context.RequestAborted) is not { } owner)
         {
             await ResponseNotFound(context, id, "this gateway has no record of creating it");
             return;
@@ -60,7 +60,7 @@ internal sealed partial class GatewayRequestHandler
         var result = await forwarder.ForwardAsync(context, Plan(bundle, requestId, raw, target) with { Counts = false }, fallback: null);
         if (action == StoredResponseAction.Delete && result.Status is >= 200 and < 300)
         {
-            affinity.Forget(id);
+            affinity.Forget(AffinityKey.Response(id));
         }
     }
 

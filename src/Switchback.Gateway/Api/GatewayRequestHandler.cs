@@ -60,16 +60,28 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
+        Responses.AffinityKey? follows = null;
+        if (kind == EndpointKind.Responses)
+        {
+            (follows, var followError) = FollowUp(fields);
+            if (followError is not null)
+            {
+                await WriteApplyError(context, followError);
+                return;
+            }
+        }
+
         var at = fields.Model.IndexOf('@', StringComparison.Ordinal);
         var deployment = at < 0 ? fields.Model : fields.Model[..at];
         var pinText = at < 0 ? null : fields.Model[(at + 1)..];
-        var route = await ResolveAsync(context, deployment, pinText, fields.User);
+        var route = await ResolveAsync(context, deployment, pinText, fields.User, follows);
         if (route is null)
         {
             return;
         }
 
         var (primary, fallback, shadow, unit) = route.Value;
+        var conversation = kind == EndpointKind.Responses ? fields.ConversationId : null;
         byte[] outgoing = raw;
         Dictionary<string, JsonNode?>? variables = null;
         if (primary.IsOpenAi)
@@ -92,14 +104,14 @@ internal sealed partial class GatewayRequestHandler(
                 }
 
                 var served = await forwarder.ForwardAsync(
-                    context, Plan(context, primary, requestId, outgoing, kind, unit), Plan(context, fallback, requestId, fallbackBytes, kind), shadow is not null);
+                    context, Plan(context, primary, requestId, outgoing, kind, conversation, unit), Plan(context, fallback, requestId, fallbackBytes, kind, conversation), shadow is not null);
                 Mirror(context, shadow, kind, raw, variables, served);
                 return;
             }
         }
 
-        ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, kind);
-        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind, unit), fallbackPlan, shadow is not null);
+        ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, kind, conversation);
+        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind, conversation, unit), fallbackPlan, shadow is not null);
         Mirror(context, shadow, kind, raw, variables, result);
     }
 
@@ -158,9 +170,11 @@ internal sealed partial class GatewayRequestHandler(
     /// <summary>
     /// The bundle to serve, for a candidate the stable bundle to fail over to, and the shadow bundle when this request is
     /// sampled for mirroring; null after writing an error. A candidate or shadow whose breaker is open is skipped (counted
-    /// as <c>circuit_open</c> on it): its requests go straight to stable.
+    /// as <c>circuit_open</c> on it): its requests go straight to stable. A pin wins over everything; a follow-up whose owner
+    /// is known goes by conversation affinity (<see cref="ResolveFollowUpAsync"/>).
     /// </summary>
-    private async ValueTask<(ServingBundle Primary, ServingBundle? Fallback, ServingBundle? Shadow, UnitTicket? Unit)?> ResolveAsync(HttpContext context, string deployment, string? pinText, string? user)
+    private async ValueTask<(ServingBundle Primary, ServingBundle? Fallback, ServingBundle? Shadow, UnitTicket? Unit)?> ResolveAsync(
+        HttpContext context, string deployment, string? pinText, string? user, Responses.AffinityKey? follows = null)
     {
         var headerPin = context.Request.Headers[GatewayHeaders.Version].ToString();
         if (pinText is null && headerPin.Length > 0)
@@ -207,6 +221,11 @@ internal sealed partial class GatewayRequestHandler(
             }
 
             return (bundle, null, null, null);
+        }
+
+        if (follows is { } named && await affinity.FindAsync(named, context.RequestAborted) is { } owner)
+        {
+            return await ResolveFollowUpAsync(context, state, named, owner, user);
         }
 
         var key = StickyAssigner.SelectKey(state.StickySource, context.Request.Headers[GatewayHeaders.Key].ToString(), user);
@@ -279,10 +298,10 @@ internal sealed partial class GatewayRequestHandler(
         return true;
     }
 
-    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind, UnitTicket? unit = null)
+    private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind, string? conversation, UnitTicket? unit = null)
     {
         var plan = Plan(bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, kind.Suffix()) : bundle.Rewrite.Targets[(int)kind], unit);
-        return kind == EndpointKind.Responses ? plan with { RemembersResponse = true } : plan;
+        return kind == EndpointKind.Responses ? plan with { RemembersResponse = true, ConversationId = conversation } : plan;
     }
 
     private static Uri Target(HttpContext context, ServingBundle bundle, string suffix)
@@ -317,7 +336,7 @@ internal sealed partial class GatewayRequestHandler(
     }
 
     private static Task WriteApplyError(HttpContext context, ApplyError error)
-        => OpenAiErrors.WriteAsync(context, error.Status, error.Type, error.Code, error.Message);
+        => OpenAiErrors.WriteAsync(context, error.Status, error.Type, error.Code, error.Message, error.Param);
 
     private Task TooLarge(HttpContext context)
         => OpenAiErrors.WriteAsync(context, 413, "invalid_request_error", "request_too_large", $"the request body is larger than {options.Value.MaxRequestBodyBytes} bytes");

@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Switchback.Gateway.Api;
 
-/// <summary>Writes OpenAI-shaped errors: <c>{"error": {"message", "type", "code"}}</c>.</summary>
+/// <summary>Writes OpenAI-shaped errors: <c>{"error": {"message", "type", "code", "param"}}</c> (<c>param</c> names the offending field, or is null).</summary>
 internal static class OpenAiErrors
 {
-    public static Task WriteAsync(HttpContext context, int status, string type, string code, string message)
+    public static Task WriteAsync(HttpContext context, int status, string type, string code, string message, string? param = null)
     {
         if (context.Response.HasStarted)
         {
@@ -17,12 +17,12 @@ internal static class OpenAiErrors
         context.Response.ContentType = "application/json";
         var body = new JsonObject
         {
-            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["code"] = code, ["param"] = null },
+            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["code"] = code, ["param"] = param },
         };
         return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 
-    public static Task BadRequest(HttpContext context, string code, string message) => WriteAsync(context, 400, "invalid_request_error", code, message);
+    public static Task BadRequest(HttpContext context, string code, string message, string? param = null) => WriteAsync(context, 400, "invalid_request_error", code, message, param);
 
     /// <summary>The most characters of client input an error message repeats.</summary>
     public const int MaxEcho = 128;

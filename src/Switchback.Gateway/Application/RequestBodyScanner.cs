@@ -6,8 +6,8 @@ namespace Switchback.Gateway.Application;
 /// <summary>
 /// Validates a request body and finds its <see cref="RequestFields"/> in one pass of <see cref="Utf8JsonReader"/>,
 /// without building a DOM: the body is a single JSON object (syntax checked to the end, nothing after it) whose
-/// <c>model</c> is a string; <c>model</c>, <c>user</c>, <c>messages</c>, <c>input</c>, <c>instructions</c> and
-/// <c>switchback</c> may appear once each.
+/// <c>model</c> is a string; <c>model</c>, <c>user</c>, <c>messages</c>, <c>input</c>, <c>instructions</c>,
+/// <c>previous_response_id</c>, <c>conversation</c> and <c>switchback</c> may appear once each.
 /// Stateless and thread-safe; allocates only the strings it returns.
 /// </summary>
 internal static class RequestBodyScanner
@@ -26,6 +26,10 @@ internal static class RequestBodyScanner
         var input = JsonTokenType.None;
         var instructions = JsonTokenType.None;
         var instructionsValue = default(Range);
+        var previous = JsonTokenType.None;
+        string? previousId = null;
+        var conversation = JsonTokenType.None;
+        string? conversationId = null;
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -54,6 +58,8 @@ internal static class RequestBodyScanner
                     "messages" => messages != JsonTokenType.None,
                     "input" => input != JsonTokenType.None,
                     "instructions" => instructions != JsonTokenType.None,
+                    "previous_response_id" => previous != JsonTokenType.None,
+                    "conversation" => conversation != JsonTokenType.None,
                     _ => hasOptions,
                 })
                 {
@@ -92,6 +98,27 @@ internal static class RequestBodyScanner
                         if (kind == JsonTokenType.String && !TryGetText(ref reader, out _))
                         {
                             return NotText("instructions");
+                        }
+
+                        break;
+                    case "previous_response_id":
+                        previous = kind;
+                        if (kind == JsonTokenType.String && !TryGetText(ref reader, out previousId))
+                        {
+                            return NotText("previous_response_id");
+                        }
+
+                        break;
+                    case "conversation":
+                        conversation = kind;
+                        if (kind == JsonTokenType.String && !TryGetText(ref reader, out conversationId))
+                        {
+                            return NotText("conversation");
+                        }
+
+                        if (kind == JsonTokenType.StartObject && !TryReadConversationId(ref reader, out conversationId))
+                        {
+                            return NotText("conversation.id");
                         }
 
                         break;
@@ -138,8 +165,41 @@ internal static class RequestBodyScanner
             Input = input,
             Instructions = instructions,
             InstructionsValue = instructionsValue,
+            PreviousResponseIdToken = previous,
+            PreviousResponseId = previousId,
+            ConversationToken = conversation,
+            ConversationId = conversationId,
         };
         return null;
+    }
+
+    /// <summary>
+    /// Reads a <c>conversation</c> object to its end (the reader is left on its closing brace) and returns its <c>id</c> when
+    /// that is a string (null otherwise); false when the id is not text.
+    /// </summary>
+    private static bool TryReadConversationId(ref Utf8JsonReader reader, out string? id)
+    {
+        id = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isId = reader.ValueTextEquals("id"u8);
+            reader.Read();
+            if (isId && reader.TokenType == JsonTokenType.String)
+            {
+                if (!TryGetText(ref reader, out id))
+                {
+                    return false;
+                }
+            }
+            else if (isId)
+            {
+                id = null;
+            }
+
+            reader.Skip();
+        }
+
+        return true;
     }
 
     /// <summary>The string value, or false when it is not valid UTF-8 or its escapes make a lone surrogate (not text).</summary>
@@ -180,6 +240,8 @@ internal static class RequestBodyScanner
             : reader.ValueTextEquals("messages"u8) ? "messages"
             : reader.ValueTextEquals("input"u8) ? "input"
             : reader.ValueTextEquals("instructions"u8) ? "instructions"
+            : reader.ValueTextEquals("previous_response_id"u8) ? "previous_response_id"
+            : reader.ValueTextEquals("conversation"u8) ? "conversation"
             : reader.ValueTextEquals("switchback"u8) ? BundleApplier.OptionsField
             : null;
 

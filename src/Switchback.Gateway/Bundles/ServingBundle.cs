@@ -39,6 +39,23 @@ internal sealed record ServingBundle(
     /// </summary>
     public string? CredentialRefusal { get; init; }
 
+    /// <summary>
+    /// Whether <paramref name="other"/> reaches the same store of Responses API responses and conversations as this bundle:
+    /// both are <c>openai</c> bundles with the same <c>model.endpoint</c> (scheme, host, port and path; case of the host and a
+    /// trailing slash aside) and the same credential reference (<c>model.api_key_env</c>, or neither names one). The model name,
+    /// prompt and serving defaults may differ: an OpenAI-compatible server keeps responses per account, not per model.
+    /// </summary>
+    public bool SharesResponseStoreWith(ServingBundle other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return ReferenceEquals(this, other)
+            || (IsOpenAi && other.IsOpenAi
+                && string.Equals(StoreAddress(Endpoint), StoreAddress(other.Endpoint), StringComparison.Ordinal)
+                && string.Equals(ApiKeyEnv, other.ApiKeyEnv, StringComparison.Ordinal));
+    }
+
+    private static string StoreAddress(Uri endpoint) => endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
+
     /// <summary>The upstream credential read from the environment now; null when the bundle names none or the policy refuses its variable.</summary>
     public string? Credential() => ApiKeyEnv is { } env && CredentialRefusal is null ? Environment.GetEnvironmentVariable(env) : null;
 }

@@ -21,4 +21,7 @@ internal sealed record ForwardPlan(
 
     /// <summary>Whether a successful answer creates a Responses API response whose id is remembered with this version.</summary>
     public bool RemembersResponse { get; init; }
+
+    /// <summary>The <c>conversation</c> the request names (Responses API), whose owner a successful answer records if none is recorded yet.</summary>
+    public string? ConversationId { get; init; }
 }

@@ -111,10 +111,9 @@ internal sealed class UpstreamForwarder(
         }
 
         health.Observe(plan.Deployment, plan.Version, outcome.Value);
-        if (plan.RemembersResponse && exchange == Exchange.Completed && observation.Status is >= 200 and < 300 && observation.Body is { } created
-            && Responses.CreatedResponseId.Find(created.Head, observation.IsStream) is { } responseId)
+        if (plan.RemembersResponse && exchange == Exchange.Completed && observation.Status is >= 200 and < 300)
         {
-            affinity.Remember(responseId, new Responses.ResponseOwner(plan.Deployment, plan.Version));
+            Remember(plan, observation);
         }
 
         if (exchange != Exchange.Completed && context.Response.HasStarted)
@@ -135,6 +134,24 @@ internal sealed class UpstreamForwarder(
             ? observed.WholeBody.ToArray()
             : null;
         return new ForwardResult(plan.Version, outcome.Value, elapsed, observation.Status, body);
+    }
+
+    /// <summary>
+    /// Records the version that answered as the owner of the response it created and, the first time, of the conversation the
+    /// request named (so that follow-ups naming either reach it: docs/gateway.md, "Conversation affinity").
+    /// </summary>
+    private void Remember(ForwardPlan plan, ResponseObservation observation)
+    {
+        var owner = new Responses.ResponseOwner(plan.Deployment, plan.Version);
+        if (observation.Body is { } created && Responses.CreatedResponseId.Find(created.Head, observation.IsStream) is { } responseId)
+        {
+            affinity.Remember(Responses.AffinityKey.Response(responseId), owner);
+        }
+
+        if (plan.ConversationId is { } conversation)
+        {
+            affinity.Remember(Responses.AffinityKey.Conversation(conversation), owner);
+        }
     }
 
     /// <summary>

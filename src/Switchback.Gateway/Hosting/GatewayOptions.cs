@@ -41,11 +41,31 @@ public sealed class GatewayOptions
     public int TemplateMaxOutputBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// How many Responses API response ids the gateway remembers with the version that created them, so that
-    /// <c>GET</c>/<c>DELETE /v1/responses/{id}</c> and <c>/cancel</c> reach that version; least recently used first out.
+    /// How many Responses API response and conversation ids this process remembers in memory with the version that owns them,
+    /// so that <c>GET</c>/<c>DELETE /v1/responses/{id}</c>, <c>/cancel</c> and follow-ups reach that version; least recently
+    /// used first out (an id evicted here is still found in the store).
     /// </summary>
     /// <value>Default 100,000 (about 15 MB); 1..10,000,000.</value>
     public int ResponseAffinityCapacity { get; set; } = 100_000;
+
+    /// <summary>How many response and conversation owners the store keeps for all replicas; the oldest recorded are pruned first.</summary>
+    /// <value>Default 1,000,000; 1..100,000,000.</value>
+    public int ResponseAffinityStoreCapacity { get; set; } = 1_000_000;
+
+    /// <summary>How long the store keeps an owner after it was recorded (OpenAI keeps a stored response 30 days).</summary>
+    /// <value>Default 30 days; at least 1 minute.</value>
+    public TimeSpan ResponseAffinityRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// The longest a request waits for the store to look up an owner this process does not hold; past it (or when the store
+    /// failed in the last <see cref="ResponseAffinityStoreBackoff"/>) the id is treated as unknown.
+    /// </summary>
+    /// <value>Default 250 ms; 1 ms..10 s.</value>
+    public TimeSpan ResponseAffinityLookupTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>After a failed store lookup or write, how long lookups skip the store (so a store outage costs requests nothing).</summary>
+    /// <value>Default 5 s; 0..10 min.</value>
+    public TimeSpan ResponseAffinityStoreBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
@@ -83,6 +103,26 @@ public sealed class GatewayOptions
         if (ResponseAffinityCapacity is < 1 or > 10_000_000)
         {
             throw new ArgumentException($"the response affinity capacity must be 1..10000000, got {ResponseAffinityCapacity}");
+        }
+
+        if (ResponseAffinityStoreCapacity is < 1 or > 100_000_000)
+        {
+            throw new ArgumentException($"the response affinity store capacity must be 1..100000000, got {ResponseAffinityStoreCapacity}");
+        }
+
+        if (ResponseAffinityRetention < TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException($"the response affinity retention must be at least 1 minute, got {ResponseAffinityRetention}");
+        }
+
+        if (ResponseAffinityLookupTimeout < TimeSpan.FromMilliseconds(1) || ResponseAffinityLookupTimeout > TimeSpan.FromSeconds(10))
+        {
+            throw new ArgumentException($"the response affinity lookup timeout must be 1 ms..10 s, got {ResponseAffinityLookupTimeout}");
+        }
+
+        if (ResponseAffinityStoreBackoff < TimeSpan.Zero || ResponseAffinityStoreBackoff > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentException($"the response affinity store backoff must be 0..10 min, got {ResponseAffinityStoreBackoff}");
         }
 
         if (TemplateMaxOutputBytes < 1024)

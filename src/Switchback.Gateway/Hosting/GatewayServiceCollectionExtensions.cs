@@ -89,7 +89,10 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => new PrometheusExposition(
             sp.GetRequiredService<SignalRegistry>(), sp.GetRequiredService<RoutingTableHolder>(), sp.GetRequiredService<RollbackMetrics>(), sp.GetServices<IMetricsContributor>()));
         services.TryAddSingleton<MetricsEndpoint>();
-        services.TryAddSingleton<Responses.IResponseAffinity, Responses.BoundedResponseAffinity>();
+        services.TryAddSingleton<Responses.BoundedResponseAffinity>();
+        services.TryAddSingleton<Responses.SharedResponseAffinity>();
+        services.TryAddSingleton<Responses.IResponseAffinity>(sp => sp.GetRequiredService<Responses.SharedResponseAffinity>());
+        services.AddHostedService<Responses.ResponseOwnerSync>();
         services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<GatewayRequestHandler>();
         services.TryAddSingleton<FeedbackEndpoint>();

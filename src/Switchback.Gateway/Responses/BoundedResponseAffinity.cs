@@ -1,18 +1,20 @@
 using Microsoft.Extensions.Options;
 using Switchback.Gateway.Hosting;
+using Switchback.Storage.Fleet;
 
 namespace Switchback.Gateway.Responses;
 
 /// <summary>
 /// <see cref="IResponseAffinity"/> in this process's memory, bounded by count: at most
-/// <see cref="GatewayOptions.ResponseAffinityCapacity"/> ids, the least recently used (remembered or found) evicted first.
-/// Not bounded by time: an upstream decides how long it keeps a response, and an id kept here longer than there only costs
-/// the client the upstream's own 404. Thread-safe: one lock around a dictionary and a recency list, O(1) per call.
+/// <see cref="GatewayOptions.ResponseAffinityCapacity"/> ids (responses and conversations together), the least recently used
+/// (remembered or found) evicted first. Not bounded by time: an upstream decides how long it keeps a response, and an id kept
+/// here longer than there only costs the client the upstream's own 404. Thread-safe: one lock around a dictionary and a
+/// recency list, O(1) per call.
 /// </summary>
 internal sealed class BoundedResponseAffinity(IOptions<GatewayOptions> options) : IResponseAffinity
 {
-    private readonly Dictionary<string, LinkedListNode<(string Id, ResponseOwner Owner)>> byId = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Id, ResponseOwner Owner)> recency = new();
+    private readonly Dictionary<AffinityKey, LinkedListNode<(AffinityKey Key, ResponseOwner Owner)>> byKey = [];
+    private readonly LinkedList<(AffinityKey Key, ResponseOwner Owner)> recency = new();
     private readonly Lock gate = new();
     private readonly int capacity = options.Value.ResponseAffinityCapacity;
 
@@ -23,34 +25,41 @@ internal sealed class BoundedResponseAffinity(IOptions<GatewayOptions> options) 
         {
             lock (gate)
             {
-                return byId.Count;
+                return byKey.Count;
             }
         }
     }
 
-    public void Remember(string responseId, ResponseOwner owner)
+    public void Remember(AffinityKey key, ResponseOwner owner)
     {
         lock (gate)
         {
-            if (byId.TryGetValue(responseId, out var existing))
+            if (byKey.TryGetValue(key, out var existing))
             {
                 recency.Remove(existing);
+                if (key.Kind == AffinityKind.Conversation)
+                {
+                    // A conversation stays with its first owner: only its recency moves.
+                    recency.AddFirst(existing);
+                    return;
+                }
             }
-            else if (byId.Count >= capacity && recency.Last is { } oldest)
+            else if (byKey.Count >= capacity && recency.Last is { } oldest)
             {
                 recency.RemoveLast();
-                byId.Remove(oldest.Value.Id);
+                byKey.Remove(oldest.Value.Key);
             }
 
-            byId[responseId] = recency.AddFirst((responseId, owner));
+            byKey[key] = recency.AddFirst((key, owner));
         }
     }
 
-    public bool TryFind(string responseId, out ResponseOwner owner)
+    /// <summary>The owner of <paramref name="key"/> in this process's memory; false when it is not there.</summary>
+    public bool TryFind(AffinityKey key, out ResponseOwner owner)
     {
         lock (gate)
         {
-            if (!byId.TryGetValue(responseId, out var node))
+            if (!byKey.TryGetValue(key, out var node))
             {
                 owner = default;
                 return false;
@@ -63,11 +72,14 @@ internal sealed class BoundedResponseAffinity(IOptions<GatewayOptions> options) 
         }
     }
 
-    public void Forget(string responseId)
+    public ValueTask<ResponseOwner?> FindAsync(AffinityKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(TryFind(key, out var owner) ? owner : (ResponseOwner?)null);
+
+    public void Forget(AffinityKey key)
     {
         lock (gate)
         {
-            if (byId.Remove(responseId, out var node))
+            if (byKey.Remove(key, out var node))
             {
                 recency.Remove(node);
             }

@@ -2,7 +2,7 @@ namespace Switchback.Storage.Fleet;
 
 /// <summary>
 /// What replicas share through the store besides the registry: the controller lease, replica heartbeats with their signal
-/// windows, the routing epoch, and rollout commands for the leader. None of these writes takes the registry's writer lock or
+/// windows, the routing epoch, rollout commands for the leader, and who owns each response and conversation. None of these writes takes the registry's writer lock or
 /// appends to the audit log (they are not changes of what serves users). Thread-safe; safe from several processes.
 /// </summary>
 public interface IFleetStore
@@ -78,6 +78,25 @@ public interface IFleetStore
 
     /// <summary>Deletes windows older than <paramref name="beforeSecond"/> and replicas stopped or lost before <paramref name="forgetBefore"/>; returns the windows deleted.</summary>
     Task<long> PruneAsync(long beforeSecond, DateTimeOffset forgetBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records who owns responses and conversations (docs/gateway.md, "Conversation affinity"), in one transaction; an entry the
+    /// store already holds for the same kind and id is kept as it is (the first owner wins, and a retried batch changes nothing).
+    /// </summary>
+    Task RecordResponseOwnersAsync(IReadOnlyList<ResponseOwnerRow> rows, CancellationToken cancellationToken = default);
+
+    /// <summary>The owner recorded for <paramref name="kind"/> and <paramref name="id"/> by any replica, or null.</summary>
+    Task<ResponseOwnerRow?> FindResponseOwnerAsync(AffinityKind kind, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets one entry (its response was deleted upstream); does nothing when there is none.</summary>
+    Task ForgetResponseOwnerAsync(AffinityKind kind, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes entries recorded before <paramref name="recordedBefore"/>, then, while more than <paramref name="keepAtMost"/>
+    /// remain, the oldest (entries recorded in the same instant as the last one over the bound go with it, so at most
+    /// <paramref name="keepAtMost"/> are left). Returns how many were deleted.
+    /// </summary>
+    Task<long> PruneResponseOwnersAsync(DateTimeOffset recordedBefore, int keepAtMost, CancellationToken cancellationToken = default);
 
     /// <summary>Persists a rollout command for the leader; returns its id.</summary>
     Task<long> EnqueueRolloutCommandAsync(string deployment, string command, string? reason, string actor, CancellationToken cancellationToken = default);

@@ -247,5 +247,18 @@ internal static class SqliteSchema
         // A key's later units (issue 12): after the weight rises, a key seen only on the baseline forms a new unit; prior_bps is
         // the weight it was last seen at on the baseline (0 for a first unit), and its key_hash is mixed with it.
         new(13, "unit-prior", "ALTER TABLE rollout_units ADD COLUMN prior_bps INTEGER NOT NULL DEFAULT 0"),
+        // Conversation affinity (issue 13): which version owns each response and conversation, shared by the replicas and
+        // pruned by age and count (docs/gateway.md).
+        new(14, "response-owners", """
+            CREATE TABLE response_owners (
+                kind TEXT NOT NULL CHECK (kind IN ('response', 'conversation')),
+                id TEXT NOT NULL,
+                deployment TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                recorded_at TEXT NOT NULL,
+                PRIMARY KEY (kind, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX response_owners_by_age ON response_owners (recorded_at);
+            """),
     ];
 }

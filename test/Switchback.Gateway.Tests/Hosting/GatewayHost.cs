@@ -45,17 +45,23 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
+    /// <summary>The SQLite file of this gateway's store.</summary>
+    public string DatabaseFile => Path.Combine(directory, "registry.db");
+
     public static async Task<GatewayHost> StartAsync(
         TimeProvider? time = null,
         Action<GatewayOptions>? configure = null,
         Func<IRegistryStore, Task>? seed = null,
         Action<Switchback.Gateway.Health.HealthOptions>? health = null,
         Action<Switchback.Gateway.Shadow.ShadowOptions>? shadow = null,
-        UpstreamKeyPolicy? keyPolicy = null)
+        UpstreamKeyPolicy? keyPolicy = null,
+        string? sharedDatabase = null)
     {
         time ??= TimeProvider.System;
         var directory = Directory.CreateTempSubdirectory("sb-gateway-").FullName;
-        var store = RegistryStoreFactory.Create("sqlite:" + Path.Combine(directory, "registry.db"), time);
+
+        // With sharedDatabase, a second gateway on the first one's SQLite file: two replicas of one store.
+        var store = RegistryStoreFactory.Create("sqlite:" + (sharedDatabase ?? Path.Combine(directory, "registry.db")), time);
         await store.MigrateAsync();
         if (seed is not null)
         {

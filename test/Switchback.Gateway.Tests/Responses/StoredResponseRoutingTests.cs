@@ -130,19 +130,19 @@ public sealed class StoredResponseRoutingTests
     public void BoundedResponseAffinity_Full_EvictsTheLeastRecentlyUsed()
     {
         var affinity = new BoundedResponseAffinity(Options.Create(new GatewayOptions { ResponseAffinityCapacity = 2 }));
-        affinity.Remember("a", new ResponseOwner("svc", 1));
-        affinity.Remember("b", new ResponseOwner("svc", 2));
-        Assert.True(affinity.TryFind("a", out _));
+        affinity.Remember(AffinityKey.Response("a"), new ResponseOwner("svc", 1));
+        affinity.Remember(AffinityKey.Response("b"), new ResponseOwner("svc", 2));
+        Assert.True(affinity.TryFind(AffinityKey.Response("a"), out _));
 
-        affinity.Remember("c", new ResponseOwner("svc", 3));
+        affinity.Remember(AffinityKey.Response("c"), new ResponseOwner("svc", 3));
 
-        Assert.True(affinity.TryFind("a", out var a));
+        Assert.True(affinity.TryFind(AffinityKey.Response("a"), out var a));
         Assert.Equal(new ResponseOwner("svc", 1), a);
-        Assert.False(affinity.TryFind("b", out _));
-        Assert.True(affinity.TryFind("c", out _));
+        Assert.False(affinity.TryFind(AffinityKey.Response("b"), out _));
+        Assert.True(affinity.TryFind(AffinityKey.Response("c"), out _));
         Assert.Equal(2, affinity.Count);
-        affinity.Forget("a");
-        Assert.False(affinity.TryFind("a", out _));
+        affinity.Forget(AffinityKey.Response("a"));
+        Assert.False(affinity.TryFind(AffinityKey.Response("a"), out _));
     }
 
     [Fact]
