@@ -16,7 +16,8 @@ internal sealed partial class SimHandler
         }
 
         var sequence = NextSequence();
-        var plan = _planner.Plan(sequence, textAnswer: true, request.JsonMode);
+        var call = request.ForcedTool;
+        var plan = _planner.Plan(sequence, textAnswer: call is null, request.JsonMode);
         var model = request.Common.Model ?? settings.ModelName;
         EchoHeaders(context, request.Common, request.Common.Model, sequence);
         if (!await DelayAndFaultAsync(context, plan))
@@ -24,17 +25,24 @@ internal sealed partial class SimHandler
             return plan.Outcome;
         }
 
-        var full = AnswerBuilder.Build("Answer to", request.LastUserMessage, request.ContentHash, plan, request.JsonMode);
         var cut = false;
-        var content = request.Common.MaxTokens is { } max ? Text.TakeWords(full, max, out cut) : full;
-        var finish = cut ? "length" : "stop";
+        var content = call is not null ? ForcedTool.Arguments(request.LastUserMessage)
+            : AnswerBuilder.Build("Answer to", request.LastUserMessage, request.ContentHash, plan, request.JsonMode);
+        if (call is null && request.Common.MaxTokens is { } max)
+        {
+            content = Text.TakeWords(content, max, out cut);
+        }
+
+        var finish = call is not null ? "tool_calls" : cut ? "length" : "stop";
         var usage = new Usage(request.PromptTokens, Text.CountWords(content));
-        var id = "chatcmpl-sim-" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var suffix = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var id = "chatcmpl-sim-" + suffix;
+        var toolCall = call is null ? null : new ToolCall("call_sim_" + suffix, call);
 
         if (request.Common.Stream)
         {
             await StreamAsync(context, new StreamShape(id, "chat.completion.chunk", model, Chat: true),
-                [content], finish, request.Common.IncludeUsage ? usage : null);
+                [content], finish, request.Common.IncludeUsage ? usage : null, toolCall);
             return plan.Outcome;
         }
 
@@ -51,7 +59,18 @@ internal sealed partial class SimHandler
             json.WriteNumber("index", 0);
             json.WriteStartObject("message");
             json.WriteString("role", "assistant");
-            json.WriteString("content", content);
+            if (toolCall is null)
+            {
+                json.WriteString("content", content);
+            }
+            else
+            {
+                json.WriteNull("content");
+                json.WriteStartArray("tool_calls");
+                toolCall.Write(json, content);
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
             json.WriteNull("logprobs");
             json.WriteString("finish_reason", finish);

@@ -36,8 +36,7 @@ internal sealed partial class SimHandler
         var cut = false;
         if (request.ForcedTool is not null)
         {
-            var query = JsonSerializer.Serialize(Text.Truncate(request.LastUserMessage.Trim(), 80), SimJsonContext.Default.String);
-            output = "{\"query\":" + query + "}";
+            output = ForcedTool.Arguments(request.LastUserMessage);
         }
         else
         {

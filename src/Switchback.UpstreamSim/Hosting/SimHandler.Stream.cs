@@ -17,7 +17,8 @@ internal sealed partial class SimHandler
     /// <param name="choices">The full text of each choice; streamed one after the other, word by word.</param>
     /// <param name="finish">The <c>finish_reason</c> of every choice.</param>
     /// <param name="usage">When set, a last chunk with empty <c>choices</c> carries it (<c>stream_options.include_usage</c>).</param>
-    private async Task StreamAsync(HttpContext context, StreamShape shape, string[] choices, string finish, Usage? usage)
+    /// <param name="toolCall">When set (chat only), the text is that call's arguments, streamed as <c>delta.tool_calls</c>.</param>
+    private async Task StreamAsync(HttpContext context, StreamShape shape, string[] choices, string finish, Usage? usage, ToolCall? toolCall = null)
     {
         var response = context.Response;
         response.ContentType = "text/event-stream";
@@ -29,7 +30,7 @@ internal sealed partial class SimHandler
         {
             if (shape.Chat)
             {
-                await WriteChunkAsync(context, json, shape, created, index, "", role: true, finish: null);
+                await WriteChunkAsync(context, json, shape, created, index, toolCall is null ? "" : null, role: true, finish: null, toolCall);
             }
 
             var text = choices[index];
@@ -43,7 +44,7 @@ internal sealed partial class SimHandler
                     return;
                 }
 
-                await WriteChunkAsync(context, json, shape, created, index, text[start..end], role: false, finish: null);
+                await WriteChunkAsync(context, json, shape, created, index, text[start..end], role: false, finish: null, toolCall);
                 first = false;
                 start = end;
             }
@@ -69,8 +70,10 @@ internal sealed partial class SimHandler
         await response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
+    // With a tool call, the role chunk also starts the call and each text is a piece of its arguments.
     private static async ValueTask WriteChunkAsync(
-        HttpContext context, Utf8JsonWriter json, StreamShape shape, long created, int index, string? text, bool role, string? finish)
+        HttpContext context, Utf8JsonWriter json, StreamShape shape, long created, int index, string? text, bool role, string? finish,
+        ToolCall? toolCall = null)
     {
         var writer = context.Response.BodyWriter;
         WriteEventStart(context.Response);
@@ -88,9 +91,25 @@ internal sealed partial class SimHandler
                 json.WriteString("role", "assistant");
             }
 
-            if (text is not null)
+            if (toolCall is null)
             {
-                json.WriteString("content", text);
+                if (text is not null)
+                {
+                    json.WriteString("content", text);
+                }
+            }
+            else if (role)
+            {
+                json.WriteNull("content");
+                json.WriteStartArray("tool_calls");
+                toolCall.WriteStreamStart(json);
+                json.WriteEndArray();
+            }
+            else if (text is not null)
+            {
+                json.WriteStartArray("tool_calls");
+                ToolCall.WriteStreamPiece(json, text);
+                json.WriteEndArray();
             }
 
             json.WriteEndObject();

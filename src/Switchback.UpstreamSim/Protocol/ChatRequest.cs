@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Switchback.UpstreamSim.Protocol;
 
-/// <summary>The parts of a chat completion request the simulator uses.</summary>
+/// <summary>The parts of a chat completion request the simulator uses; <c>ForcedTool</c> is the function <c>tool_choice</c> forces a call of.</summary>
 internal sealed record ChatRequest(
     CommonFields Common,
     string LastUserMessage,
@@ -12,7 +12,8 @@ internal sealed record ChatRequest(
     int MessageCount,
     int PromptTokens,
     ulong ContentHash,
-    bool JsonMode)
+    bool JsonMode,
+    string? ForcedTool)
 {
     public static bool TryParse(JsonElement root, ulong seed, [NotNullWhen(true)] out ChatRequest? request, out string error)
     {
@@ -74,7 +75,12 @@ internal sealed record ChatRequest(
             && rf.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
             && (type.ValueEquals("json_object") || type.ValueEquals("json_schema"));
 
-        request = new ChatRequest(common, lastUser, system, index, tokens, hash, jsonMode);
+        if (!Protocol.ForcedTool.TryRead(root, chat: true, out var forced, out error))
+        {
+            return false;
+        }
+
+        request = new ChatRequest(common, lastUser, system, index, tokens, hash, jsonMode, forced);
         return true;
     }
 

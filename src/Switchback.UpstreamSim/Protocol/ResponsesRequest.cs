@@ -94,7 +94,7 @@ internal sealed record ResponsesRequest(
             store = s.GetBoolean();
         }
 
-        if (!TryForcedTool(root, out var forced, out error))
+        if (!Protocol.ForcedTool.TryRead(root, chat: false, out var forced, out error))
         {
             return false;
         }
@@ -228,93 +228,5 @@ internal sealed record ResponsesRequest(
 
         content = sb.ToString();
         return true;
-    }
-
-    /// <summary>The function a call is forced of: the first function tool for <c>"required"</c>, the named one for an object.</summary>
-    private static bool TryForcedTool(JsonElement root, out string? forced, out string error)
-    {
-        forced = null;
-        error = "";
-        var functions = new List<string>();
-        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind != JsonValueKind.Null)
-        {
-            if (tools.ValueKind != JsonValueKind.Array)
-            {
-                error = "'tools' must be an array";
-                return false;
-            }
-
-            var index = 0;
-            foreach (var tool in tools.EnumerateArray())
-            {
-                if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
-                {
-                    error = $"'tools[{index}]' must be an object with a string 'type'";
-                    return false;
-                }
-
-                if (type.ValueEquals("function"))
-                {
-                    if (!tool.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
-                    {
-                        error = $"'tools[{index}].name' is required for a function tool";
-                        return false;
-                    }
-
-                    functions.Add(name.GetString()!);
-                }
-
-                index++;
-            }
-        }
-
-        if (!root.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-
-        if (choice.ValueKind == JsonValueKind.String)
-        {
-            if (choice.ValueEquals("auto") || choice.ValueEquals("none"))
-            {
-                return true;
-            }
-
-            if (!choice.ValueEquals("required"))
-            {
-                error = "'tool_choice' must be \"auto\", \"none\", \"required\" or an object naming a function";
-                return false;
-            }
-
-            if (functions.Count == 0)
-            {
-                error = "'tool_choice' is \"required\" but 'tools' has no function";
-                return false;
-            }
-
-            forced = functions[0];
-            return true;
-        }
-
-        if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("type", out var ct) && ct.ValueEquals("function"))
-        {
-            if (!choice.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String || !functions.Contains(n.GetString()!))
-            {
-                error = "'tool_choice.name' must name a function in 'tools'";
-                return false;
-            }
-
-            forced = n.GetString();
-            return true;
-        }
-
-        // Hosted tools (web search, file search…) are not simulated: the model answers in text.
-        if (choice.ValueKind == JsonValueKind.Object)
-        {
-            return true;
-        }
-
-        error = "'tool_choice' must be \"auto\", \"none\", \"required\" or an object naming a function";
-        return false;
     }
 }
