@@ -87,6 +87,8 @@ export async function startStack() {
     for (const p of processes) p.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
+  // Also when the test process ends without running its after() hooks (a crash, an uncaught error).
+  process.once('exit', stop);
   try {
     const sims = [1, 2].map((seed) => start(
       ['upstream-sim', '--listen', 'http://127.0.0.1:0', '--profile', 'healthy', '--latency-ms', '1', '--seed', String(seed)],
