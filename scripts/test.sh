@@ -13,6 +13,8 @@ need=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -86,6 +88,37 @@ for proj in test/*/*.csproj; do
     tail -n 20 "$results/$name.log"
   fi
 done
+
+# --- 4. third-party clients (node) against real `switchback serve` and `upstream-sim` processes ------------
+# The tests start those processes themselves (test/clients/node/harness.mjs) from the Debug build above; npm ci
+# installs the exact versions of package-lock.json from the configured registry.
+nodedir="$root/test/clients/node"
+log "running node clients"
+if ! (cd "$nodedir" && npm ci --no-audit --no-fund --loglevel=error) >"$results/npm-ci.log" 2>&1; then
+  cat "$results/npm-ci.log"
+  log "node clients: npm ci failed"
+  failed=$((failed + 1)); status=1
+else
+  (cd "$nodedir" && SWITCHBACK_CLI_DLL="$root/src/Switchback.Cli/bin/Debug/net10.0/switchback.dll" \
+    node --test --test-concurrency=2 --test-reporter=tap --test-reporter-destination="$results/node.tap" tests/) \
+    >"$results/node.log" 2>&1
+  rc=$?
+  p=$(grep -o '^# pass [0-9]*' "$results/node.tap" 2>/dev/null | grep -o '[0-9]*')
+  f=$(grep -o '^# fail [0-9]*' "$results/node.tap" 2>/dev/null | grep -o '[0-9]*')
+  c=$(grep -o '^# cancelled [0-9]*' "$results/node.tap" 2>/dev/null | grep -o '[0-9]*')
+  if [ -z "$p" ]; then
+    failed=$((failed + 1))
+    log "node clients: no results (exit $rc)"
+  else
+    passed=$((passed + p)); failed=$((failed + ${f:-0} + ${c:-0}))
+    log "node clients: $p passed, $((${f:-0} + ${c:-0})) failed"
+  fi
+  if [ $rc -ne 0 ]; then
+    status=1
+    grep -E '^\s*not ok' -A30 "$results/node.tap" | head -150
+    tail -n 20 "$results/node.log"
+  fi
+fi
 
 echo "$passed passed, $failed failed"
 [ "$status" = 0 ] && [ "$failed" = 0 ]

@@ -35,6 +35,10 @@ public sealed class MalformedInputTests
     [InlineData("v1/responses", "{\"input\":\"x\",\"tool_choice\":\"required\"}", "invalid_request", "'tool_choice'")]
     [InlineData("v1/responses", "{\"input\":\"x\",\"tools\":[{\"type\":\"function\"}]}", "invalid_request", "'tools[0].name'")]
     [InlineData("v1/responses", "{\"input\":\"x\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"}],\"tool_choice\":{\"type\":\"function\",\"name\":\"g\"}}", "invalid_request", "'tool_choice.name'")]
+    [InlineData("v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tool_choice\":\"required\"}", "invalid_request", "'tool_choice'")]
+    [InlineData("v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\",\"name\":\"f\"}]}", "invalid_request", "'tools[0].function.name'")]
+    [InlineData("v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"g\"}}}", "invalid_request", "'tool_choice.function.name'")]
+    [InlineData("v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tool_choice\":\"always\"}", "invalid_request", "'tool_choice' must be")]
     public async Task Post_MalformedBody_Returns400NamingTheProblem(string path, string body, string code, string message)
     {
         await using var sim = await Sim.StartAsync();
