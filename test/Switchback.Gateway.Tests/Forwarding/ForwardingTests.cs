@@ -13,8 +13,11 @@ public sealed class ForwardingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Chat_CandidateAnswers503_ClientGetsStableAndCandidateCountsTheError()
+    [Theory]
+    [InlineData(GatewayHost.ChatPath)]
+    [InlineData(GatewayHost.CompletionsPath)]
+    [InlineData(GatewayHost.EmbeddingsPath)]
+    public async Task CandidateAnswers503_ClientGetsStableAndCandidateCountsTheError(string path)
     {
         await using var stable = await RecordingUpstream.StartAsync();
         await using var broken = await RecordingUpstream.StartAsync(c =>
@@ -29,20 +32,24 @@ public sealed class ForwardingTests
         });
         await host.SetRoutingAsync(new RoutingState("svc", 1, 2, 10_000));
 
-        using var response = await host.Client.SendAsync(GatewayHost.Chat("svc", "k"), Ct);
+        using var response = await host.Client.SendAsync(GatewayHost.Inference(path, "svc", "k"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("1", response.Headers.GetValues("x-switchback-version").Single());
-        Assert.Single(broken.Requests);
-        Assert.Equal("s", (string?)JsonNode.Parse(Assert.Single(stable.Requests).Body)!["model"]);
+        Assert.Equal(path, Assert.Single(broken.Requests).PathAndQuery);
+        var served = Assert.Single(stable.Requests);
+        Assert.Equal((path, "s"), (served.PathAndQuery, (string?)JsonNode.Parse(served.Body)!["model"]));
         var candidate = host.Signals.Get("svc", 2).AggregateLast(TimeSpan.FromMinutes(1));
         Assert.Equal((1L, 1L), (candidate.Requests, candidate.Errors.Http5xx));
-        var served = host.Signals.Get("svc", 1).AggregateLast(TimeSpan.FromMinutes(1));
-        Assert.Equal((1L, 0L), (served.Requests, served.Errors.Total));
+        var stableSignals = host.Signals.Get("svc", 1).AggregateLast(TimeSpan.FromMinutes(1));
+        Assert.Equal((1L, 0L), (stableSignals.Requests, stableSignals.Errors.Total));
     }
 
-    [Fact]
-    public async Task Chat_CandidateRefusesConnections_ClientGetsStable()
+    [Theory]
+    [InlineData(GatewayHost.ChatPath)]
+    [InlineData(GatewayHost.CompletionsPath)]
+    [InlineData(GatewayHost.EmbeddingsPath)]
+    public async Task CandidateRefusesConnections_ClientGetsStableAndCandidateCountsTheError(string path)
     {
         await using var stable = await UpstreamSimulator.StartAsync(new UpstreamSimOptions { Listen = "http://127.0.0.1:0", LatencyMs = 0 }, ct: Ct);
         await using var down = await UpstreamSimulator.StartAsync(new UpstreamSimOptions { Listen = "http://127.0.0.1:0", Profile = SimProfile.Down, DownMode = DownMode.Refuse }, ct: Ct);
@@ -53,11 +60,15 @@ public sealed class ForwardingTests
         });
         await host.SetRoutingAsync(new RoutingState("svc", 1, 2, 10_000));
 
-        using var response = await host.Client.SendAsync(GatewayHost.Chat("svc", "k"), Ct);
+        using var response = await host.Client.SendAsync(GatewayHost.Inference(path, "svc", "k"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("1", response.Headers.GetValues("x-switchback-version").Single());
-        Assert.Equal(1, host.Signals.Get("svc", 2).AggregateLast(TimeSpan.FromMinutes(1)).Errors.Connect);
+        Assert.Equal(1, stable.Stats.Requests);
+        var candidate = host.Signals.Get("svc", 2).AggregateLast(TimeSpan.FromMinutes(1));
+        Assert.Equal((1L, 1L), (candidate.Requests, candidate.Errors.Connect));
+        var stableSignals = host.Signals.Get("svc", 1).AggregateLast(TimeSpan.FromMinutes(1));
+        Assert.Equal((1L, 0L), (stableSignals.Requests, stableSignals.Errors.Total));
     }
 
     [Fact]

@@ -19,6 +19,15 @@ namespace Switchback.Gateway.Tests.Hosting;
 /// <summary>The gateway on a real Kestrel (port 0) over a real SQLite file in a temp directory.</summary>
 internal sealed class GatewayHost : IAsyncDisposable
 {
+    /// <summary><c>/v1/chat/completions</c>.</summary>
+    public const string ChatPath = "/v1/chat/completions";
+
+    /// <summary><c>/v1/completions</c>.</summary>
+    public const string CompletionsPath = "/v1/completions";
+
+    /// <summary><c>/v1/embeddings</c>.</summary>
+    public const string EmbeddingsPath = "/v1/embeddings";
+
     private readonly string directory;
     private readonly WebApplication app;
 
@@ -126,13 +135,33 @@ internal sealed class GatewayHost : IAsyncDisposable
     }
 
     public static HttpRequestMessage Chat(string model, string? stickyKey = null, string content = "hello", string? bearer = null)
+        => Inference(ChatPath, model, stickyKey, content, bearer);
+
+    /// <summary>
+    /// A minimal request to one of the OpenAI inference endpoints: <paramref name="content"/> as chat's user message,
+    /// the completion's <c>prompt</c> or the embedding's <c>input</c>, whichever <paramref name="path"/> takes.
+    /// </summary>
+    public static HttpRequestMessage Inference(string path, string model, string? stickyKey = null, string content = "hello", string? bearer = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        var body = new JsonObject { ["model"] = model };
+        switch (path)
         {
-            Content = new StringContent(
-                new JsonObject { ["model"] = model, ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = content }) }.ToJsonString(),
-                System.Text.Encoding.UTF8,
-                "application/json"),
+            case ChatPath:
+                body["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = content });
+                break;
+            case CompletionsPath:
+                body["prompt"] = content;
+                break;
+            case EmbeddingsPath:
+                body["input"] = content;
+                break;
+            default:
+                throw new ArgumentException($"not an OpenAI inference path: {path}", nameof(path));
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         };
         if (stickyKey is not null)
         {

@@ -9,6 +9,7 @@ using Switchback.Gateway.Bundles;
 using Switchback.Gateway.OnlineEvaluators;
 using Switchback.Gateway.Signals;
 using Switchback.Gateway.Tests.Hosting;
+using Switchback.UpstreamSim;
 
 namespace Switchback.Gateway.Tests.OnlineEvaluators;
 
@@ -64,6 +65,77 @@ public sealed class EvaluationTrafficTests
         await host.Services.GetRequiredService<EvaluationQueue>().WaitForCompletedAsync(1, Ct);
         var counters = host.Signals.Get("svc", 1).AggregateLast(TimeSpan.FromMinutes(1)).Counters;
         Assert.Equal((1L, 1L, 34L), (counters[EvaluationCounters.ResponsesEvaluated], counters[EvaluationCounters.Refusals], counters[EvaluationCounters.ResponseLengthSum]));
+    }
+
+    [Fact]
+    public async Task Completions_BundleWithEvaluators_EvaluatesTheCompletionTextPlainAndStreamedOnTheServingVersion()
+    {
+        var answers = new ConcurrentQueue<(string Text, string Finish)>([("I'm sorry, I can't help with that.", "stop"), ("   ", "stop"), ("A fine answer cut", "length")]);
+        await using var upstream = await RecordingUpstream.StartAsync(async c =>
+        {
+            // The three plain answers first, then the streamed one.
+            if (answers.TryDequeue(out var answer))
+            {
+                var (text, finish) = answer;
+                c.Response.ContentType = "application/json";
+                await c.Response.WriteAsync(new JsonObject
+                {
+                    ["object"] = "text_completion",
+                    ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = text, ["finish_reason"] = finish }),
+                }.ToJsonString());
+                return;
+            }
+
+            c.Response.ContentType = "text/event-stream";
+            foreach (var part in new[] { "I'm sorry, ", "I can't ", "help with that." })
+            {
+                await c.Response.WriteAsync($"data: {new JsonObject { ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = part }) }.ToJsonString()}\n\n");
+                await c.Response.Body.FlushAsync();
+            }
+
+            await c.Response.WriteAsync("data: {\"choices\":[{\"index\":0,\"text\":\"\",\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+        });
+        await using var host = await StartAsync(upstream, Evaluators());
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await host.Client.SendAsync(GatewayHost.Inference(GatewayHost.CompletionsPath, "svc"), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using (var streamed = await host.Client.PostAsync(
+            GatewayHost.CompletionsPath, new StringContent("""{"model":"svc","prompt":"q","stream":true}""", Encoding.UTF8, "application/json"), Ct))
+        {
+            Assert.Contains("help with that.", await streamed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        await host.Services.GetRequiredService<EvaluationQueue>().WaitForCompletedAsync(4, Ct);
+        var counters = host.Signals.Get("svc", 1).AggregateLast(TimeSpan.FromMinutes(1)).Counters;
+        Assert.Equal(4, counters[EvaluationCounters.ResponsesEvaluated]);
+        Assert.Equal(2, counters[EvaluationCounters.Refusals]);
+        Assert.Equal(1, counters[EvaluationCounters.Empty]);
+        Assert.Equal(0, counters[EvaluationCounters.EvaluatorSkipped]);
+        Assert.Equal(34 + 3 + 17 + 34, counters[EvaluationCounters.ResponseLengthSum]);
+        Assert.All(upstream.Requests, r => Assert.StartsWith(GatewayHost.CompletionsPath, r.PathAndQuery, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Embeddings_BundleWithEvaluators_SampledAnswerCountsAsEvaluatorSkipped()
+    {
+        await using var sim = await UpstreamSimulator.StartAsync(new UpstreamSimOptions { Listen = "http://127.0.0.1:0", LatencyMs = 0 }, ct: Ct);
+        await using var host = await StartAsync(sim.BaseAddress, Evaluators());
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await host.Client.SendAsync(GatewayHost.Inference(GatewayHost.EmbeddingsPath, "svc", content: $"text {i}"), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("list", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["object"]);
+        }
+
+        await host.Services.GetRequiredService<EvaluationQueue>().WaitForCompletedAsync(3, Ct);
+        var counters = host.Signals.Get("svc", 1).AggregateLast(TimeSpan.FromMinutes(1)).Counters;
+        Assert.Equal((3L, 0L, 0L, 0L), (counters[EvaluationCounters.EvaluatorSkipped], counters[EvaluationCounters.ResponsesEvaluated], counters[EvaluationCounters.Empty], counters[EvaluationCounters.ResponseLengthSum]));
+        Assert.Equal(3, sim.Stats.RequestsTo(SimEndpoint.Embeddings));
     }
 
     [Fact]
@@ -131,10 +203,12 @@ public sealed class EvaluationTrafficTests
 
     private static JsonObject Evaluators() => new() { ["sample_rate"] = 1.0 };
 
-    private static async Task<GatewayHost> StartAsync(RecordingUpstream upstream, JsonObject? evaluators)
+    private static Task<GatewayHost> StartAsync(RecordingUpstream upstream, JsonObject? evaluators) => StartAsync(upstream.BaseAddress, evaluators);
+
+    private static async Task<GatewayHost> StartAsync(Uri upstream, JsonObject? evaluators)
     {
         var host = await GatewayHost.StartAsync(seed: store => GatewayHost.RegisterAsync(
-            store, "svc", GatewayHost.Bundle(upstream.BaseAddress, "m", evaluators is null ? null : new JsonObject { ["evaluators"] = evaluators })));
+            store, "svc", GatewayHost.Bundle(upstream, "m", evaluators is null ? null : new JsonObject { ["evaluators"] = evaluators })));
         await host.SetRoutingAsync(new RoutingState("svc", 1));
         return host;
     }

@@ -89,37 +89,51 @@ public sealed class GatewayRoutingTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(Role.Operator)]
-    [InlineData(Role.Admin)]
-    public async Task Chat_PinWithOperatorKey_ServesPinnedVersion(Role role)
+    [InlineData(GatewayHost.ChatPath, Role.Operator)]
+    [InlineData(GatewayHost.ChatPath, Role.Admin)]
+    [InlineData(GatewayHost.CompletionsPath, Role.Operator)]
+    [InlineData(GatewayHost.CompletionsPath, Role.Admin)]
+    [InlineData(GatewayHost.EmbeddingsPath, Role.Operator)]
+    [InlineData(GatewayHost.EmbeddingsPath, Role.Admin)]
+    public async Task Pin_WithOperatorKey_ServesPinnedVersion(string path, Role role)
     {
         var key = await host.CreateKeyAsync(role);
 
-        using var byModel = await host.Client.SendAsync(GatewayHost.Chat("svc@2", bearer: key), Ct);
-        var byHeader = GatewayHost.Chat("svc", bearer: key);
+        using var byModel = await host.Client.SendAsync(GatewayHost.Inference(path, "svc@2", bearer: key), Ct);
+        var byHeader = GatewayHost.Inference(path, "svc", bearer: key);
         byHeader.Headers.Add("x-switchback-version", "2");
         using var headerResponse = await host.Client.SendAsync(byHeader, Ct);
 
         Assert.Equal(HttpStatusCode.OK, byModel.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, headerResponse.StatusCode);
         Assert.Equal("2", byModel.Headers.GetValues("x-switchback-version").Single());
         Assert.Equal("2", headerResponse.Headers.GetValues("x-switchback-version").Single());
         Assert.Equal(2, candidateSim.Stats.Requests);
+        Assert.Equal(0, stableSim.Stats.Requests);
     }
 
-    [Fact]
-    public async Task Chat_PinWithViewerOrNoKey_IsForbidden()
+    [Theory]
+    [InlineData(GatewayHost.ChatPath)]
+    [InlineData(GatewayHost.CompletionsPath)]
+    [InlineData(GatewayHost.EmbeddingsPath)]
+    public async Task Pin_WithViewerOrNoKey_IsForbidden(string path)
     {
         var viewer = await host.CreateKeyAsync(Role.Viewer);
 
-        using var asViewer = await host.Client.SendAsync(GatewayHost.Chat("svc@2", bearer: viewer), Ct);
-        using var anonymous = await host.Client.SendAsync(GatewayHost.Chat("svc@2"), Ct);
-        using var unknownKey = await host.Client.SendAsync(GatewayHost.Chat("svc@2", bearer: "sb_not-a-key"), Ct);
+        using var asViewer = await host.Client.SendAsync(GatewayHost.Inference(path, "svc@2", bearer: viewer), Ct);
+        using var anonymous = await host.Client.SendAsync(GatewayHost.Inference(path, "svc@2"), Ct);
+        using var unknownKey = await host.Client.SendAsync(GatewayHost.Inference(path, "svc@2", bearer: "sb_not-a-key"), Ct);
+        var byHeader = GatewayHost.Inference(path, "svc", bearer: viewer);
+        byHeader.Headers.Add("x-switchback-version", "2");
+        using var viewerHeader = await host.Client.SendAsync(byHeader, Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, asViewer.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, anonymous.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unknownKey.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, viewerHeader.StatusCode);
         Assert.Contains("\"code\":\"pin_forbidden\"", await asViewer.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(0, candidateSim.Stats.Requests);
+        Assert.Equal(0, stableSim.Stats.Requests);
     }
 
     [Fact]

@@ -95,27 +95,33 @@ public sealed class ShadowTrafficTests
         Assert.Equal(2, shadow.Requests.Count);
     }
 
-    [Fact]
-    public async Task Chat_IdenticalUpstreams_AgreementIsOne()
+    [Theory]
+    [InlineData(GatewayHost.ChatPath)]
+    [InlineData(GatewayHost.CompletionsPath)]
+    public async Task IdenticalUpstreams_AgreementIsOne(string path)
     {
         await using var stable = await UpstreamSimulator.StartAsync(new UpstreamSimOptions { Listen = "http://127.0.0.1:0", LatencyMs = 0, Seed = 7 }, ct: Ct);
         await using var twin = await UpstreamSimulator.StartAsync(new UpstreamSimOptions { Listen = "http://127.0.0.1:0", LatencyMs = 0, Seed = 7 }, ct: Ct);
 
-        var shadow = await RunShadowedAsync(stable.BaseAddress, twin.BaseAddress, requests: 20);
+        var shadow = await RunShadowedAsync(stable.BaseAddress, twin.BaseAddress, requests: 20, path);
 
+        Assert.Equal(20, twin.Stats.Requests);
+        Assert.Equal(20, shadow.Counters[GatewayCounters.ShadowRequests]);
         Assert.Equal(20, shadow.Counters[GatewayCounters.ShadowCompared]);
         Assert.Equal(20_000_000, shadow.Counters[GatewayCounters.ShadowAgreementMicros]);
         Assert.Equal(20, shadow.Counters[GatewayCounters.ShadowExactMatch]);
     }
 
-    [Fact]
-    public async Task Chat_SilentRegressionShadow_AgreementIsLower()
+    [Theory]
+    [InlineData(GatewayHost.ChatPath)]
+    [InlineData(GatewayHost.CompletionsPath)]
+    public async Task SilentRegressionShadow_AgreementIsLower(string path)
     {
         await using var stable = await UpstreamSimulator.StartAsync(new UpstreamSimOptions { Listen = "http://127.0.0.1:0", LatencyMs = 0, Seed = 7 }, ct: Ct);
         await using var regressed = await UpstreamSimulator.StartAsync(
             new UpstreamSimOptions { Listen = "http://127.0.0.1:0", LatencyMs = 0, Seed = 7, Profile = SimProfile.SilentRegression, RegressionRate = 0.5 }, ct: Ct);
 
-        var shadow = await RunShadowedAsync(stable.BaseAddress, regressed.BaseAddress, requests: 20);
+        var shadow = await RunShadowedAsync(stable.BaseAddress, regressed.BaseAddress, requests: 20, path);
 
         var compared = shadow.Counters[GatewayCounters.ShadowCompared];
         Assert.Equal(20, compared);
@@ -124,7 +130,28 @@ public sealed class ShadowTrafficTests
         Assert.InRange(shadow.Counters[GatewayCounters.ShadowExactMatch], 0, 15);
     }
 
-    private static async Task<SignalSnapshot> RunShadowedAsync(Uri stable, Uri shadow, int requests)
+    [Fact]
+    public async Task Embeddings_Shadowed_CopySentButNeverCompared()
+    {
+        await using var stable = await UpstreamSimulator.StartAsync(new UpstreamSimOptions { Listen = "http://127.0.0.1:0", LatencyMs = 0, Seed = 7 }, ct: Ct);
+        await using var twin = await UpstreamSimulator.StartAsync(new UpstreamSimOptions { Listen = "http://127.0.0.1:0", LatencyMs = 0, Seed = 7 }, ct: Ct);
+
+        var shadow = await RunShadowedAsync(stable.BaseAddress, twin.BaseAddress, requests: 20, GatewayHost.EmbeddingsPath);
+
+        Assert.Equal((20L, 20L), (stable.Stats.RequestsTo(SimEndpoint.Embeddings), twin.Stats.RequestsTo(SimEndpoint.Embeddings)));
+        Assert.Equal((20L, 20L), (shadow.Requests, shadow.Counters[GatewayCounters.ShadowRequests]));
+        Assert.True(shadow.TokensIn > 0);
+        foreach (var comparison in new[]
+        {
+            GatewayCounters.ShadowCompared, GatewayCounters.ShadowAgreementMicros, GatewayCounters.ShadowExactMatch,
+            GatewayCounters.ShadowLatencyDeltaMs, GatewayCounters.ShadowJsonCompared, GatewayCounters.ShadowJsonEqual,
+        })
+        {
+            Assert.Equal(0, shadow.Counters[comparison]);
+        }
+    }
+
+    private static async Task<SignalSnapshot> RunShadowedAsync(Uri stable, Uri shadow, int requests, string path = GatewayHost.ChatPath)
     {
         await using var host = await GatewayHost.StartAsync(seed: async store =>
         {
@@ -134,7 +161,7 @@ public sealed class ShadowTrafficTests
         await host.SetRoutingAsync(FullShadow);
         for (var i = 0; i < requests; i++)
         {
-            using var response = await host.Client.SendAsync(GatewayHost.Chat("svc", $"k{i}", content: $"question number {i} about policy"), Ct);
+            using var response = await host.Client.SendAsync(GatewayHost.Inference(path, "svc", $"k{i}", content: $"question number {i} about policy"), Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
