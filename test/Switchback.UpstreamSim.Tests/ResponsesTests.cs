@@ -188,6 +188,50 @@ public sealed class ResponsesTests
     }
 
     [Fact]
+    public async Task StoredResponse_GetWithStreamTrue_ReplaysTheStreamedEventsAndStartingAfterResumes()
+    {
+        await using var sim = await Sim.StartAsync(new UpstreamSimOptions { InterTokenLatencyMs = 0 });
+        var ct = TestContext.Current.CancellationToken;
+        using var created = await sim.PostAsync("v1/responses", Sim.ResponsesBody("Stream this answer", ""","stream":true"""));
+        var original = await Sse.ReadTypedEventsAsync(created);
+        var id = original[0].Data.GetProperty("response").GetProperty("id").GetString();
+
+        using var replayed = await sim.Client.GetAsync($"v1/responses/{id}?stream=true", ct);
+        var events = await Sse.ReadTypedEventsAsync(replayed);
+        using var resumed = await sim.Client.GetAsync($"v1/responses/{id}?stream=true&starting_after=3", ct);
+        var rest = await Sse.ReadTypedEventsAsync(resumed);
+        using var plain = await sim.Client.GetAsync($"v1/responses/{id}?stream=false", ct);
+
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.Equal("text/event-stream", replayed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(original.Select(e => (e.Event, e.Data.GetRawText())), events.Select(e => (e.Event, e.Data.GetRawText())));
+        Assert.Equal(events.Skip(4).Select(e => e.Data.GetRawText()), rest.Select(e => e.Data.GetRawText()));
+        Assert.Equal(4, rest[0].Data.GetProperty("sequence_number").GetInt32());
+        Assert.Equal("application/json", plain.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(events[^1].Data.GetProperty("response").GetRawText(), await plain.Content.ReadAsStringAsync(ct));
+    }
+
+    [Theory]
+    [InlineData("stream=yes", "stream")]
+    [InlineData("stream=true&stream=false", "stream")]
+    [InlineData("starting_after=2", "starting_after")]
+    [InlineData("stream=true&starting_after=-1", "starting_after")]
+    [InlineData("stream=true&starting_after=x", "starting_after")]
+    public async Task StoredResponse_GetWithMalformedStreamQuery_Is400NamingTheParam(string query, string param)
+    {
+        await using var sim = await Sim.StartAsync();
+        using var created = await sim.PostAsync("v1/responses", Sim.ResponsesBody("keep me"));
+        var id = (await sim.ReadJsonAsync(created)).GetProperty("id").GetString();
+
+        using var response = await sim.Client.GetAsync($"v1/responses/{id}?{query}", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await sim.ReadJsonAsync(response)).GetProperty("error");
+        Assert.Equal((param, "invalid_request_error"), (error.GetProperty("param").GetString(), error.GetProperty("type").GetString()));
+        Assert.Contains(param, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Responses_TwoSimulatorsSameSeed_SameTextButDifferentIds()
     {
         await using var one = await Sim.StartAsync();
@@ -310,7 +354,7 @@ public sealed class ResponsesTests
     [Fact]
     public void StoredResponses_Full_EvictsTheLeastRecentlyUsed()
     {
-        var store = new StoredResponses(capacity: 2);
+        var store = new StoredResponses<byte[]>(capacity: 2);
         store.Put("a", [1]);
         store.Put("b", [2]);
         Assert.NotNull(store.Get("a"));

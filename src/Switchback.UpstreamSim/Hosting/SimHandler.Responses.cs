@@ -51,7 +51,7 @@ internal sealed partial class SimHandler
         var final = response.ToJson();
         if (request.Store)
         {
-            _responses.Put(response.Id, final);
+            _responses.Put(response.Id, response);
         }
 
         if (request.Common.Stream)
@@ -70,12 +70,20 @@ internal sealed partial class SimHandler
     /// word (text or function-call arguments), the done events, then <c>response.completed</c> (or <c>response.incomplete</c>)
     /// with the final object. Every event is <c>event: TYPE</c> + <c>data: {"type", "sequence_number", …}</c>; no <c>[DONE]</c>.
     /// </summary>
-    private async Task StreamResponseAsync(HttpContext context, SimResponse response, byte[] final)
+    /// <param name="context">The request.</param>
+    /// <param name="response">The response whose events are written.</param>
+    /// <param name="final">Its final JSON.</param>
+    /// <param name="replay">
+    /// For <c>GET /v1/responses/{id}?stream=true</c>: the stored response's events at once (no inter-token pacing), only
+    /// those whose <c>sequence_number</c> is above <paramref name="startingAfter"/>.
+    /// </param>
+    /// <param name="startingAfter">The last sequence number the client already has; -1 for every event.</param>
+    private async Task StreamResponseAsync(HttpContext context, SimResponse response, byte[] final, bool replay = false, long startingAfter = -1)
     {
         var http = context.Response;
         http.ContentType = "text/event-stream";
         http.Headers.CacheControl = "no-cache";
-        using var events = new ResponseEvents(context);
+        using var events = new ResponseEvents(context, startingAfter);
 
         await events.WriteAsync("response.created", json => WriteResponseProperty(json, response, null));
         await events.WriteAsync("response.in_progress", json => WriteResponseProperty(json, response, null));
@@ -102,7 +110,7 @@ internal sealed partial class SimHandler
         while (start < text.Length)
         {
             var end = Text.PieceEnd(text, start);
-            if (start > 0 && !await DelayAsync(context, settings.InterTokenLatency))
+            if (start > 0 && !replay && !await DelayAsync(context, settings.InterTokenLatency))
             {
                 return;
             }
@@ -179,14 +187,23 @@ internal sealed partial class SimHandler
         }
     }
 
-    /// <summary>Writes <c>event:</c>/<c>data:</c> pairs with a running <c>sequence_number</c>, flushing each.</summary>
-    private sealed class ResponseEvents(HttpContext context) : IDisposable
+    /// <summary>
+    /// Writes <c>event:</c>/<c>data:</c> pairs with a running <c>sequence_number</c>, flushing each; an event numbered
+    /// <paramref name="startingAfter"/> or lower is counted but not written.
+    /// </summary>
+    private sealed class ResponseEvents(HttpContext context, long startingAfter) : IDisposable
     {
         private readonly Utf8JsonWriter _json = new(context.Response.BodyWriter);
         private int _sequence;
 
         public async ValueTask WriteAsync(string type, Action<Utf8JsonWriter> fields)
         {
+            if (_sequence <= startingAfter)
+            {
+                _sequence++;
+                return;
+            }
+
             var writer = context.Response.BodyWriter;
             writer.Write(System.Text.Encoding.UTF8.GetBytes("event: " + type + "\ndata: "));
             _json.Reset(writer);

@@ -8,12 +8,12 @@ namespace Switchback.UpstreamSim.Hosting;
 /// <summary>
 /// The simulator's single request delegate: dispatches by path without a router, applies the request's planned
 /// latency and fault, then writes the answer. Thread-safe: the mutable state is the interlocked sequence, the
-/// <see cref="StoredResponses"/> (locked) and the <see cref="ReceivedRequests"/> (locked).
+/// <see cref="StoredResponses{T}"/> (locked) and the <see cref="ReceivedRequests"/> (locked).
 /// </summary>
 internal sealed partial class SimHandler(SimSettings settings, SimStats stats, ReceivedRequests received, TimeProvider time, CancellationToken stopping)
 {
     private readonly FaultPlanner _planner = new(settings);
-    private readonly StoredResponses _responses = new();
+    private readonly StoredResponses<SimResponse> _responses = new();
 
     // Response ids must not collide between simulators (a gateway maps each id to the one that created it); the answers'
     // text stays a pure function of the seed.

@@ -127,6 +127,41 @@ public sealed class StoredResponseRoutingTests
     }
 
     [Fact]
+    public async Task StoredResponse_GetWithStreamTrue_QueryReachesTheCreatingVersionWhichReplaysTheEvents()
+    {
+        await using var stable = await SimAsync();
+        await using var candidate = await SimAsync();
+        await using var host = await GatewayHost.StartAsync(seed: async store =>
+        {
+            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(stable.BaseAddress, "s"));
+            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(candidate.BaseAddress, "c"));
+        });
+        await host.SetRoutingAsync(new RoutingState("svc", 1, 2, 10_000));
+        using var created = await host.Client.SendAsync(ResponsesApiTests.Responses("svc", "Stream this answer", stickyKey: "k"), Ct);
+        var stored = JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!;
+        var id = (string)stored["id"]!;
+        await host.SetRoutingAsync(new RoutingState("svc", 1));
+        var countedBefore = host.Signals.Get("svc", 2).AggregateLast(TimeSpan.FromMinutes(1)).Requests;
+
+        using var replayed = await host.Client.GetAsync($"/v1/responses/{id}?stream=true", Ct);
+        var events = PassThrough.Sse.Typed(await replayed.Content.ReadAsStringAsync(Ct));
+        using var resumed = await host.Client.GetAsync($"/v1/responses/{id}?stream=true&starting_after=3", Ct);
+        var rest = PassThrough.Sse.Typed(await resumed.Content.ReadAsStringAsync(Ct));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (replayed.StatusCode, resumed.StatusCode));
+        Assert.Equal(("2", "2"), (replayed.Headers.GetValues("x-switchback-version").Single(), resumed.Headers.GetValues("x-switchback-version").Single()));
+        Assert.Equal("text/event-stream", replayed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("response.created", events[0].Type);
+        Assert.Equal(("response.completed", stored.ToJsonString()), (events[^1].Type, events[^1].Data["response"]!.ToJsonString()));
+        Assert.Equal(
+            (string?)stored["output"]![0]!["content"]![0]!["text"],
+            string.Concat(events.Where(e => e.Type == "response.output_text.delta").Select(e => (string?)e.Data["delta"])));
+        Assert.Equal(events.Skip(4).Select(e => e.Data.ToJsonString()), rest.Select(e => e.Data.ToJsonString()));
+        Assert.Equal((0L, 3L), (stable.Stats.Requests, candidate.Stats.RequestsTo(SimEndpoint.Responses)));
+        Assert.Equal(countedBefore, host.Signals.Get("svc", 2).AggregateLast(TimeSpan.FromMinutes(1)).Requests);
+    }
+
+    [Fact]
     public void BoundedResponseAffinity_Full_EvictsTheLeastRecentlyUsed()
     {
         var affinity = new BoundedResponseAffinity(Options.Create(new GatewayOptions { ResponseAffinityCapacity = 2 }));
