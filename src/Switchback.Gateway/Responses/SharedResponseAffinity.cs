@@ -38,6 +38,11 @@ internal sealed partial class SharedResponseAffinity : IResponseAffinity
     private long restingUntil;
     private long dropped;
     private long failures;
+    private long slowLookups;
+    private int slowInARow;
+
+    /// <summary>Slow lookups in a row after which the store counts as failed (and the replica rests from it).</summary>
+    internal const int SlowLookupsBeforeRest = 3;
 
     public SharedResponseAffinity(BoundedResponseAffinity local, IFleetStore store, TimeProvider time, IOptions<GatewayOptions> options, ILogger<SharedResponseAffinity> logger)
     {
@@ -56,6 +61,13 @@ internal sealed partial class SharedResponseAffinity : IResponseAffinity
 
     /// <summary>Failed store reads and writes since start.</summary>
     public long Failures => Interlocked.Read(ref failures);
+
+    /// <summary>
+    /// Lookups that ran out of <see cref="GatewayOptions.ResponseAffinityLookupTimeout"/>. One slow lookup is a miss, not a
+    /// failure: resting on it would send every follow-up this replica did not create to the wrong upstream for the whole
+    /// backoff because of one slow connection. <see cref="SlowLookupsBeforeRest"/> in a row are a hung store, and rest.
+    /// </summary>
+    public long SlowLookups => Interlocked.Read(ref slowLookups);
 
     /// <summary>Whether lookups skip the store now (it failed within the backoff).</summary>
     public bool Resting => time.GetTimestamp() < Interlocked.Read(ref restingUntil);
@@ -99,14 +111,31 @@ internal sealed partial class SharedResponseAffinity : IResponseAffinity
         ResponseOwnerRow? row;
         try
         {
-            row = await store.FindResponseOwnerAsync(key.Kind, key.Id, linked.Token);
+            // WaitAsync bounds the wait even where the driver does not watch the token (opening a connection to a store that
+            // accepts and never answers): the request goes on; the abandoned lookup ends on its own.
+            row = await store.FindResponseOwnerAsync(key.Kind, key.Id, linked.Token).WaitAsync(options.ResponseAffinityLookupTimeout, time, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            StoreFailed(ex, "look up");
+            if (ex is not TimeoutException && !timeout.IsCancellationRequested)
+            {
+                StoreFailed(ex, "look up");
+            }
+            else if (Interlocked.Increment(ref slowInARow) >= SlowLookupsBeforeRest)
+            {
+                Interlocked.Increment(ref slowLookups);
+                Interlocked.Exchange(ref slowInARow, 0);
+                StoreFailed(ex, $"look up ({SlowLookupsBeforeRest} lookups in a row slower than {options.ResponseAffinityLookupTimeout.TotalMilliseconds} ms)");
+            }
+            else
+            {
+                Interlocked.Increment(ref slowLookups);
+            }
+
             return null;
         }
 
+        Interlocked.Exchange(ref slowInARow, 0);
         if (row is null)
         {
             return null;

@@ -186,6 +186,46 @@ public sealed class SharedResponseAffinityTests : IAsyncDisposable
         Assert.Equal(failuresBefore + 1, affinity.Failures);
     }
 
+    [Fact]
+    public async Task SlowStore_OneSlowLookupIsAMissNotARest_ThreeInARowRest()
+    {
+        // A store that accepts connections and never answers: each lookup runs out of its timeout on the fake clock.
+        using var blackHole = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        blackHole.Start();
+        var held = new System.Collections.Concurrent.ConcurrentBag<System.Net.Sockets.Socket>();
+        _ = Task.Run(
+            async () =>
+            {
+                while (!Ct.IsCancellationRequested)
+                {
+                    held.Add(await blackHole.AcceptSocketAsync(Ct));
+                }
+            },
+            Ct);
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
+        var port = ((System.Net.IPEndPoint)blackHole.LocalEndpoint).Port;
+        var affinity = Affinity(await OpenAsync($"postgres:Host=127.0.0.1;Port={port};Username=sb;Database=sb;Timeout=30;Pooling=false", time), time);
+
+        async Task<ResponseOwner?> SlowLookup(string id)
+        {
+            var lookup = affinity.FindAsync(AffinityKey.Response(id), Ct).AsTask();
+            while (!lookup.IsCompleted)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.WhenAny(lookup, Task.Delay(20, Ct));
+            }
+
+            return await lookup;
+        }
+
+        Assert.Null(await SlowLookup("resp_1"));
+        Assert.Equal((1L, 0L, false), (affinity.SlowLookups, affinity.Failures, affinity.Resting));
+        Assert.Null(await SlowLookup("resp_2"));
+        Assert.False(affinity.Resting);
+        Assert.Null(await SlowLookup("resp_3"));
+        Assert.Equal((3L, 1L, true), (affinity.SlowLookups, affinity.Failures, affinity.Resting));
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var store in stores)
