@@ -42,6 +42,8 @@ before_rev="$(git -C "$root" rev-parse --verify --quiet "$rev_arg^{commit}")" ||
 before_short="$(git -C "$root" rev-parse --short "$before_rev")"
 after_short="$(git -C "$root" rev-parse --short HEAD)"
 after_dirty=""
+# The commit that last changed what is built (HEAD may be a bench or docs commit on top of it).
+after_built="$(git -C "$root" log --first-parent -1 --format=%h -- src Directory.Build.props Directory.Packages.props BannedSymbols.txt)"
 [ -z "$(git -C "$root" status --porcelain -- src Directory.Build.props Directory.Packages.props BannedSymbols.txt)" ] \
   || after_dirty=" with uncommitted changes under src/"
 # The command as run, with the knobs that were set, so the doc can say exactly what produced it.
@@ -208,7 +210,8 @@ $command_line
 
 - Run: $run_date, $run_minutes min including both builds; machine: $machine.
 - Before: \`$before_short\` ($(subject "$before_rev")).
-- After: \`$after_short\`$after_dirty ($(subject HEAD)).
+- After: \`$after_short\`$after_dirty ($(subject HEAD))$([ "$after_built" != "$after_short" ] \
+    && printf '; what it builds last changed in `%s` (%s)' "$after_built" "$(subject "$after_built")").
 - Versions: $versions.
 - Both builds: Release through the repo-root \`./switchback\` launcher of their own tree (server GC), \`switchback serve\`
   on a fresh SQLite store each, the same bundles as the Gateway section's Switchback rows (bench-bot@1 and @2 on the
