@@ -1,16 +1,15 @@
 # Installs what run.sh needs when it is missing. Sourced by run.sh; needs $here, log() and die().
 
 # nginx, wrk and hey from Debian (apt-get update once, only when something is missing); node and npm likewise.
+# install_tools [TOOL...]: only the tools named (compare.sh needs no hey, node or npm); all of them by default.
 install_tools() {
-  local need=()
-  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
-  command -v wrk >/dev/null 2>&1 || need+=(wrk)
-  command -v hey >/dev/null 2>&1 || need+=(hey)
-  command -v node >/dev/null 2>&1 || need+=(nodejs)
-  command -v npm >/dev/null 2>&1 || need+=(npm)
-  command -v envsubst >/dev/null 2>&1 || need+=(gettext-base)
-  command -v curl >/dev/null 2>&1 || need+=(curl)
-  command -v jq >/dev/null 2>&1 || need+=(jq)
+  local need=() tool tools=("$@")
+  local -A package=([nginx]=nginx [wrk]=wrk [hey]=hey [node]=nodejs [npm]=npm [envsubst]=gettext-base [curl]=curl [jq]=jq)
+  [ $# -gt 0 ] || tools=(nginx wrk hey node npm envsubst curl jq)
+  for tool in "${tools[@]}"; do
+    [ -n "${package[$tool]:-}" ] || die "install_tools: no package known for $tool"
+    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || need+=("${package[$tool]}")
+  done
   if [ ${#need[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing ${need[*]}; run as root or install them with apt-get first"
     log "installing from Debian: ${need[*]}"

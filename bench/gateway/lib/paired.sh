@@ -1,24 +1,27 @@
-# Paired throughput for run.sh: the bare forwarder and Switchback running side by side, each warmed up, then measured in
-# alternating rounds (bare then Switchback, Switchback then bare, ...) so that both see the same drift of a shared,
-# noisy machine; the verdict uses the median of the per-round ratios. Sourced by run.sh; needs measure.sh, servers.sh
-# and switchback.sh. Fills pair_ratio[], pair_bare[], pair_sw[], pair_cpu_bare[], pair_cpu_sw[] (one entry per round).
+# Paired throughput: two servers running side by side, each warmed up, then measured in alternating rounds (A then B,
+# B then A, ...) so that both see the same drift of a shared, noisy machine; the verdict uses the median of the
+# per-round ratios B / A. run.sh pairs the bare forwarder (A) with Switchback (B); compare.sh pairs two builds of
+# Switchback, and a build's chat with its own /v1/responses. Sourced by either; needs measure.sh, servers.sh and
+# switchback.sh. paired_rounds fills pair_ratio[], pair_a[], pair_b[], pair_cpu_a[], pair_cpu_b[] (one entry per round).
 
-declare -a pair_ratio=() pair_bare=() pair_sw=() pair_cpu_bare=() pair_cpu_sw=()
+declare -a pair_ratio=() pair_a=() pair_b=() pair_cpu_a=() pair_cpu_b=()
 declare -a lat_direct=() lat_nginx=() lat_bare=() lat_sw=()
 declare -a lat_p50_direct=() lat_p50_sw=() lat_cs_bare=() lat_cs_sw=() lat_cpu_bare=() lat_cpu_sw=()
 pair_median="" pair_min="" pair_max="" pair_cpu_median=""
 lat_added_nginx="" lat_added_bare="" lat_added_sw="" lat_attempt=""
 
-# One wrk run of the paired step: prints "req/s cpu-us-per-request" for the process PID serving URL.
+# One wrk run of the paired step: prints "req/s cpu-us-per-request" for the process PID serving URL. BODY is the request
+# body's file (post.lua reads BENCH_BODY); empty means request.json.
 pair_run() {
-  local url="$1" pid="$2" out before after served rate
-  wrk -t"$threads" -c"$connections" -d2s -s "$here/post.lua" "$url" >/dev/null 2>&1 || die "paired: wrk settle run failed on $url"
+  local url="$1" pid="$2" body="${3:-}" out before after served rate
+  BENCH_BODY="$body" wrk -t"$threads" -c"$connections" -d2s -s "$here/post.lua" "$url" >/dev/null 2>&1 || die "paired: wrk settle run failed on $url"
   before="$(cpu_ticks "$pid")"
-  out="$(wrk -t"$threads" -c"$connections" -d"$pair_duration" -s "$here/post.lua" "$url" 2>&1)" || die "paired: wrk failed on $url: $out"
+  out="$(BENCH_BODY="$body" wrk -t"$threads" -c"$connections" -d"$pair_duration" -s "$here/post.lua" "$url" 2>&1)" || die "paired: wrk failed on $url: $out"
   after="$(cpu_ticks "$pid")"
   served="$(awk '/requests in/ {print $1; exit}' <<<"$out")"
   rate="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
   [ -n "$served" ] && [ -n "$rate" ] && [ "$served" -gt 0 ] || die "paired: could not read wrk's output: $out"
+  grep -q 'Non-2xx or 3xx responses' <<<"$out" && die "paired: $url answered non-2xx under load: $out"
   printf '%s %s\n' "$rate" "$(awk -v a="$before" -v b="$after" -v t="$clk_tck" -v n="$served" 'BEGIN { printf "%.1f", (b - a) / t * 1e6 / n }')"
 }
 
@@ -28,8 +31,36 @@ median_of() {
   printf '%s\n' "$@" | sort -g | awk -v d="$decimals" '{ v[NR] = $1 } END { if (NR == 0) exit; m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.*f", d, m }'
 }
 
+# paired_rounds NAME URL_A PID_A URL_B PID_B [BODY_A [BODY_B]]: warms up A then B for $pair_warmup, then $pair_rounds
+# rounds of one wrk run each, alternating which goes first; fills the pair_* arrays afresh and their medians. NAME_A
+# and NAME_B label the log lines (e.g. bare/Switchback).
+paired_rounds() {
+  local name_a="${1%/*}" name_b="${1#*/}" url_a="$2" pid_a="$3" url_b="$4" pid_b="$5" body_a="${6:-}" body_b="${7:-}" round r1 r2
+  pair_ratio=() pair_a=() pair_b=() pair_cpu_a=() pair_cpu_b=()
+  log "paired: warming up $name_a, then $name_b, each for $pair_warmup"
+  BENCH_BODY="$body_a" wrk -t"$threads" -c"$connections" -d"$pair_warmup" -s "$here/post.lua" "$url_a" >/dev/null 2>&1
+  BENCH_BODY="$body_b" wrk -t"$threads" -c"$connections" -d"$pair_warmup" -s "$here/post.lua" "$url_b" >/dev/null 2>&1
+  for round in $(seq 1 "$pair_rounds"); do
+    if (( round % 2 )); then
+      r1="$(pair_run "$url_a" "$pid_a" "$body_a")"; r2="$(pair_run "$url_b" "$pid_b" "$body_b")"
+    else
+      r2="$(pair_run "$url_b" "$pid_b" "$body_b")"; r1="$(pair_run "$url_a" "$pid_a" "$body_a")"
+    fi
+    pair_a+=("${r1% *}"); pair_cpu_a+=("${r1#* }")
+    pair_b+=("${r2% *}"); pair_cpu_b+=("${r2#* }")
+    pair_ratio+=("$(ratio "${r2% *}" "${r1% *}" 3)")
+    log "paired round $round: $name_a ${r1% *} req/s (${r1#* } µs CPU/req), $name_b ${r2% *} req/s (${r2#* } µs CPU/req), ratio ${pair_ratio[-1]}"
+  done
+  local cpu_ratios=() i
+  for i in "${!pair_ratio[@]}"; do cpu_ratios+=("$(ratio "${pair_cpu_b[$i]}" "${pair_cpu_a[$i]}" 3)"); done
+  pair_median="$(median_of 3 "${pair_ratio[@]}")"
+  pair_min="$(printf '%s\n' "${pair_ratio[@]}" | sort -g | head -n 1)"
+  pair_max="$(printf '%s\n' "${pair_ratio[@]}" | sort -g | tail -n 1)"
+  pair_cpu_median="$(median_of 3 "${cpu_ratios[@]}")"
+}
+
 paired_measure() {
-  local bare_url sw_url bare_pid_p sw_pid_p round r1 r2
+  local bare_url sw_url bare_pid_p sw_pid_p
   free_port pair_bare_port
   DOTNET_gcServer=1 "$work/bare/BareForwarder" --urls "http://127.0.0.1:$pair_bare_port" --upstream "http://127.0.0.1:$upstream_port" \
     >"$work/pair_bare.log" 2>&1 &
@@ -45,26 +76,7 @@ paired_measure() {
   sw_url="http://127.0.0.1:$switchback_port/v1/chat/completions"
   verify_completion switchback_pair "$sw_url"
 
-  log "paired: warming up each for $pair_warmup"
-  wrk -t"$threads" -c"$connections" -d"$pair_warmup" -s "$here/post.lua" "$bare_url" >/dev/null 2>&1
-  wrk -t"$threads" -c"$connections" -d"$pair_warmup" -s "$here/post.lua" "$sw_url" >/dev/null 2>&1
-  for round in $(seq 1 "$pair_rounds"); do
-    if (( round % 2 )); then
-      r1="$(pair_run "$bare_url" "$bare_pid_p")"; r2="$(pair_run "$sw_url" "$sw_pid_p")"
-    else
-      r2="$(pair_run "$sw_url" "$sw_pid_p")"; r1="$(pair_run "$bare_url" "$bare_pid_p")"
-    fi
-    pair_bare+=("${r1% *}"); pair_cpu_bare+=("${r1#* }")
-    pair_sw+=("${r2% *}"); pair_cpu_sw+=("${r2#* }")
-    pair_ratio+=("$(ratio "${r2% *}" "${r1% *}" 3)")
-    log "paired round $round: bare ${r1% *} req/s (${r1#* } µs CPU/req), Switchback ${r2% *} req/s (${r2#* } µs CPU/req), ratio ${pair_ratio[-1]}"
-  done
-  local cpu_ratios=() i
-  for i in "${!pair_ratio[@]}"; do cpu_ratios+=("$(ratio "${pair_cpu_sw[$i]}" "${pair_cpu_bare[$i]}" 3)"); done
-  pair_median="$(median_of 3 "${pair_ratio[@]}")"
-  pair_min="$(printf '%s\n' "${pair_ratio[@]}" | sort -g | head -n 1)"
-  pair_max="$(printf '%s\n' "${pair_ratio[@]}" | sort -g | tail -n 1)"
-  pair_cpu_median="$(median_of 3 "${cpu_ratios[@]}")"
+  paired_rounds bare/Switchback "$bare_url" "$bare_pid_p" "$sw_url" "$sw_pid_p"
   paired_latency "$bare_url" "$sw_url" "$bare_pid_p" "$sw_pid_p"
   switchback_check_split switchback_pair
   stop_pid "$sw_pid_p"
@@ -132,7 +144,7 @@ both see the same drift of this shared machine. CPU = the process's user + syste
 EOF
   local i
   for i in "${!pair_ratio[@]}"; do
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$(( i + 1 ))" "${pair_bare[$i]}" "${pair_sw[$i]}" "${pair_ratio[$i]}" "${pair_cpu_bare[$i]}" "${pair_cpu_sw[$i]}"
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$(( i + 1 ))" "${pair_a[$i]}" "${pair_b[$i]}" "${pair_ratio[$i]}" "${pair_cpu_a[$i]}" "${pair_cpu_b[$i]}"
   done
   printf '\nMedian Switchback / bare throughput %s (range %s–%s); median Switchback / bare CPU per request %s.\n' \
     "$pair_median" "$pair_min" "$pair_max" "$pair_cpu_median"

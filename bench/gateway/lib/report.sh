@@ -165,14 +165,27 @@ EOF
 
 # Replaces the "## Gateway" section of the doc (up to the next "## " heading) or appends it; other sections stay.
 write_section() {
-  local doc="$1" section="$work/gateway-section.md" tmp="$work/benchmarks.md.new"
+  local section="$work/gateway-section.md"
   render_section >"$section"
+  replace_section "$1" "## Gateway" "$section"
+}
+
+# replace_section DOC HEADING FILE [AFTER]: puts FILE's text in place of the section that starts with the line HEADING
+# (up to the next "## " heading). A doc without it gets it right after the section AFTER when that exists, else at the
+# end. Other sections are copied as they are; only blank lines at the very end of the file are dropped.
+replace_section() {
+  local doc="$1" heading="$2" section="$3" after="${4:-}" tmp="$work/benchmarks.md.new"
   mkdir -p "$(dirname "$doc")"
   [ -f "$doc" ] || printf '# Benchmarks\n\n' >"$doc"
-  awk -v section="$section" '
+  awk -v section="$section" -v heading="$heading" -v after="$after" '
     function emit(   line) { while ((getline line < section) > 0) print line; close(section); done = 1 }
-    /^## Gateway[[:space:]]*$/ { if (!done) emit(); skipping = 1; next }
-    /^## / && skipping { skipping = 0; print ""; }
+    /^## / {
+      h = $0; sub(/[[:space:]]+$/, "", h)
+      if (skipping) { skipping = 0; print "" }
+      else if (in_after && !done) { emit(); print "" }
+      in_after = (after != "" && h == after)
+      if (h == heading) { if (!done) emit(); skipping = 1; next }
+    }
     !skipping { print }
     END { if (!done) { print ""; emit() } }
   ' "$doc" >"$tmp"

@@ -51,11 +51,13 @@ wait_http() {
   die "$name did not answer on 127.0.0.1:$port within 60 s (log: $work/$name.log)"
 }
 
-# Renders an nginx config from bench/gateway/nginx/NAME.conf into $work: only our ${...} names are replaced.
+# Renders an nginx config from bench/gateway/nginx/NAME.conf into $work: only our ${...} names are replaced (nginx's own
+# $variables, such as response.json's $request_id, are left to nginx).
 render_nginx() {
   local name="$1"
   WORK="$work" NGINX_WORKERS="$nginx_workers" UPSTREAM_PORT="$upstream_port" PROXY_PORT="${proxy_port:-0}" \
-    COMPLETION="$completion" envsubst '${WORK} ${NGINX_WORKERS} ${UPSTREAM_PORT} ${PROXY_PORT} ${COMPLETION}' \
+    COMPLETION="$completion" RESPONSE="$(cat "$here/response.json")" \
+    envsubst '${WORK} ${NGINX_WORKERS} ${UPSTREAM_PORT} ${PROXY_PORT} ${COMPLETION} ${RESPONSE}' \
     <"$here/nginx/$name.conf" >"$work/$name.conf"
   nginx -t -q -p "$work" -c "$work/$name.conf" 2>"$work/$name.test.log" \
     || { cat "$work/$name.test.log" >&2; die "nginx rejected $name.conf"; }

@@ -16,10 +16,15 @@ evaluators_json='"evaluators":{"sample_rate":1.0,"max_scan_chars":262144,
   "refusal":{"enabled":true,"include_default_phrases":true,"window_chars":1024},
   "json":{"max_depth":256,"max_bytes":4194304,"schema_cache_size":256}},'
 
+# The repo-root launcher that switchback_start runs; compare.sh points it at another revision's copy.
+switchback_launcher="$root/switchback"
+
+# Builds (Release) the launcher's tree: switchback_build [LAUNCHER], by default this tree's.
 switchback_build() {
-  log "building switchback (Release, via ./switchback)"
-  "$root/switchback" --help >"$work/switchback-build.log" 2>&1 \
-    || { cat "$work/switchback-build.log" >&2; die "switchback did not build"; }
+  local launcher="${1:-$switchback_launcher}"
+  log "building switchback (Release, via ${launcher#"$root"/})"
+  "$launcher" --help >"$work/switchback-build.log" 2>&1 \
+    || { cat "$work/switchback-build.log" >&2; die "switchback did not build ($launcher)"; }
 }
 
 # Calls the admin API: METHOD PATH [BODY-FILE]; prints the body, and the status on the last line.
@@ -56,13 +61,14 @@ EOF
   echo "$file"
 }
 
-# Starts serve on a fresh SQLite store; arguments after the id are extra environment (NAME=VALUE).
+# Starts $switchback_launcher's serve on a fresh SQLite store of its own (several may run side by side); arguments after
+# the id are extra environment (NAME=VALUE).
 switchback_start() {
   local id="$1"; shift
   free_port switchback_port
-  rm -f "$work/switchback.db"*
-  env "$@" SWITCHBACK_ADMIN_KEY="$admin_key" "$root/switchback" serve --listen "http://127.0.0.1:$switchback_port" \
-    --store "sqlite:$work/switchback.db" >"$work/$id.log" 2>&1 &
+  rm -f "$work/$id.db"*
+  env "$@" SWITCHBACK_ADMIN_KEY="$admin_key" "$switchback_launcher" serve --listen "http://127.0.0.1:$switchback_port" \
+    --store "sqlite:$work/$id.db" >"$work/$id.log" 2>&1 &
   switchback_pid=$!
   track "$switchback_pid"
   wait_http "$switchback_port" "$switchback_pid" "$id"
