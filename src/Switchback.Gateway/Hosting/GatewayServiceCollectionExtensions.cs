@@ -93,6 +93,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<Responses.SharedResponseAffinity>();
         services.TryAddSingleton<Responses.IResponseAffinity>(sp => sp.GetRequiredService<Responses.SharedResponseAffinity>());
         services.AddHostedService<Responses.ResponseOwnerSync>();
+        services.AddSingleton<IMetricsContributor, Responses.ResponseAffinityMetrics>();
         services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<GatewayRequestHandler>();
         services.TryAddSingleton<FeedbackEndpoint>();

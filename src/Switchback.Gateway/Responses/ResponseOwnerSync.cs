@@ -35,8 +35,15 @@ internal sealed partial class ResponseOwnerSync(SharedResponseAffinity affinity,
     {
         try
         {
+            var droppedSeen = 0L;
             while (await affinity.WaitToWriteAsync(stoppingToken))
             {
+                if (affinity.Dropped is var dropped && dropped > droppedSeen)
+                {
+                    LogDropped(logger, dropped - droppedSeen, dropped);
+                    droppedSeen = dropped;
+                }
+
                 if (await affinity.FlushAsync(stoppingToken) < 0)
                 {
                     await Task.Delay(RetryAfter, time, stoppingToken);
@@ -86,4 +93,7 @@ internal sealed partial class ResponseOwnerSync(SharedResponseAffinity affinity,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning response owners in the store failed; retried later")]
     private static partial void LogPruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} response owners were dropped from the full write queue ({Total} since start): other replicas will not find them")]
+    private static partial void LogDropped(ILogger logger, long count, long total);
 }

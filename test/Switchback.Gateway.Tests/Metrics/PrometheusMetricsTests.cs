@@ -16,6 +16,7 @@ public sealed class PrometheusMetricsTests
     [
         "switchback_requests_total", "switchback_request_duration_seconds_bucket", "switchback_request_duration_seconds_sum",
         "switchback_request_duration_seconds_count", "switchback_signal", "switchback_routing_weight", "switchback_rollbacks_total",
+        "switchback_response_owners",
     ];
 
     [Fact]
@@ -71,6 +72,7 @@ public sealed class PrometheusMetricsTests
         Assert.Equal(100, samples["switchback_routing_weight{deployment=\"broken\",version=\"1\"}"]);
         Assert.Equal(2, samples["switchback_rollbacks_total{deployment=\"svc\",trigger=\"guardrail\"}"]);
         Assert.Equal(1, samples["switchback_rollbacks_total{deployment=\"svc\",trigger=\"manual\"}"]);
+        Assert.Equal(0, samples["switchback_response_owners{counter=\"dropped\"}"]);
         Assert.All(samples.Keys, key => Assert.Contains(key[..key.IndexOf('{', StringComparison.Ordinal)], Names));
         Assert.Contains("# TYPE switchback_request_duration_seconds histogram\n", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE switchback_requests_total counter\n", text, StringComparison.Ordinal);
