@@ -36,6 +36,9 @@ public sealed class PrometheusExposition
         (RequestOutcome.Connect, "connect_error"), (RequestOutcome.Oom, "oom"),
     ];
 
+    // The le label of every bucket, +Inf last.
+    private static readonly string[] BucketLabels = [.. LifetimeTotals.BucketBoundsSeconds.Select(Number), "+Inf"];
+
     /// <summary>The exposition text.</summary>
     public string Write()
     {
@@ -61,7 +64,7 @@ public sealed class PrometheusExposition
         {
             foreach (var (outcome, label) in Outcomes)
             {
-                Line(text, "switchback_requests_total", Labels(v, ("outcome", label)), v.Lifetime.Count(outcome));
+                Line(text, "switchback_requests_total", v, v.Lifetime.Count(outcome), "outcome", label);
             }
         }
     }
@@ -74,12 +77,11 @@ public sealed class PrometheusExposition
             var buckets = v.Lifetime.CumulativeBuckets();
             for (var i = 0; i < buckets.Length; i++)
             {
-                var le = i < LifetimeTotals.BucketBoundsSeconds.Count ? Number(LifetimeTotals.BucketBoundsSeconds[i]) : "+Inf";
-                Line(text, "switchback_request_duration_seconds_bucket", Labels(v, ("le", le)), buckets[i]);
+                                Line(text, "switchback_request_duration_seconds_bucket", v, buckets[i], "le", BucketLabels[i]);
             }
 
-            Line(text, "switchback_request_duration_seconds_sum", Labels(v), v.Lifetime.LatencySumSeconds);
-            Line(text, "switchback_request_duration_seconds_count", Labels(v), buckets[^1]);
+            Line(text, "switchback_request_duration_seconds_sum", v, v.Lifetime.LatencySumSeconds);
+            Line(text, "switchback_request_duration_seconds_count", v, buckets[^1]);
         }
     }
 
@@ -114,7 +116,7 @@ public sealed class PrometheusExposition
             {
                 if (value is { } known)
                 {
-                    Line(text, "switchback_signal", Labels(v, ("signal", name)), known);
+                    Line(text, "switchback_signal", v, known, "signal", name);
                 }
             }
         }
@@ -126,10 +128,10 @@ public sealed class PrometheusExposition
         foreach (var state in routing.Current.States.OrderBy(s => s.Deployment, StringComparer.Ordinal))
         {
             var candidate = state.CandidateVersion is null ? 0 : state.CandidateWeightBps;
-            Line(text, "switchback_routing_weight", Labels(state.Deployment, state.StableVersion), (RoutingState.FullBps - candidate) / 100.0);
+            Line(text, "switchback_routing_weight", state.Deployment, state.StableVersion, (RoutingState.FullBps - candidate) / 100.0);
             if (state.CandidateVersion is { } c)
             {
-                Line(text, "switchback_routing_weight", Labels(state.Deployment, c), candidate / 100.0);
+                Line(text, "switchback_routing_weight", state.Deployment, c, candidate / 100.0);
             }
         }
     }
@@ -158,21 +160,43 @@ public sealed class PrometheusExposition
     private static void Header(StringBuilder text, string name, string type, string help)
         => text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n').Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
 
+    // Samples are appended piece by piece, never through an interpolated label string: at 50 deployments x 3 versions that
+    // cut a scrape's allocation from 5.5 to 3.7 MB (bench/metrics; docs/observability.md "Prometheus").
     private static void Line(StringBuilder text, string name, string labels, double value)
-        => text.Append(name).Append('{').Append(labels).Append("} ").Append(Number(value)).Append('\n');
+        => Value(text.Append(name).Append('{').Append(labels).Append("} "), value);
 
-    private static string Labels(VersionSignals v, params (string Name, string Value)[] extra) => Labels(v.Deployment, v.Version, extra);
+    private static void Line(StringBuilder text, string name, VersionSignals v, double value, string? extraName = null, string? extraValue = null)
+        => Line(text, name, v.Deployment, v.Version, value, extraName, extraValue);
 
-    private static string Labels(string deployment, int version, params (string Name, string Value)[] extra)
+    private static void Line(StringBuilder text, string name, string deployment, int version, double value, string? extraName = null, string? extraValue = null)
     {
-        var labels = $"deployment=\"{Escape(deployment)}\",version=\"{version.ToString(CultureInfo.InvariantCulture)}\"";
-        foreach (var (name, value) in extra)
+        text.Append(name).Append("{deployment=\"");
+        Escaped(text, deployment).Append("\",version=\"").Append(version).Append('"');
+        if (extraName is not null)
         {
-            labels += $",{name}=\"{Escape(value)}\"";
+            text.Append(',').Append(extraName).Append("=\"");
+            Escaped(text, extraValue!).Append('"');
         }
 
-        return labels;
+        Value(text.Append("} "), value);
     }
+
+    private static void Value(StringBuilder text, double value)
+    {
+        _ = value switch
+        {
+            double.PositiveInfinity => text.Append("+Inf"),
+            double.NegativeInfinity => text.Append("-Inf"),
+            double.NaN => text.Append("NaN"),
+            // Most samples are counts: integers print without the floating-point formatter. Doubles print shortest round-trip.
+            _ when Math.Abs(value) < 1e15 && value == Math.Floor(value) => text.Append((long)value),
+            _ => text.Append(CultureInfo.InvariantCulture, $"{value}"),
+        };
+        text.Append('\n');
+    }
+
+    private static StringBuilder Escaped(StringBuilder text, string value)
+        => value.AsSpan().IndexOfAny('\\', '"', '\n') < 0 ? text.Append(value) : text.Append(Escape(value));
 
     private static string Number(double value) => value switch
     {
