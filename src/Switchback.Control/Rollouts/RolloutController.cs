@@ -27,6 +27,7 @@ internal sealed partial class RolloutController(
     IAlertDispatcher alerts,
     IGateRunner gateRunner,
     ILeadership leadership,
+    RolloutPhaseMetrics phases,
     IOptions<FleetOptions> fleetOptions,
     TimeProvider time,
     ILogger<RolloutController> logger) : BackgroundService
@@ -44,7 +45,9 @@ internal sealed partial class RolloutController(
         try
         {
             await ApplyQueuedCommandsAsync(ct);
-            foreach (var rollout in await store.ListActiveRolloutsAsync(ct))
+            var active = await store.ListActiveRolloutsAsync(ct);
+            phases.Set(active);
+            foreach (var rollout in active)
             {
                 await gate.WaitAsync(ct);
                 try
@@ -72,6 +75,7 @@ internal sealed partial class RolloutController(
         catch (FencedException ex)
         {
             // Another replica leads now: stop at once, before acting on anything more.
+            phases.Clear();
             leadership.Lost(ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -104,6 +108,10 @@ internal sealed partial class RolloutController(
                     {
                         await TickAsync(stoppingToken);
                     }
+                }
+                else
+                {
+                    phases.Clear();
                 }
 
                 await wait;

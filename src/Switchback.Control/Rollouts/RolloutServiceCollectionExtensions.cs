@@ -33,6 +33,8 @@ public static class RolloutServiceCollectionExtensions
         services.TryAddSingleton<RollbackTimings>();
         services.TryAddSingleton<RollbackService>();
         services.TryAddSingleton<IGateRunner, ServerGateRunner>();
+        services.TryAddSingleton<RolloutPhaseMetrics>();
+        services.AddSingleton<Gateway.Metrics.IMetricsContributor>(sp => sp.GetRequiredService<RolloutPhaseMetrics>());
         services.TryAddSingleton<RolloutController>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RolloutController>());
         return services;
