@@ -15,10 +15,17 @@ command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# promtool and a real Prometheus for test/Switchback.FunctionalTests/Prometheus; the tests start their own Prometheus on a
+# free port. The package's service is not started in a container without systemd (invoke-rc.d's policy denies it).
+{ command -v promtool >/dev/null 2>&1 && [ -x /usr/bin/prometheus ]; } || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null && apt-get install -y -qq "${need[@]}" >/dev/null || { log "apt-get install failed"; exit 1; }
+  # Under systemd Debian starts the services it just installed; the tests run their own Prometheus, so stop those.
+  if [[ " ${need[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+    systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+  fi
 fi
 
 # --- 2. a throwaway PostgreSQL on loopback --------------------------------------------------------
