@@ -158,11 +158,17 @@ internal sealed partial class RolloutController(
             return null;
         }
 
+        System.Diagnostics.Activity? span = null;
         if (next.History.Count > before.History.Count)
         {
             var last = next.History[^1];
             RolloutLog.Decided(logger, next.Id, next.Deployment, last.Kind.ToString(), next.Phase.ToString(), last.Reason);
+
+            // The decision's span covers the actions that carry it out (a rollback's routing switch among them).
+            span = ControllerTelemetry.StartDecision(next, last, actor);
         }
+
+        using var decided = span;
 
         foreach (var action in decision.Actions)
         {

@@ -14,6 +14,7 @@ using Switchback.Gateway.Hosting;
 using Switchback.Gateway.Routing;
 using Switchback.Gateway.Shadow;
 using Switchback.Gateway.Signals;
+using Switchback.Gateway.Telemetry;
 using Switchback.Gateway.Units;
 
 namespace Switchback.Gateway.Api;
@@ -74,45 +75,60 @@ internal sealed partial class GatewayRequestHandler(
         var at = fields.Model.IndexOf('@', StringComparison.Ordinal);
         var deployment = at < 0 ? fields.Model : fields.Model[..at];
         var pinText = at < 0 ? null : fields.Model[(at + 1)..];
-        var route = await ResolveAsync(context, deployment, pinText, fields.User, follows);
-        if (route is null)
-        {
-            return;
-        }
 
-        var (primary, fallback, shadow, unit) = route.Value;
-        var conversation = kind == EndpointKind.Responses ? fields.ConversationId : null;
-        byte[] outgoing = raw;
-        Dictionary<string, JsonNode?>? variables = null;
-        if (primary.IsOpenAi)
+        // One span per request from here, where the model is known (docs/observability.md); null, and free, when nobody listens.
+        var span = GatewayTelemetry.StartRequest(GatewayTelemetry.Operation(kind)!, deployment);
+        try
         {
-            variables = Variables(context.Request, always: fields.HasOptions);
-            if (((variables is null ? null : BodyRewriter.TakeVariables(raw, fields, variables))
-                ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables ?? NoVariables, context.RequestAborted, out outgoing)) is { } applyError)
+            var route = await ResolveAsync(context, deployment, pinText, fields.User, follows);
+            if (route is null)
             {
-                await WriteApplyError(context, applyError);
                 return;
             }
 
-            if (fallback is not null)
+            var (primary, fallback, shadow, unit) = route.Value;
+            if (span is not null)
             {
-                var fallbackBytes = raw;
-                if (fallback.IsOpenAi && BodyRewriter.Rewrite(raw, fields, fallback, kind, variables ?? NoVariables, context.RequestAborted, out fallbackBytes) is { } fallbackError)
+                GatewayTelemetry.Routed(span, Arm(context, deployment, pinText, primary.Version), primary.Version, primary.Digest, primary.IsOpenAi);
+            }
+
+            var conversation = kind == EndpointKind.Responses ? fields.ConversationId : null;
+            byte[] outgoing = raw;
+            Dictionary<string, JsonNode?>? variables = null;
+            if (primary.IsOpenAi)
+            {
+                variables = Variables(context.Request, always: fields.HasOptions);
+                if (((variables is null ? null : BodyRewriter.TakeVariables(raw, fields, variables))
+                    ?? BodyRewriter.Rewrite(raw, fields, primary, kind, variables ?? NoVariables, context.RequestAborted, out outgoing)) is { } applyError)
                 {
-                    await WriteApplyError(context, fallbackError);
+                    await WriteApplyError(context, applyError);
                     return;
                 }
 
-                var served = await forwarder.ForwardAsync(
-                    context, Plan(context, primary, requestId, outgoing, kind, conversation, unit), Plan(context, fallback, requestId, fallbackBytes, kind, conversation), shadow is not null);
-                Mirror(context, shadow, kind, raw, variables, served);
-                return;
-            }
-        }
+                if (fallback is not null)
+                {
+                    var fallbackBytes = raw;
+                    if (fallback.IsOpenAi && BodyRewriter.Rewrite(raw, fields, fallback, kind, variables ?? NoVariables, context.RequestAborted, out fallbackBytes) is { } fallbackError)
+                    {
+                        await WriteApplyError(context, fallbackError);
+                        return;
+                    }
 
-        ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, kind, conversation);
-        var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind, conversation, unit), fallbackPlan, shadow is not null);
-        Mirror(context, shadow, kind, raw, variables, result);
+                    var served = await forwarder.ForwardAsync(
+                        context, Plan(context, primary, requestId, outgoing, kind, conversation, unit), Plan(context, fallback, requestId, fallbackBytes, kind, conversation), shadow is not null);
+                    Mirror(context, shadow, kind, raw, variables, served);
+                    return;
+                }
+            }
+
+            ForwardPlan? fallbackPlan = fallback is null ? null : Plan(context, fallback, requestId, raw, kind, conversation);
+            var result = await forwarder.ForwardAsync(context, Plan(context, primary, requestId, outgoing, kind, conversation, unit), fallbackPlan, shadow is not null);
+            Mirror(context, shadow, kind, raw, variables, result);
+        }
+        finally
+        {
+            GatewayTelemetry.Finish(span, context.Response.StatusCode);
+        }
     }
 
     /// <summary>Queues a copy for the shadow after the client's answer was sent; never waits (a full queue drops it).</summary>
@@ -120,8 +136,22 @@ internal sealed partial class GatewayRequestHandler(
     {
         if (shadow is not null && !context.RequestAborted.IsCancellationRequested)
         {
-            shadows.TryEnqueue(new ShadowJob(shadow, kind, raw, variables ?? [], context.Request.QueryString.Value, served));
+            shadows.TryEnqueue(new ShadowJob(shadow, kind, raw, variables ?? [], context.Request.QueryString.Value, served)
+            {
+                Mirrors = GatewayTelemetry.CurrentRequest()?.Context ?? default,
+            });
         }
+    }
+
+    /// <summary>The arm that serves a request, for its span: pinned (by model@N or the version header), else by the routing.</summary>
+    private string Arm(HttpContext context, string deployment, string? pinText, int version)
+    {
+        if (pinText is not null || context.Request.Headers[GatewayHeaders.Version].Count > 0)
+        {
+            return "pinned";
+        }
+
+        return routing.Current.TryGet(deployment, out var state) && state.CandidateVersion == version && state.StableVersion != version ? "candidate" : "stable";
     }
 
     public async Task HandleRawAsync(HttpContext context, string deployment, string? path)
@@ -300,19 +330,22 @@ internal sealed partial class GatewayRequestHandler(
 
     private ForwardPlan Plan(HttpContext context, ServingBundle bundle, string requestId, byte[] body, EndpointKind kind, string? conversation, UnitTicket? unit = null)
     {
-        var plan = Plan(bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, kind.Suffix()) : bundle.Rewrite.Targets[(int)kind], unit);
+        var plan = Plan(bundle, requestId, body, context.Request.QueryString.HasValue ? Target(context, bundle, kind.Suffix()) : bundle.Rewrite.Targets[(int)kind], unit, GatewayTelemetry.Operation(kind));
         return kind == EndpointKind.Responses ? plan with { RemembersResponse = true, ConversationId = conversation } : plan;
     }
 
     private static Uri Target(HttpContext context, ServingBundle bundle, string suffix)
         => new(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + suffix + context.Request.QueryString.Value);
 
-    private ForwardPlan Plan(ServingBundle bundle, string requestId, byte[] body, Uri target, UnitTicket? unit = null)
+    private ForwardPlan Plan(ServingBundle bundle, string requestId, byte[] body, Uri target, UnitTicket? unit = null, string? operation = null)
     {
         var timeout = bundle.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Value.DefaultTimeout;
         return new ForwardPlan(bundle.Deployment, bundle.Version, requestId, target, bundle.Rewrite.DestinationPrefix, body, bundle.Credential(), bundle.Retrieval, bundle.Tokenizer, timeout)
         {
             Unit = unit,
+            Operation = operation,
+            Provider = GatewayTelemetry.Provider(bundle.IsOpenAi),
+            Digest = bundle.Digest,
         };
     }
 

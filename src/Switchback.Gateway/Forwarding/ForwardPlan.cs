@@ -24,4 +24,13 @@ internal sealed record ForwardPlan(
 
     /// <summary>The <c>conversation</c> the request names (Responses API), whose owner a successful answer records if none is recorded yet.</summary>
     public string? ConversationId { get; init; }
+
+    /// <summary>The GenAI <c>gen_ai.operation.name</c> this attempt serves; null for raw pass-through, which records no GenAI metrics.</summary>
+    public string? Operation { get; init; }
+
+    /// <summary>The bundle's <c>gen_ai.provider.name</c>.</summary>
+    public string Provider { get; init; } = "openai";
+
+    /// <summary>The bundle's digest, for the request's span.</summary>
+    public string? Digest { get; init; }
 }

@@ -30,7 +30,8 @@ internal sealed class UpstreamForwarder(
     TimeProvider time,
     RequestIds ids,
     Units.UnitTracker units,
-    Responses.IResponseAffinity affinity)
+    Responses.IResponseAffinity affinity,
+    Telemetry.GenAiMetrics metrics)
 {
     private const int ErrorBodyLimit = 64 * 1024;
     private const int CopyBufferSize = 16 * 1024;
@@ -59,6 +60,7 @@ internal sealed class UpstreamForwarder(
         if (first.Outcome != RequestOutcome.Ok && !context.Response.HasStarted)
         {
             context.Response.Clear();
+            Telemetry.GatewayTelemetry.FailedOver(Telemetry.GatewayTelemetry.CurrentRequest());
             return await AttemptAsync(context, fallback, retry: false, captureBody);
         }
 
@@ -110,6 +112,7 @@ internal sealed class UpstreamForwarder(
             evaluations.Observed(plan, observation, outcome.Value);
         }
 
+        Observe(plan, observation, outcome.Value, elapsed, tokensIn, tokensOut, ttft);
         health.Observe(plan.Deployment, plan.Version, outcome.Value);
         if (plan.RemembersResponse && exchange == Exchange.Completed && observation.Status is >= 200 and < 300)
         {
@@ -134,6 +137,24 @@ internal sealed class UpstreamForwarder(
             ? observed.WholeBody.ToArray()
             : null;
         return new ForwardResult(plan.Version, outcome.Value, elapsed, observation.Status, body);
+    }
+
+    /// <summary>The attempt on the request's span (when one records) and in the GenAI metrics (when one listens).</summary>
+    private void Observe(ForwardPlan plan, ResponseObservation observation, RequestOutcome outcome, double elapsed, long tokensIn, long tokensOut, double? ttft)
+    {
+        if (Telemetry.GatewayTelemetry.CurrentRequest() is { } span)
+        {
+            Telemetry.GatewayTelemetry.Attempted(span, plan.Version, plan.Digest, outcome, observation.Status, tokensIn, tokensOut);
+            if (outcome == RequestOutcome.Ok && !observation.IsStream && observation.Body is { } body && !body.WholeBody.IsEmpty)
+            {
+                Telemetry.ResponseFacts.Tag(span, body.WholeBody);
+            }
+        }
+
+        if (plan.Counts && plan.Operation is { } operation)
+        {
+            metrics.Record(operation, plan.Provider, plan.Deployment, plan.Version, outcome, observation.Status, elapsed, tokensIn, tokensOut, ttft);
+        }
     }
 
     /// <summary>

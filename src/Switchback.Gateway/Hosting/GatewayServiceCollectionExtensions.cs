@@ -94,6 +94,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<Responses.IResponseAffinity>(sp => sp.GetRequiredService<Responses.SharedResponseAffinity>());
         services.AddHostedService<Responses.ResponseOwnerSync>();
         services.AddSingleton<IMetricsContributor, Responses.ResponseAffinityMetrics>();
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.GenAiMetrics>();
         services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<GatewayRequestHandler>();
         services.TryAddSingleton<FeedbackEndpoint>();

@@ -15,4 +15,8 @@ internal sealed record ShadowJob(
     byte[] RawBody,
     IReadOnlyDictionary<string, JsonNode?> Variables,
     string? QueryString,
-    ForwardResult Primary);
+    ForwardResult Primary)
+{
+    /// <summary>The span of the request this one mirrors; default when it had none. The shadow's own span links to it.</summary>
+    public System.Diagnostics.ActivityContext Mirrors { get; init; }
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -7,6 +8,7 @@ using Switchback.Gateway.Forwarding;
 using Switchback.Gateway.Health;
 using Switchback.Gateway.Hosting;
 using Switchback.Gateway.Signals;
+using Switchback.Gateway.Telemetry;
 
 namespace Switchback.Gateway.Shadow;
 
@@ -47,6 +49,11 @@ internal sealed class ShadowSender(
             body = JsonSerializer.SerializeToUtf8Bytes(json);
         }
 
+        // Its own trace, linked to the request it mirrors: the client's trace ended when its answer was sent.
+        using var span = job.Mirrors == default || GatewayTelemetry.Operation(job.Kind) is not { } operation
+            ? null
+            : GatewayTelemetry.StartRequest(operation, bundle.Deployment, links: [new ActivityLink(job.Mirrors)]);
+        GatewayTelemetry.Routed(span, "shadow", bundle.Version, bundle.Digest, bundle.IsOpenAi);
         var target = new Uri(bundle.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + job.Kind.Suffix() + job.QueryString);
         using var request = new HttpRequestMessage(HttpMethod.Post, target)
         {
@@ -59,12 +66,13 @@ internal sealed class ShadowSender(
         using var expiry = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, expiry.Token);
         RequestOutcome outcome;
+        int? status = null;
         byte[]? answer = null;
         var isStream = false;
         try
         {
             using var response = await clients.For(target).SendAsync(request, linked.Token);
-            var status = (int)response.StatusCode;
+            status = (int)response.StatusCode;
             isStream = UpstreamMessages.IsEventStream(response.Content.Headers);
             answer = await ReadBoundedAsync(response.Content, shadowOptions.Value.CaptureLimitBytes, linked.Token);
             outcome = status >= 500 ? (status == 507 || OutOfMemory.Names(answer ?? []) ? RequestOutcome.Oom : RequestOutcome.Http5xx) : RequestOutcome.Ok;
@@ -85,9 +93,15 @@ internal sealed class ShadowSender(
         var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
         var versionSignals = signals.Get(bundle.Deployment, bundle.Version);
         var (tokensIn, tokensOut) = outcome == RequestOutcome.Ok && answer is not null && !isStream ? Usage(answer) : (0, 0);
+        GatewayTelemetry.Attempted(span, bundle.Version, bundle.Digest, outcome, status, tokensIn, tokensOut);
         versionSignals.Record(new RequestSample(elapsed, outcome, tokensIn, tokensOut));
         GatewayCounters.Add(versionSignals, GatewayCounters.ShadowRequests);
         health.Observe(bundle.Deployment, bundle.Version, outcome);
+        if (span is not null && outcome == RequestOutcome.Ok && answer is not null && !isStream)
+        {
+            ResponseFacts.Tag(span, answer);
+        }
+
         if (outcome == RequestOutcome.Ok && answer is not null && !isStream)
         {
             Compare(job, answer, elapsed, versionSignals);

@@ -14,6 +14,7 @@ using Switchback.Control.OfflineEvals;
 using Switchback.Control.Fleet;
 using Switchback.Control.Rollouts;
 using Switchback.Gateway.Hosting;
+using Switchback.Server.Telemetry;
 using Switchback.Storage;
 
 namespace Switchback.Server.Hosting;
@@ -41,6 +42,17 @@ public static class SwitchbackServer
                 await error.WriteLineAsync($"switchback serve: {problem}");
             }
 
+            return 1;
+        }
+
+        OtelExportChoice telemetry;
+        try
+        {
+            telemetry = OtelExportChoice.From(Environment.GetEnvironmentVariable);
+        }
+        catch (ArgumentException ex)
+        {
+            await error.WriteLineAsync($"switchback serve: {ex.Message}");
             return 1;
         }
 
@@ -86,7 +98,7 @@ public static class SwitchbackServer
                 return 1;
             }
 
-            await using var app = Build(options, store);
+            await using var app = Build(options, store, telemetry);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchback.Server");
             if (migration.CreatedStore)
             {
@@ -113,7 +125,7 @@ public static class SwitchbackServer
         }
     }
 
-    private static WebApplication Build(ServerOptions options, IRegistryStore store)
+    private static WebApplication Build(ServerOptions options, IRegistryStore store, OtelExportChoice telemetry)
     {
         ServerOptions.TryParseListen(options.Listen, out var endpoint, out _);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -133,8 +145,10 @@ public static class SwitchbackServer
 
         // ASP.NET Core starts an Activity and a log scope for every request as soon as its hosting category is enabled
         // at any level, and the Activity then goes upstream as traceparent; that category only logs request start/finish
-        // (Information), so turning it off costs no log line and saves that per-request work when no tracer listens.
+        // (Information), so turning it off costs no log line and saves that per-request work when no tracer listens. With
+        // OTLP traces on, the tracer listens to that ActivitySource itself, so the server span exists then (and only then).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Services.AddSwitchbackTelemetry(builder.Configuration, telemetry);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
