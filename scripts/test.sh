@@ -4,7 +4,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 log() { printf '[test.sh] %s\n' "$*" >&2; }
 
@@ -18,6 +18,8 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 # promtool and a real Prometheus for test/Switchback.FunctionalTests/Prometheus; the tests start their own Prometheus on a
 # free port. The package's service is not started in a container without systemd (invoke-rc.d's policy denies it).
 { command -v promtool >/dev/null 2>&1 && [ -x /usr/bin/prometheus ]; } || need+=(prometheus)
+# headless Chromium for the console's browser tests (Playwright for .NET drives it; it never downloads a browser)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

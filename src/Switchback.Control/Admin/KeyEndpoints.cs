@@ -16,6 +16,13 @@ internal static class KeyEndpoints
         api.MapPost("/keys", CreateAsync).RequireRole(Role.Admin);
         api.MapGet("/keys", ListAsync).RequireRole(Role.Admin);
         api.MapDelete("/keys/{name}", RevokeAsync).RequireRole(Role.Admin);
+
+        // The console asks once after sign-in, to show the key's name and to disable the buttons its role may not press.
+        api.MapGet("/whoami", (HttpContext http) =>
+        {
+            var caller = RoleFilter.Caller(http);
+            return Results.Json(new { caller.Name, Role = RoleNames.Format(caller.Role) }, AdminJson.Options);
+        }).RequireRole(Role.Viewer);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, IRegistryStore store, ILogger<AdminRequests> logger, CancellationToken ct)

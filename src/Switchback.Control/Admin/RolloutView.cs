@@ -29,6 +29,9 @@ internal sealed record RolloutView(
     long Generation,
     RollbackTimingView? LastRollback)
 {
+    /// <summary>Every step of the plan in words, in order; <see cref="Step"/> indexes it (the console draws the timeline from it).</summary>
+    public IReadOnlyList<string> StepPlan { get; init; } = [];
+
     /// <summary>The plan said <c>unverified: true</c>: it may promote with nothing measured.</summary>
     public bool Unverified { get; init; }
 
@@ -64,6 +67,7 @@ internal sealed record RolloutView(
         rollback is not null && rollback.At >= s.CreatedAt ? RollbackTimingView.Of(rollback) : null)
     {
         Unverified = s.Spec.Unverified,
+        StepPlan = [.. s.Spec.Steps.Select(step => step.Describe())],
     };
 
     private static string Snake(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);

@@ -15,6 +15,7 @@ using Switchback.Control.Fleet;
 using Switchback.Control.Rollouts;
 using Switchback.Gateway.Hosting;
 using Switchback.Server.Telemetry;
+using Switchback.Server.Dashboard;
 using Switchback.Storage;
 
 namespace Switchback.Server.Hosting;
@@ -175,6 +176,7 @@ public static class SwitchbackServer
             ? ApiError.Result(StatusCodes.Status503ServiceUnavailable, "server_error", "store_unavailable", readiness.Problem ?? "The store does not answer.")
             : Results.Json(new { Status = "ready" }, AdminJson.Options));
         app.MapAdminApi();
+        app.MapDashboard();
         app.MapSwitchbackGateway();
         app.MapFallback((HttpContext http) => ApiError.Result(StatusCodes.Status404NotFound, "not_found_error", "route_not_found", $"No endpoint {http.Request.Method} {http.Request.Path}."));
         return app;
