@@ -22,4 +22,7 @@ internal static class Formats
 
     /// <summary>The items of a JSON array joined by ", ".</summary>
     public static string List(JsonNode? value) => string.Join(", ", value?.AsArray().Select(Text) ?? []);
+
+    /// <summary>A count from the API; "0" for null.</summary>
+    public static string Count(JsonNode? value) => value is null ? "0" : Text(value);
 }

@@ -3,24 +3,29 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Switchback.Cli.Client;
+using Switchback.Cli.Watch;
+using Switchback.Server.Hosting;
 
 namespace Switchback.Cli.Commands;
 
 /// <summary>
 /// <c>switchback rollout status DEPLOYMENT [--watch] [--wait]</c>: phase, step, weights, guardrail evidence, decisions and
-/// alert delivery. <c>--watch</c> refreshes a live view; <c>--wait</c> blocks until the rollout ends and exits 0 when it was
-/// promoted or completed, 4 when it was rolled back or aborted.
+/// alert delivery. <c>--watch</c> refreshes a live view in place (plain lines, one per change, when stdout is not a
+/// terminal); <c>--wait</c> blocks silently. Both end with the rollout and exit 0 when it was promoted or completed, 4 when it
+/// was rolled back or aborted; Ctrl+C stops them with exit 0.
 /// </summary>
 internal static class RolloutStatusCommand
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromHours(1);
 
     internal static Command Create()
     {
         var deployment = new Argument<string>("DEPLOYMENT") { Description = "The deployment" };
-        var watch = new Option<bool>("--watch") { Description = "Refresh a live view until the rollout ends" };
+        var watch = new Option<bool>("--watch") { Description = "Refresh a live view (plain lines when not a terminal) until the rollout ends; exit 0 promoted, 4 rolled back or aborted" };
         var wait = new Option<bool>("--wait") { Description = "Block until the rollout ends; exit 0 promoted, 4 rolled back or aborted" };
-        var command = new Command("status", "Show the deployment's active (else latest) rollout") { deployment, watch, wait };
+        var interval = new Option<string>("--interval") { Description = "How often --watch and --wait refresh: 1s (default) to 1h, as 5s, 2m, 1h" };
+        var command = new Command("status", "Show the deployment's active (else latest) rollout") { deployment, watch, wait, interval };
         var client = ClientOptions.AddTo(command);
         ClientCommand.SetAction(command, client, async (parse, context, ct) =>
         {
@@ -28,6 +33,16 @@ internal static class RolloutStatusCommand
             if (!Arguments.TryName(name, "deployment", context.Err))
             {
                 return ExitCodes.Usage;
+            }
+
+            var every = DefaultInterval;
+            if (parse.GetValue(interval) is { } intervalText)
+            {
+                if (!ServerOptions.TryParseInterval(intervalText, out every) || every < DefaultInterval || every > MaxInterval)
+                {
+                    context.Err.WriteLine($"switchback: --interval '{intervalText}' is not a refresh interval: use a whole number of seconds, minutes or hours from 1s to 1h (for example 5s)");
+                    return ExitCodes.Usage;
+                }
             }
 
             var path = $"deployments/{Arguments.Path(name)}/rollout";
@@ -38,29 +53,22 @@ internal static class RolloutStatusCommand
             }
 
             var rollout = response.Body!;
-            if (parse.GetValue(watch) && !context.Json)
+            var watching = parse.GetValue(watch);
+            var waiting = parse.GetValue(wait) || watching;
+            if (waiting)
             {
-                await context.Tables.Live(Render(rollout)).StartAsync(async live =>
+                var loop = new RolloutWatch(token => context.Client.GetAsync(path, token), TimeProvider.System, every);
+                try
                 {
-                    while (!Finished(rollout))
-                    {
-                        await Task.Delay(Poll, ct);
-                        var next = await context.Client.GetAsync(path, ct);
-                        if (next.IsSuccess)
-                        {
-                            rollout = next.Body!;
-                            live.UpdateTarget(Render(rollout));
-                        }
-                    }
-                });
-            }
-            else if (parse.GetValue(wait) || parse.GetValue(watch))
-            {
-                while (!Finished(rollout))
+                    rollout = !watching || context.Json ? await loop.PlainAsync(rollout, TextWriter.Null, ct)
+                        : Console.IsOutputRedirected ? await loop.PlainAsync(rollout, context.Out, ct)
+                        : await loop.LiveAsync(rollout, context.Tables, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    await Task.Delay(Poll, ct);
-                    var next = await context.Client.GetAsync(path, ct);
-                    rollout = next.IsSuccess ? next.Body! : rollout;
+                    // Ctrl+C ends the watching, not the rollout: not an error.
+                    context.Err.WriteLine($"switchback: stopped watching; the rollout of {name} goes on");
+                    return ExitCodes.Ok;
                 }
             }
 
@@ -68,18 +76,15 @@ internal static class RolloutStatusCommand
             {
                 context.WriteJson(rollout);
             }
-            else if (!parse.GetValue(watch))
+            else if (!watching)
             {
                 context.Tables.Write(Render(rollout));
             }
 
-            var phase = Formats.Text(rollout["phase"]);
-            return (parse.GetValue(wait) || parse.GetValue(watch)) && phase is "rolled_back" or "aborted" ? ExitCodes.Breach : ExitCodes.Ok;
+            return waiting && Formats.Text(rollout["phase"]) is "rolled_back" or "aborted" ? ExitCodes.Breach : ExitCodes.Ok;
         });
         return command;
     }
-
-    private static bool Finished(JsonNode rollout) => rollout["finished"]?.GetValue<bool>() == true;
 
     /// <summary>The status as Spectre renderables: a header, guardrails, decisions and alert delivery.</summary>
     internal static IRenderable Render(JsonNode r)

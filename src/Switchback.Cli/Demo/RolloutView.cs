@@ -34,24 +34,18 @@ internal static class RolloutView
 
     /// <summary>One line per comparative guardrail: e-value against its threshold.</summary>
     public static IEnumerable<string> Guardrails(JsonNode status)
-    {
-        foreach (var g in status["guardrails"]?.AsArray() ?? [])
-        {
-            if (g?["evidence"]?["test"] is { } t)
-            {
-                var units = g["evidence"]?["by_unit"]?.GetValue<bool>() == true ? " units" : string.Empty;
-                yield return $"{Text(g, "guardrail")}: e-value {Num(t, "e_value"):G4} of {Num(t, "threshold"):G4} (baseline {t["baseline_events"]}/{t["baseline_requests"]}{units}, candidate {t["candidate_events"]}/{t["candidate_requests"]}{units})";
-            }
-        }
-    }
+        => GuardrailReading.All(status).Where(g => g.EValue is not null)
+            .Select(g => $"{g.Name}: e-value {g.EValue:G4} of {g.Threshold:G4} ({g.Counts})");
 
-    private static string Step(JsonNode status)
+    /// <summary>"n/m": the current step, counted from 1, of the plan steps.</summary>
+    internal static string Step(JsonNode status)
     {
         var steps = status["steps"]?.GetValue<int>() ?? 0;
         return $"{Math.Min((status["step"]?.GetValue<int>() ?? 0) + 1, steps)}/{steps}";
     }
 
-    private static string Weight(JsonNode? routing, int version)
+    /// <summary>The share of traffic <paramref name="routing"/> gives <paramref name="version"/>, "50 %"; "-" without routing.</summary>
+    internal static string Weight(JsonNode? routing, int version)
     {
         if (routing is null)
         {
