@@ -46,21 +46,9 @@ source "$here/lib/report.sh"
 source "$here/lib/install.sh"
 source "$here/lib/switchback.sh"
 source "$here/lib/paired.sh"
+source "$here/lib/workspace.sh"
 
-work="$(mktemp -d /tmp/switchback-bench.XXXXXX)"
-chmod 755 "$work" # nginx workers run as an unprivileged user and must reach their temp paths under it
-last_run="$here/.last-run"
-rm -rf "$last_run" && mkdir -p "$last_run"
-cleanup() {
-  local rc=$?
-  set +e
-  stop_all
-  [ $rc -ne 0 ] && cp "$work"/*.log "$last_run/" 2>/dev/null
-  rm -rf "$work"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_workspace switchback-bench "$here/.last-run"
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
