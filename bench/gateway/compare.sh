@@ -22,21 +22,12 @@ die() { printf '[compare] error: %s\n' "$*" >&2; exit 1; }
 
 [ $# = 1 ] && [ -n "$1" ] || die "usage: bench/gateway/compare.sh REV (a commit, branch or tag to compare this tree with)"
 rev_arg="$1"
-threads="${BENCH_THREADS:-2}"
-connections="${BENCH_CONNECTIONS:-64}"
-nginx_workers="${BENCH_NGINX_WORKERS:-1}"
-pair_rounds="${BENCH_PAIR_ROUNDS:-5}"
-pair_duration="${BENCH_PAIR_DURATION:-10s}"
-pair_warmup="${BENCH_PAIR_WARMUP:-20s}"
+source "$here/lib/knobs.sh"
 doc="${BENCH_DOC:-$root/docs/benchmarks.md}"
 cache="${BENCH_COMPARE_CACHE:-/tmp/switchback-compare}"
-for knob in "$threads" "$connections" "$pair_rounds"; do
-  [[ "$knob" =~ ^[1-9][0-9]*$ ]] || die "BENCH_THREADS, BENCH_CONNECTIONS and BENCH_PAIR_ROUNDS take a positive integer (got '$knob')"
-done
-for knob in "$pair_duration" "$pair_warmup"; do
-  [[ "$knob" =~ ^[1-9][0-9]*[sm]$ ]] || die "BENCH_PAIR_DURATION and BENCH_PAIR_WARMUP take a duration like 10s or 1m (got '$knob')"
-done
-[[ "$nginx_workers" =~ ^([1-9][0-9]*|auto)$ ]] || die "BENCH_NGINX_WORKERS takes a positive integer or auto (got '$nginx_workers')"
+check_counts "BENCH_THREADS, BENCH_CONNECTIONS and BENCH_PAIR_ROUNDS" "$threads" "$connections" "$pair_rounds"
+check_durations "BENCH_PAIR_DURATION and BENCH_PAIR_WARMUP" 10s "$pair_duration" "$pair_warmup"
+check_nginx_workers
 
 before_rev="$(git -C "$root" rev-parse --verify --quiet "$rev_arg^{commit}")" || die "'$rev_arg' is not a commit of this repository"
 before_short="$(git -C "$root" rev-parse --short "$before_rev")"
@@ -58,21 +49,9 @@ source "$here/lib/report.sh"
 source "$here/lib/install.sh"
 source "$here/lib/switchback.sh"
 source "$here/lib/paired.sh"
+source "$here/lib/workspace.sh"
 
-work="$(mktemp -d /tmp/switchback-compare-run.XXXXXX)"
-chmod 755 "$work" # nginx workers run as an unprivileged user and must reach their temp paths under it
-last_run="$here/.last-compare"
-rm -rf "$last_run" && mkdir -p "$last_run"
-cleanup() {
-  local rc=$?
-  set +e
-  stop_all
-  [ $rc -ne 0 ] && cp "$work"/*.log "$last_run/" 2>/dev/null
-  rm -rf "$work"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_workspace switchback-compare-run "$here/.last-compare"
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 run_started=$SECONDS

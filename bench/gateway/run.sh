@@ -21,15 +21,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 duration="${BENCH_DURATION:-15s}"
 warmup="${BENCH_WARMUP:-15s}"
-threads="${BENCH_THREADS:-2}"
-connections="${BENCH_CONNECTIONS:-64}"
+source "$here/lib/knobs.sh"
 hey_duration="${BENCH_HEY_DURATION:-10s}"
 hey_workers="${BENCH_HEY_WORKERS:-10}"
 hey_rate_per_worker="${BENCH_HEY_RATE:-100}"
-nginx_workers="${BENCH_NGINX_WORKERS:-1}"
-pair_rounds="${BENCH_PAIR_ROUNDS:-5}"
-pair_duration="${BENCH_PAIR_DURATION:-10s}"
-pair_warmup="${BENCH_PAIR_WARMUP:-20s}"
 only="${BENCH_ONLY:-}"
 [[ "$only" =~ ^(|switchback)$ ]] || die "BENCH_ONLY takes switchback or nothing (got '$only')"
 doc="${BENCH_DOC:-$root/docs/benchmarks.md}"
@@ -39,13 +34,11 @@ command_line="bench/gateway/run.sh"
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 
-for knob in "$threads" "$connections" "$hey_workers" "$hey_rate_per_worker" "$pair_rounds"; do
-  [[ "$knob" =~ ^[1-9][0-9]*$ ]] || die "BENCH_THREADS, BENCH_CONNECTIONS, BENCH_HEY_WORKERS, BENCH_HEY_RATE and BENCH_PAIR_ROUNDS take a positive integer (got '$knob')"
-done
-for knob in "$duration" "$warmup" "$hey_duration" "$pair_duration" "$pair_warmup"; do
-  [[ "$knob" =~ ^[1-9][0-9]*[sm]$ ]] || die "BENCH_DURATION, BENCH_WARMUP, BENCH_HEY_DURATION, BENCH_PAIR_DURATION and BENCH_PAIR_WARMUP take a duration like 15s or 1m (got '$knob')"
-done
-[[ "$nginx_workers" =~ ^([1-9][0-9]*|auto)$ ]] || die "BENCH_NGINX_WORKERS takes a positive integer or auto (got '$nginx_workers')"
+check_counts "BENCH_THREADS, BENCH_CONNECTIONS, BENCH_HEY_WORKERS, BENCH_HEY_RATE and BENCH_PAIR_ROUNDS" \
+  "$threads" "$connections" "$hey_workers" "$hey_rate_per_worker" "$pair_rounds"
+check_durations "BENCH_DURATION, BENCH_WARMUP, BENCH_HEY_DURATION, BENCH_PAIR_DURATION and BENCH_PAIR_WARMUP" 15s \
+  "$duration" "$warmup" "$hey_duration" "$pair_duration" "$pair_warmup"
+check_nginx_workers
 
 source "$here/lib/servers.sh"
 source "$here/lib/measure.sh"
@@ -53,21 +46,9 @@ source "$here/lib/report.sh"
 source "$here/lib/install.sh"
 source "$here/lib/switchback.sh"
 source "$here/lib/paired.sh"
+source "$here/lib/workspace.sh"
 
-work="$(mktemp -d /tmp/switchback-bench.XXXXXX)"
-chmod 755 "$work" # nginx workers run as an unprivileged user and must reach their temp paths under it
-last_run="$here/.last-run"
-rm -rf "$last_run" && mkdir -p "$last_run"
-cleanup() {
-  local rc=$?
-  set +e
-  stop_all
-  [ $rc -ne 0 ] && cp "$work"/*.log "$last_run/" 2>/dev/null
-  rm -rf "$work"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_workspace switchback-bench "$here/.last-run"
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 

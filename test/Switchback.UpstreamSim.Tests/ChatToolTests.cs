@@ -20,16 +20,7 @@ public sealed class ChatToolTests
         var body = await sim.ReadJsonAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var choice = body.GetProperty("choices")[0];
-        Assert.Equal("tool_calls", choice.GetProperty("finish_reason").GetString());
-        var message = choice.GetProperty("message");
-        Assert.Equal(JsonValueKind.Null, message.GetProperty("content").ValueKind);
-        var call = Assert.Single(message.GetProperty("tool_calls").EnumerateArray());
-        Assert.StartsWith("call_", call.GetProperty("id").GetString());
-        Assert.Equal("function", call.GetProperty("type").GetString());
-        Assert.Equal(expected, call.GetProperty("function").GetProperty("name").GetString());
-        var arguments = call.GetProperty("function").GetProperty("arguments").GetString()!;
-        Assert.Equal("order 42", JsonDocument.Parse(arguments).RootElement.GetProperty("query").GetString());
+        ToolCallAssert.ForcedCall(body, expected, query: "order 42");
         Assert.Equal(2, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Switchback.Gateway.Forwarding;
 using Switchback.Gateway.Responses;
 
 namespace Switchback.Gateway.Api;
@@ -27,12 +26,9 @@ internal sealed partial class GatewayRequestHandler
 
     public async Task HandleStoredResponseAsync(HttpContext context, string id, StoredResponseAction action)
     {
-        var requestId = journal.NextRequestId();
-        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
-        var raw = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
-        if (raw is null)
+        var requestId = IssueRequestId(context);
+        if (await ReadBodyAsync(context) is not { } raw)
         {
-            await TooLarge(context);
             return;
         }
 

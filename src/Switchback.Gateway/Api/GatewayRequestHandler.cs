@@ -40,12 +40,9 @@ internal sealed partial class GatewayRequestHandler(
 
     public async Task HandleOpenAiAsync(HttpContext context, EndpointKind kind)
     {
-        var requestId = journal.NextRequestId();
-        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
-        var raw = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
-        if (raw is null)
+        var requestId = IssueRequestId(context);
+        if (await ReadBodyAsync(context) is not { } raw)
         {
-            await TooLarge(context);
             return;
         }
 
@@ -156,8 +153,7 @@ internal sealed partial class GatewayRequestHandler(
 
     public async Task HandleRawAsync(HttpContext context, string deployment, string? path)
     {
-        var requestId = journal.NextRequestId();
-        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
+        var requestId = IssueRequestId(context);
 
         // Checked before anything else, on the bytes the client sent as well as on the route value: Kestrel has already
         // decoded one layer and resolved the dot segments it saw, which the route value alone no longer shows.
@@ -168,10 +164,8 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
-        var raw = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
-        if (raw is null)
+        if (await ReadBodyAsync(context) is not { } raw)
         {
-            await TooLarge(context);
             return;
         }
 
@@ -370,6 +364,26 @@ internal sealed partial class GatewayRequestHandler(
 
     private static Task WriteApplyError(HttpContext context, ApplyError error)
         => OpenAiErrors.WriteAsync(context, error.Status, error.Type, error.Code, error.Message, error.Param);
+
+    /// <summary>Issues the request's id and returns it in the response header.</summary>
+    private string IssueRequestId(HttpContext context)
+    {
+        var requestId = journal.NextRequestId();
+        context.Response.Headers[GatewayHeaders.RequestId] = requestId;
+        return requestId;
+    }
+
+    /// <summary>The request body; null, after answering 413, when it is larger than the limit.</summary>
+    private async ValueTask<byte[]?> ReadBodyAsync(HttpContext context)
+    {
+        var raw = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
+        if (raw is null)
+        {
+            await TooLarge(context);
+        }
+
+        return raw;
+    }
 
     private Task TooLarge(HttpContext context)
         => OpenAiErrors.WriteAsync(context, 413, "invalid_request_error", "request_too_large", $"the request body is larger than {options.Value.MaxRequestBodyBytes} bytes");

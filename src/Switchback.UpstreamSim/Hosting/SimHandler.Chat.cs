@@ -15,11 +15,9 @@ internal sealed partial class SimHandler
             return SimOutcome.BadRequest;
         }
 
-        var sequence = NextSequence();
-        var plan = _planner.Plan(sequence, textAnswer: request.ForcedTool is null, request.JsonMode);
+        var (sequence, plan, proceed) = await BeginAsync(context, request.Common, request.Common.Model, textAnswer: request.ForcedTool is null, request.JsonMode);
         var model = request.Common.Model ?? settings.ModelName;
-        EchoHeaders(context, request.Common, request.Common.Model, sequence);
-        if (!await DelayAndFaultAsync(context, plan))
+        if (!proceed)
         {
             return plan.Outcome;
         }
@@ -106,43 +104,14 @@ internal sealed partial class SimHandler
     {
         json.WriteStartObject("sim");
         json.WriteNumber("seq", sequence);
-        WriteStringOrNull(json, "model", request.Common.Model);
-        WriteStringOrNull(json, "system", request.SystemMessage);
+        json.WriteStringOrNull("model", request.Common.Model);
+        json.WriteStringOrNull("system", request.SystemMessage);
         json.WriteString("last_user", request.LastUserMessage);
         json.WriteNumber("messages", request.MessageCount);
-        if (request.Common.TemperatureText is { } temperature)
-        {
-            json.WritePropertyName("temperature");
-            json.WriteRawValue(temperature, skipInputValidation: true);
-        }
-        else
-        {
-            json.WriteNull("temperature");
-        }
-
-        if (request.Common.MaxTokens is { } max)
-        {
-            json.WriteNumber("max_tokens", max);
-        }
-        else
-        {
-            json.WriteNull("max_tokens");
-        }
-
-        WriteStringOrNull(json, "retrieval", context.Request.Headers["x-switchback-retrieval"].ToString() is { Length: > 0 } r ? r : null);
-        WriteStringOrNull(json, "tokenizer", context.Request.Headers["x-switchback-tokenizer"].ToString() is { Length: > 0 } t ? t : null);
+        json.WriteRawOrNull("temperature", request.Common.TemperatureText);
+        json.WriteNumberOrNull("max_tokens", request.Common.MaxTokens);
+        json.WriteStringOrNull("retrieval", context.Request.Headers["x-switchback-retrieval"].ToString() is { Length: > 0 } r ? r : null);
+        json.WriteStringOrNull("tokenizer", context.Request.Headers["x-switchback-tokenizer"].ToString() is { Length: > 0 } t ? t : null);
         json.WriteEndObject();
-    }
-
-    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
     }
 }

@@ -16,11 +16,9 @@ internal sealed partial class SimHandler
             return SimOutcome.BadRequest;
         }
 
-        var sequence = NextSequence();
-        var plan = _planner.Plan(sequence, textAnswer: true, wantsJson: false);
+        var (sequence, plan, proceed) = await BeginAsync(context, request.Common, request.Common.Model, textAnswer: true, wantsJson: false);
         var model = request.Common.Model ?? settings.ModelName;
-        EchoHeaders(context, request.Common, request.Common.Model, sequence);
-        if (!await DelayAndFaultAsync(context, plan))
+        if (!proceed)
         {
             return plan.Outcome;
         }

@@ -18,10 +18,8 @@ internal sealed partial class SimHandler
             return SimOutcome.BadRequest;
         }
 
-        var sequence = NextSequence();
-        var plan = _planner.Plan(sequence, textAnswer: false, wantsJson: false);
-        EchoHeaders(context, null, request.Model, sequence);
-        if (!await DelayAndFaultAsync(context, plan))
+        var (_, plan, proceed) = await BeginAsync(context, null, request.Model, textAnswer: false, wantsJson: false);
+        if (!proceed)
         {
             return plan.Outcome;
         }

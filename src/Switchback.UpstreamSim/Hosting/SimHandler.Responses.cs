@@ -23,11 +23,9 @@ internal sealed partial class SimHandler
             return SimOutcome.NotFound;
         }
 
-        var sequence = NextSequence();
-        var plan = _planner.Plan(sequence, textAnswer: request.ForcedTool is null, request.JsonMode);
+        var (sequence, plan, proceed) = await BeginAsync(context, request.Common, request.Common.Model, textAnswer: request.ForcedTool is null, request.JsonMode);
         var model = request.Common.Model ?? settings.ModelName;
-        EchoHeaders(context, request.Common, request.Common.Model, sequence);
-        if (!await DelayAndFaultAsync(context, plan))
+        if (!proceed)
         {
             return plan.Outcome;
         }

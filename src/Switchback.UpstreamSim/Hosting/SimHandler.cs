@@ -95,6 +95,19 @@ internal sealed partial class SimHandler(SimSettings settings, SimStats stats, R
         }
     }
 
+    /// <summary>
+    /// What every endpoint does before answering: numbers the request, plans its faults, echoes the headers, then waits out
+    /// the latency and injects the fault; <c>Proceed</c> is false when the request is finished.
+    /// </summary>
+    private async Task<(long Sequence, RequestPlan Plan, bool Proceed)> BeginAsync(
+        HttpContext context, CommonFields? common, string? model, bool textAnswer, bool wantsJson)
+    {
+        var sequence = NextSequence();
+        var plan = _planner.Plan(sequence, textAnswer, wantsJson);
+        EchoHeaders(context, common, model, sequence);
+        return (sequence, plan, await DelayAndFaultAsync(context, plan));
+    }
+
     /// <summary>Waits out the plan's latency, then injects its fault; returns false when the request is finished.</summary>
     private async Task<bool> DelayAndFaultAsync(HttpContext context, RequestPlan plan)
     {

@@ -65,8 +65,8 @@ internal sealed record SimResponse(
             json.WriteNull("incomplete_details");
         }
 
-        WriteStringOrNull(json, "instructions", Request.Instructions);
-        WriteNumberOrNull(json, "max_output_tokens", Request.Common.MaxTokens);
+        json.WriteStringOrNull("instructions", Request.Instructions);
+        json.WriteNumberOrNull("max_output_tokens", Request.Common.MaxTokens);
         json.WriteString("model", Model);
         json.WriteStartArray("output");
         if (final)
@@ -76,10 +76,10 @@ internal sealed record SimResponse(
 
         json.WriteEndArray();
         json.WriteBoolean("parallel_tool_calls", true);
-        WriteStringOrNull(json, "previous_response_id", Request.PreviousResponseId);
+        json.WriteStringOrNull("previous_response_id", Request.PreviousResponseId);
         json.WriteBoolean("store", Request.Store);
-        WriteRawOrNull(json, "temperature", Request.Common.TemperatureText);
-        WriteRawOrNull(json, "top_p", Request.TopPText);
+        json.WriteRawOrNull("temperature", Request.Common.TemperatureText);
+        json.WriteRawOrNull("top_p", Request.TopPText);
         if (final)
         {
             json.WriteStartObject("usage");
@@ -149,52 +149,15 @@ internal sealed record SimResponse(
     {
         json.WriteStartObject("sim");
         json.WriteNumber("seq", Sequence);
-        WriteStringOrNull(json, "model", Request.Common.Model);
-        WriteStringOrNull(json, "instructions", Request.Instructions);
+        json.WriteStringOrNull("model", Request.Common.Model);
+        json.WriteStringOrNull("instructions", Request.Instructions);
         json.WriteString("last_user", Request.LastUserMessage);
         json.WriteNumber("input_items", Request.InputItems);
-        WriteRawOrNull(json, "temperature", Request.Common.TemperatureText);
-        WriteRawOrNull(json, "top_p", Request.TopPText);
-        WriteNumberOrNull(json, "max_output_tokens", Request.Common.MaxTokens);
-        WriteStringOrNull(json, "retrieval", Retrieval);
-        WriteStringOrNull(json, "tokenizer", Tokenizer);
+        json.WriteRawOrNull("temperature", Request.Common.TemperatureText);
+        json.WriteRawOrNull("top_p", Request.TopPText);
+        json.WriteNumberOrNull("max_output_tokens", Request.Common.MaxTokens);
+        json.WriteStringOrNull("retrieval", Retrieval);
+        json.WriteStringOrNull("tokenizer", Tokenizer);
         json.WriteEndObject();
-    }
-
-    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
-    }
-
-    private static void WriteRawOrNull(Utf8JsonWriter json, string name, string? raw)
-    {
-        json.WritePropertyName(name);
-        if (raw is null)
-        {
-            json.WriteNullValue();
-        }
-        else
-        {
-            json.WriteRawValue(raw, skipInputValidation: true);
-        }
-    }
-
-    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, int? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.Json;
 
 namespace Switchback.UpstreamSim.Protocol;
@@ -106,38 +105,12 @@ internal sealed record ChatRequest(
 
     private static bool TryContent(JsonElement message, out string content)
     {
-        content = "";
         if (!message.TryGetProperty("content", out var c) || c.ValueKind == JsonValueKind.Null)
         {
+            content = "";
             return true;
         }
 
-        if (c.ValueKind == JsonValueKind.String)
-        {
-            content = c.GetString()!;
-            return true;
-        }
-
-        if (c.ValueKind != JsonValueKind.Array)
-        {
-            return false;
-        }
-
-        var sb = new StringBuilder();
-        foreach (var part in c.EnumerateArray())
-        {
-            if (part.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            if (part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
-            {
-                sb.Append(sb.Length > 0 ? " " : "").Append(text.GetString());
-            }
-        }
-
-        content = sb.ToString();
-        return true;
+        return MessageContent.TryRead(c, out content);
     }
 }

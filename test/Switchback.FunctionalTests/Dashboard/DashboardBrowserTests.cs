@@ -12,29 +12,15 @@ namespace Switchback.FunctionalTests.Dashboard;
 /// </summary>
 public sealed class DashboardBrowserTests
 {
-    private const string Canary = """
-        kind: Rollout
-        deployment: svc
-        candidate: 2
-        steps:
-          - canary: { weight: 50, duration: 30s, min_requests: 20 }
-          - canary: { weight: 100 }
-        guardrails:
-          - { signal: error_rate, compare: baseline, severity: hard }
-        """;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Console_ViewerWatchesFlakyCanary_ShowsRolledBackWithoutReloadAndActionRefused()
     {
-        using var dir = new TempDir();
-        using var healthy = await Sim.StartAsync("healthy");
-        using var flaky = await Sim.StartAsync("flaky", "--error-rate", "0.4");
-        using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await Svc.RegisterAsync(server, dir, healthy.Url, flaky.Url);
+        using var svc = await SvcOnSims.StartAsync("flaky", "--error-rate", "0.4");
+        var (dir, server) = (svc.Dir, svc.Server);
         var viewerKey = await CreateKeyAsync(server, "viewer", "watcher");
-        var start = await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", Canary));
+        var start = await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", Manifests.Canary()));
         Assert.True(start.ExitCode == 0, start.ToString());
         await using var browser = await Browser.LaunchAsync();
 
@@ -86,12 +72,9 @@ public sealed class DashboardBrowserTests
     [Fact]
     public async Task Console_OperatorRollsBackPromotedVersion_ReasonRequiredAndRoutingChanges()
     {
-        using var dir = new TempDir();
-        using var v1 = await Sim.StartAsync("healthy");
-        using var v2 = await Sim.StartAsync("healthy", "--seed", "2");
-        using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await Svc.RegisterAsync(server, dir, v1.Url, v2.Url);
-        var apply = await server.CliAsync("apply", "-f", dir.Write("rollout.yaml", Canary.Replace("30s", "4s", StringComparison.Ordinal)));
+        using var svc = await SvcOnSims.StartAsync("healthy", "--seed", "2");
+        var (dir, server) = (svc.Dir, svc.Server);
+        var apply = await server.CliAsync("apply", "-f", dir.Write("rollout.yaml", Manifests.Canary(duration: "4s")));
         Assert.True(apply.ExitCode == 0, apply.ToString());
         using var http = server.CreateHttpClient();
         Assert.Equal("promoted", (await Svc.DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(60)))["phase"]!.GetValue<string>());

@@ -46,16 +46,7 @@ public sealed class FleetConversationTests
 
             // svc@1 and svc@2 on two simulators: two response stores, so neither version can continue the other's responses.
             await Svc.RegisterAsync(a, dir, sim1.BaseAddress.ToString().TrimEnd('/'), sim2.BaseAddress.ToString().TrimEnd('/'));
-            var plan = """
-                kind: Rollout
-                deployment: svc
-                candidate: 2
-                steps:
-                  - canary: { weight: 50, duration: 30m, min_requests: 100000 }
-                  - canary: { weight: 100 }
-                guardrails:
-                  - { signal: error_rate, compare: baseline, severity: hard }
-                """;
+            var plan = Manifests.Canary(duration: "30m", minRequests: 100_000);
             var start = await b.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", plan));
             Assert.True(start.ExitCode == 0, start.ToString());
             using var adminA = a.CreateHttpClient();

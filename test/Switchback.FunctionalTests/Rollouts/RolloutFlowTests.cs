@@ -8,29 +8,15 @@ namespace Switchback.FunctionalTests.Rollouts;
 /// <summary>The whole loop against real server, simulator and CLI processes.</summary>
 public sealed class RolloutFlowTests
 {
-    private const string FastCanary = """
-        kind: Rollout
-        deployment: svc
-        candidate: 2
-        steps:
-          - canary: { weight: 50, duration: 30s, min_requests: 20 }
-          - canary: { weight: 100 }
-        guardrails:
-          - { signal: error_rate, compare: baseline, severity: hard }
-        """;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Rollout_FlakyCandidate_RolledBackAutomaticallyWithEvidenceAndPromoteRefused()
     {
-        using var dir = new TempDir();
-        using var healthy = await Sim.StartAsync("healthy");
-        using var flaky = await Sim.StartAsync("flaky", "--error-rate", "0.4");
-        using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await Svc.RegisterAsync(server, dir, healthy.Url, flaky.Url);
+        using var svc = await SvcOnSims.StartAsync("flaky", "--error-rate", "0.4");
+        var (dir, server) = (svc.Dir, svc.Server);
 
-        var start = await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", FastCanary));
+        var start = await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", Manifests.Canary()));
         Assert.True(start.ExitCode == 0, start.ToString());
         Assert.Contains("started", start.Stdout, StringComparison.Ordinal);
         var second = await server.CliAsync("rollout", "start", "svc", "--to", "2");
@@ -58,12 +44,9 @@ public sealed class RolloutFlowTests
     [Fact]
     public async Task Rollout_HealthyCandidate_PromotedAndStatusWaitExitsZero()
     {
-        using var dir = new TempDir();
-        using var v1 = await Sim.StartAsync("healthy");
-        using var v2 = await Sim.StartAsync("healthy", "--seed", "2");
-        using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await Svc.RegisterAsync(server, dir, v1.Url, v2.Url);
-        var apply = await server.CliAsync("apply", "-f", dir.Write("rollout.yaml", FastCanary.Replace("30s", "4s", StringComparison.Ordinal)));
+        using var svc = await SvcOnSims.StartAsync("healthy", "--seed", "2");
+        var (dir, server) = (svc.Dir, svc.Server);
+        var apply = await server.CliAsync("apply", "-f", dir.Write("rollout.yaml", Manifests.Canary(duration: "4s")));
         Assert.True(apply.ExitCode == 0, apply.ToString());
 
         using var http = server.CreateHttpClient();
@@ -82,7 +65,7 @@ public sealed class RolloutFlowTests
         using var v1 = await Sim.StartAsync("healthy");
         using var server = await ServerProcess.StartAsync(dir.SqliteStore);
         await Svc.RegisterAsync(server, dir, v1.Url, v1.Url);
-        var plan = FastCanary.Replace("- canary: { weight: 50, duration: 30s, min_requests: 20 }", "- canary: { weight: 20, duration: 1h }\n  - pause: {}", StringComparison.Ordinal);
+        var plan = Manifests.Canary().Replace("- canary: { weight: 50, duration: 30s, min_requests: 20 }", "- canary: { weight: 20, duration: 1h }\n  - pause: {}", StringComparison.Ordinal);
         Assert.Equal(0, (await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", plan))).ExitCode);
         server.Kill();
 

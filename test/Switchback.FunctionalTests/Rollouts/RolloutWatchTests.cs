@@ -6,17 +6,6 @@ namespace Switchback.FunctionalTests.Rollouts;
 /// <summary><c>rollout status --watch</c> with stdout redirected, against real server, simulator and CLI processes.</summary>
 public sealed class RolloutWatchTests
 {
-    private const string FastCanary = """
-        kind: Rollout
-        deployment: svc
-        candidate: 2
-        steps:
-          - canary: { weight: 50, duration: 30s, min_requests: 20 }
-          - canary: { weight: 100 }
-        guardrails:
-          - { signal: error_rate, compare: baseline, severity: hard }
-        """;
-
     private static Dictionary<string, string?> Env(ServerProcess server)
         => new() { ["SWITCHBACK_URL"] = server.Url, ["SWITCHBACK_API_KEY"] = ServerProcess.AdminKey };
 
@@ -37,12 +26,9 @@ public sealed class RolloutWatchTests
     [Fact]
     public async Task StatusWatch_FlakyCanaryRedirected_PrintsProgressionAndExitsRolledBackByItself()
     {
-        using var dir = new TempDir();
-        using var healthy = await Sim.StartAsync("healthy");
-        using var flaky = await Sim.StartAsync("flaky", "--error-rate", "0.4");
-        using var server = await ServerProcess.StartAsync(dir.SqliteStore);
-        await Svc.RegisterAsync(server, dir, healthy.Url, flaky.Url);
-        Assert.Equal(0, (await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", FastCanary))).ExitCode);
+        using var svc = await SvcOnSims.StartAsync("flaky", "--error-rate", "0.4");
+        var (dir, server) = (svc.Dir, svc.Server);
+        Assert.Equal(0, (await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", Manifests.Canary()))).ExitCode);
 
         using var watch = ChildProcess.Start(["rollout", "status", "svc", "--watch"], Env(server));
         await FirstLineAsync(watch);
@@ -79,7 +65,7 @@ public sealed class RolloutWatchTests
         Assert.Contains("nope", unknown.Stderr, StringComparison.Ordinal);
         Assert.Empty(unknown.Stdout);
 
-        var plan = FastCanary.Replace("- canary: { weight: 50, duration: 30s, min_requests: 20 }", "- canary: { weight: 20, duration: 1h }", StringComparison.Ordinal);
+        var plan = Manifests.Canary().Replace("- canary: { weight: 50, duration: 30s, min_requests: 20 }", "- canary: { weight: 20, duration: 1h }", StringComparison.Ordinal);
         Assert.Equal(0, (await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", plan))).ExitCode);
         using var watch = ChildProcess.Start(["rollout", "status", "svc", "--watch", "--interval", "1s"], Env(server));
         var first = await FirstLineAsync(watch);

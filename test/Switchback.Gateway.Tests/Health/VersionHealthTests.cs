@@ -59,11 +59,7 @@ public sealed class VersionHealthTests
         });
         await using var host = await GatewayHost.StartAsync(
             time,
-            seed: async store =>
-            {
-                await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(stable.BaseAddress, "s"));
-                await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(candidate.BaseAddress, "c"));
-            },
+            seed: GatewayHost.StableAndCandidate(stable.BaseAddress, candidate.BaseAddress),
             health: o =>
             {
                 // Only real traffic feeds the breaker here: a probe on the advanced clock would close it by itself.

@@ -106,6 +106,13 @@ internal sealed class GatewayHost : IAsyncDisposable
         return outcome.Bundle.Version;
     }
 
+    /// <summary>A seed registering <c>svc</c> version 1 (model <c>s</c>) at <paramref name="stable"/> and version 2 (model <c>c</c>) at <paramref name="candidate"/>.</summary>
+    public static Func<IRegistryStore, Task> StableAndCandidate(Uri stable, Uri candidate) => async store =>
+    {
+        await RegisterAsync(store, "svc", Bundle(stable, "s"));
+        await RegisterAsync(store, "svc", Bundle(candidate, "c"));
+    };
+
     public static JsonObject Bundle(Uri endpoint, string name = "up-model", JsonObject? extra = null)
     {
         var content = new JsonObject

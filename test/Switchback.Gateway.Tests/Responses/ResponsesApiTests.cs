@@ -215,11 +215,7 @@ public sealed class ResponsesApiTests
     {
         await using var stable = await SimAsync();
         await using var candidate = await SimAsync();
-        await using var host = await GatewayHost.StartAsync(seed: async store =>
-        {
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(stable.BaseAddress, "s"));
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(candidate.BaseAddress, "c"));
-        });
+        await using var host = await GatewayHost.StartAsync(seed: GatewayHost.StableAndCandidate(stable.BaseAddress, candidate.BaseAddress));
         var operatorKey = await host.CreateKeyAsync(Role.Operator);
         var viewerKey = await host.CreateKeyAsync(Role.Viewer);
 
@@ -239,11 +235,7 @@ public sealed class ResponsesApiTests
     {
         await using var stable = await SimAsync();
         await using var candidate = await SimAsync();
-        await using var host = await GatewayHost.StartAsync(seed: async store =>
-        {
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(stable.BaseAddress, "s"));
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(candidate.BaseAddress, "c"));
-        });
+        await using var host = await GatewayHost.StartAsync(seed: GatewayHost.StableAndCandidate(stable.BaseAddress, candidate.BaseAddress));
         await host.SetRoutingAsync(new RoutingState("svc", 1, 2, 5_000));
         var versions = new Dictionary<string, HashSet<string>>();
 

@@ -53,11 +53,7 @@ public sealed class SharedResponseAffinityTests : IAsyncDisposable
     {
         await using var stable = await SimAsync();
         await using var candidate = await SimAsync();
-        await using var first = await GatewayHost.StartAsync(seed: async store =>
-        {
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(stable.BaseAddress, "s"));
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(candidate.BaseAddress, "c"));
-        });
+        await using var first = await GatewayHost.StartAsync(seed: GatewayHost.StableAndCandidate(stable.BaseAddress, candidate.BaseAddress));
         await using var second = await GatewayHost.StartAsync(sharedDatabase: first.DatabaseFile);
         await first.SetRoutingAsync(new RoutingState("svc", 1, 2, 10_000, Salt: "r-1"));
         using var created = await first.Client.SendAsync(ResponsesApiTests.Responses("svc", "hi"), Ct);

@@ -22,11 +22,7 @@ public sealed class StoredResponseRoutingTests
     {
         await using var stable = await SimAsync();
         await using var candidate = await SimAsync();
-        await using var host = await GatewayHost.StartAsync(seed: async store =>
-        {
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(stable.BaseAddress, "s"));
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(candidate.BaseAddress, "c"));
-        });
+        await using var host = await GatewayHost.StartAsync(seed: GatewayHost.StableAndCandidate(stable.BaseAddress, candidate.BaseAddress));
         await host.SetRoutingAsync(new RoutingState("svc", 1, 2, 5_000));
         var created = new List<(string Id, string Version, bool Stream)>();
         for (var i = 0; i < 16; i++)
@@ -109,11 +105,7 @@ public sealed class StoredResponseRoutingTests
     {
         await using var stable = await SimAsync();
         await using var candidate = await SimAsync();
-        await using var host = await GatewayHost.StartAsync(seed: async store =>
-        {
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(stable.BaseAddress, "s"));
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(candidate.BaseAddress, "c"));
-        });
+        await using var host = await GatewayHost.StartAsync(seed: GatewayHost.StableAndCandidate(stable.BaseAddress, candidate.BaseAddress));
         await host.SetRoutingAsync(new RoutingState("svc", 1, 2, 10_000));
         using var created = await host.Client.SendAsync(ResponsesApiTests.Responses("svc", stickyKey: "k"), Ct);
         var id = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!["id"]!;
@@ -131,11 +123,7 @@ public sealed class StoredResponseRoutingTests
     {
         await using var stable = await SimAsync();
         await using var candidate = await SimAsync();
-        await using var host = await GatewayHost.StartAsync(seed: async store =>
-        {
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(stable.BaseAddress, "s"));
-            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(candidate.BaseAddress, "c"));
-        });
+        await using var host = await GatewayHost.StartAsync(seed: GatewayHost.StableAndCandidate(stable.BaseAddress, candidate.BaseAddress));
         await host.SetRoutingAsync(new RoutingState("svc", 1, 2, 10_000));
         using var created = await host.Client.SendAsync(ResponsesApiTests.Responses("svc", "Stream this answer", stickyKey: "k"), Ct);
         var stored = JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!;
