@@ -26,13 +26,13 @@ hey_duration="${BENCH_HEY_DURATION:-10s}"
 hey_workers="${BENCH_HEY_WORKERS:-10}"
 hey_rate_per_worker="${BENCH_HEY_RATE:-100}"
 only="${BENCH_ONLY:-}"
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 [[ "$only" =~ ^(|switchback)$ ]] || die "BENCH_ONLY takes switchback or nothing (got '$only')"
 doc="${BENCH_DOC:-$root/docs/benchmarks.md}"
 [ -n "$only" ] && doc="${BENCH_DOC:--}"
 command_line="bench/gateway/run.sh"
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 
 check_counts "BENCH_THREADS, BENCH_CONNECTIONS, BENCH_HEY_WORKERS, BENCH_HEY_RATE and BENCH_PAIR_ROUNDS" \
   "$threads" "$connections" "$hey_workers" "$hey_rate_per_worker" "$pair_rounds"
