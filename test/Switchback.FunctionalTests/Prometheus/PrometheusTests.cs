@@ -15,13 +15,22 @@ public sealed partial class PrometheusTests(FlakyCanary canary) : IClassFixture<
     [Fact]
     public async Task Metrics_AfterCanaryTraffic_PromtoolCheckMetricsIsClean()
     {
+        // The phase gauge is the leader's list as of its last tick: wait for it (at most 10 s) rather than read it once.
+        const string Progressing = "switchback_rollout_phase{deployment=\"svc\",phase=\"progressing\",reason=\"none\"} 1\n";
         var text = await ScrapeAsync();
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !text.Contains(Progressing, StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(200, Ct);
+            text = await ScrapeAsync();
+        }
 
         var (exitCode, output) = await Promtool.RunAsync(Promtool.RepoRoot, text, "check", "metrics");
 
         Assert.True(exitCode == 0 && output.Length == 0, $"promtool check metrics (exit {exitCode}):\n{output}");
         Assert.Contains("switchback_requests_total{deployment=\"svc\",version=\"2\",outcome=\"http_5xx\"}", text, StringComparison.Ordinal);
-        Assert.Contains("switchback_rollout_phase{deployment=\"svc\",phase=\"progressing\",reason=\"none\"} 1\n", text, StringComparison.Ordinal);
+        Assert.True(
+            text.Contains(Progressing, StringComparison.Ordinal),
+            "phase lines: " + string.Join(" | ", text.Split('\n').Where(l => l.StartsWith("switchback_rollout_phase", StringComparison.Ordinal))));
     }
 
     [Fact]
