@@ -34,8 +34,10 @@ internal sealed class CanaryScenario : IDemoScenario
         var rollback = RollbackFacts.From(bad, badCounts);
         Report(console, rollback);
 
-        console.MarkupLine($"[bold]2.[/] Canary of {Deployment}@3: 20 % then 50 % for 4 s each (min 100 requests per arm), then 100 %");
-        await env.StartRolloutAsync(Deployment, Plan(3, (20, "4s"), (50, "4s")), ct);
+        console.MarkupLine($"[bold]2.[/] Canary of {Deployment}@3: 25 % for 6 s then 50 % for 4 s (min 100 requests per arm), then 100 %");
+        // The first step is long enough for 100 candidate requests to reach the controller on a loaded machine: a step
+        // that ends short of its min_requests pauses as inconclusive (no data is not good data), as it did at 20 % for 4 s.
+        await env.StartRolloutAsync(Deployment, Plan(3, (25, "6s"), (50, "4s")), ct);
         var (good, _) = await RolloutWatcher.WatchAsync(env, settings, Deployment, Limit, ct);
         if (RolloutView.Text(good, "phase") != "promoted")
         {
