@@ -24,7 +24,7 @@ internal static class ControllerTelemetry
             return null;
         }
 
-        var kind = Kind(decision.Kind);
+        var kind = SnakeCase(decision.Kind.ToString());
         var span = Source.StartActivity("rollout " + kind, ActivityKind.Internal, parentContext: default);
         if (span is not { IsAllDataRequested: true })
         {
@@ -35,7 +35,7 @@ internal static class ControllerTelemetry
         span.SetTag("switchback.rollout.id", rollout.Id);
         span.SetTag("switchback.decision", kind);
         span.SetTag("switchback.decision.reason", decision.Reason);
-        span.SetTag("switchback.rollout.phase", rollout.Phase.ToString().ToLowerInvariant());
+        span.SetTag("switchback.rollout.phase", SnakeCase(rollout.Phase.ToString()));
         span.SetTag("switchback.rollout.step", decision.StepIndex);
         span.SetTag("switchback.version", rollout.CandidateVersion);
         span.SetTag("switchback.stable_version", rollout.StableVersion);
@@ -62,10 +62,9 @@ internal static class ControllerTelemetry
         return span;
     }
 
-    // snake_case of the decision kind: StepStarted → step_started.
-    private static string Kind(DecisionKind kind)
+    // snake_case of an enum name, as the API writes it: StepStarted → step_started, RolledBack → rolled_back.
+    private static string SnakeCase(string name)
     {
-        var name = kind.ToString();
         var builder = new System.Text.StringBuilder(name.Length + 4);
         for (var i = 0; i < name.Length; i++)
         {

@@ -93,6 +93,50 @@ public sealed class OtlpExportTests
     }
 
     [Fact]
+    public async Task Serve_WithOtlpEndpoint_ExportsTheControllersDecisions_RollbackSpanCarriesTheGuardrailEvidence()
+    {
+        using var dir = new TempDir();
+        await using var receiver = await OtlpReceiver.StartAsync();
+        using var v1 = await Sim.StartAsync("healthy");
+        using var v2 = await Sim.StartAsync("flaky", "--error-rate", "0.4");
+        using var server = await ServerProcess.StartAsync(dir.SqliteStore, environment: new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_METRICS_EXPORTER"] = "none",
+        });
+        await Svc.RegisterAsync(server, dir, v1.Url, v2.Url);
+        var start = await server.CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", Manifests.Canary()));
+        Assert.True(start.ExitCode == 0, start.ToString());
+        using var http = server.CreateHttpClient();
+        var status = await Svc.DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(30));
+        Assert.Equal("rolled_back", status["phase"]!.GetValue<string>());
+        var rollout = status["id"]!.ToString();
+
+        // The first step's decision and the rollback are spans of their own, named by the decision's kind.
+        var started = await receiver.WaitForSpanAsync(s => s.Scope == "Switchback.Controller" && s.Name == "rollout step_started", Wait, "for the step's span");
+        Assert.Equal((rollout, "svc", "2"), (Attr(started, "switchback.rollout.id"), Attr(started, "switchback.deployment"), Attr(started, "switchback.version")));
+        var rollback = await receiver.WaitForSpanAsync(s => s.Scope == "Switchback.Controller" && s.Name == "rollout rolled_back", Wait, "for the rollback's span");
+        Assert.Equal(1, rollback.Kind); // SPAN_KIND_INTERNAL
+        Assert.Equal((rollout, "svc", "rolled_back", "2", "1"), (Attr(rollback, "switchback.rollout.id"), Attr(rollback, "switchback.deployment"),
+            Attr(rollback, "switchback.decision"), Attr(rollback, "switchback.version"), Attr(rollback, "switchback.stable_version")));
+        Assert.Equal("rolled_back", Attr(rollback, "switchback.rollout.phase"));
+        Assert.Contains("error_rate", Attr(rollback, "switchback.decision.reason"), StringComparison.Ordinal);
+
+        // One event per guardrail with its evidence: the breached comparison's e-value at or over its threshold.
+        var evidence = Assert.Single(rollback.Events, e => e.Name == "switchback.guardrail.evidence");
+        Assert.Equal(("error_rate:compare", "hard", "true"), (Attr(evidence.Attributes, "switchback.guardrail"),
+            Attr(evidence.Attributes, "switchback.guardrail.severity"), Attr(evidence.Attributes, "switchback.guardrail.breached")));
+        var eValue = double.Parse(Attr(evidence.Attributes, "switchback.guardrail.e_value")!, System.Globalization.CultureInfo.InvariantCulture);
+        var threshold = double.Parse(Attr(evidence.Attributes, "switchback.guardrail.threshold")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(eValue >= threshold && threshold > 1, $"e-value {eValue}, threshold {threshold}");
+        Assert.False(string.IsNullOrEmpty(Attr(evidence.Attributes, "switchback.guardrail.summary")));
+
+        Assert.True(receiver.Refused.IsEmpty, string.Join("; ", receiver.Refused));
+    }
+
+    [Fact]
     public void ExportChoice_IsOffByDefault_AndFollowsTheOtelVariables()
     {
         static OtelExportChoice Choose(params (string Name, string Value)[] set)
