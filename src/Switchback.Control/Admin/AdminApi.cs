@@ -24,6 +24,7 @@ public static class AdminApi
         KeyEndpoints.Map(api);
         RoutingEndpoints.Map(api);
         SignalEndpoints.Map(api);
+        SignalSeriesEndpoints.Map(api);
         EvalEndpoints.Map(api);
         RolloutEndpoints.Map(api);
         RollbackEndpoints.Map(api);

@@ -38,8 +38,8 @@ internal static class SignalEndpoints
         return Results.Json(new { Deployment = deployment, WindowSeconds = span.TotalSeconds, Versions = versions }, AdminJson.Options);
     }
 
-    // Seconds, minutes or hours with a unit: "30s", "5m", "1h".
-    private static bool TryParseWindow(string text, out TimeSpan span)
+    /// <summary>Seconds, minutes or hours with a unit: "30s", "5m", "1h" (also the series' window and step).</summary>
+    internal static bool TryParseWindow(string text, out TimeSpan span)
     {
         span = default;
         if (text.Length < 2 || !int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
