@@ -243,5 +243,22 @@ internal static class PostgresSchema
             );
             CREATE INDEX response_owners_by_age ON response_owners (recorded_at);
             """),
+        // The guardrails' evidence over time (issue 14): the leading controller's points per rollout and guardrail, thinned to a
+        // bound (docs/api.md, "Evidence series").
+        new(15, "evidence-points", """
+            CREATE TABLE evidence_points (
+                rollout_id text NOT NULL,
+                guardrail text NOT NULL,
+                at_ms bigint NOT NULL,
+                e_value double precision NOT NULL,
+                threshold double precision NOT NULL,
+                baseline_events bigint NOT NULL,
+                baseline_trials bigint NOT NULL,
+                candidate_events bigint NOT NULL,
+                candidate_trials bigint NOT NULL,
+                by_unit integer NOT NULL CHECK (by_unit IN (0, 1)),
+                PRIMARY KEY (rollout_id, guardrail, at_ms)
+            );
+            """),
     ];
 }

@@ -260,5 +260,22 @@ internal static class SqliteSchema
             ) WITHOUT ROWID;
             CREATE INDEX response_owners_by_age ON response_owners (recorded_at);
             """),
+        // The guardrails' evidence over time (issue 14): the leading controller's points per rollout and guardrail, thinned to a
+        // bound (docs/api.md, "Evidence series").
+        new(15, "evidence-points", """
+            CREATE TABLE evidence_points (
+                rollout_id TEXT NOT NULL,
+                guardrail TEXT NOT NULL,
+                at_ms INTEGER NOT NULL,
+                e_value REAL NOT NULL,
+                threshold REAL NOT NULL,
+                baseline_events INTEGER NOT NULL,
+                baseline_trials INTEGER NOT NULL,
+                candidate_events INTEGER NOT NULL,
+                candidate_trials INTEGER NOT NULL,
+                by_unit INTEGER NOT NULL CHECK (by_unit IN (0, 1)),
+                PRIMARY KEY (rollout_id, guardrail, at_ms)
+            ) WITHOUT ROWID;
+            """),
     ];
 }
