@@ -28,6 +28,7 @@ internal sealed partial class RolloutController(
     IGateRunner gateRunner,
     ILeadership leadership,
     RolloutPhaseMetrics phases,
+    Evidence.EvidenceRecorder evidence,
     IOptions<FleetOptions> fleetOptions,
     TimeProvider time,
     ILogger<RolloutController> logger) : BackgroundService
@@ -139,7 +140,11 @@ internal sealed partial class RolloutController(
         var observation = await observer.ObserveAsync(state, now, ct);
         var at = signals.Lags ? observation.IntervalEnd : now;
         var decision = RolloutDecider.Decide(state, observation, at);
-        return await PersistAndActAsync(state, decision, ct) ?? state;
+        var after = await PersistAndActAsync(state, decision, ct) ?? state;
+
+        // After the actions (a rollback's switch among them); it only enqueues, the store write runs elsewhere.
+        evidence.Observe(after, leadership.Fence);
+        return after;
     }
 
     /// <summary>Persists <paramref name="decision"/>'s state, then runs its actions; null when someone else saved first.</summary>

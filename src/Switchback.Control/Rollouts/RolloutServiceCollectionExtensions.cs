@@ -35,6 +35,16 @@ public static class RolloutServiceCollectionExtensions
         services.TryAddSingleton<IGateRunner, ServerGateRunner>();
         services.TryAddSingleton<RolloutPhaseMetrics>();
         services.AddSingleton<Gateway.Metrics.IMetricsContributor>(sp => sp.GetRequiredService<RolloutPhaseMetrics>());
+        services.AddOptions<Evidence.EvidenceSeriesOptions>().Validate(o =>
+        {
+            o.Validate();
+            return true;
+        }).ValidateOnStart();
+        services.TryAddSingleton<Storage.Fleet.IEvidenceSeriesStore>(sp => (Storage.Fleet.IEvidenceSeriesStore)sp.GetRequiredService<Storage.IRegistryStore>());
+        services.TryAddSingleton<Evidence.EvidenceRecorder>();
+
+        // Before the controller: hosted services stop in reverse, so the recorder writes the controller's last points.
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Evidence.EvidenceRecorder>());
         services.TryAddSingleton<RolloutController>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RolloutController>());
         return services;

@@ -27,7 +27,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
     private readonly string folder = Path.Combine(Path.GetTempPath(), "sb-ctl-" + Guid.NewGuid().ToString("N"));
     private readonly ServiceProvider provider;
 
-    public ControllerHarness(IRegistryStore? store = null, string? storePath = null, Switchback.Control.Fleet.ILeadership? leadership = null)
+    public ControllerHarness(IRegistryStore? store = null, string? storePath = null, Switchback.Control.Fleet.ILeadership? leadership = null, Action<IServiceCollection>? configure = null)
     {
         Directory.CreateDirectory(folder);
         StorePath = storePath ?? Path.Combine(folder, "registry.db");
@@ -46,6 +46,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
 
         services.AddSwitchbackGateway();
         services.AddSwitchbackRollouts();
+        configure?.Invoke(services);
         provider = services.BuildServiceProvider();
     }
 
