@@ -25,6 +25,7 @@ public static class AdminApi
         RoutingEndpoints.Map(api);
         SignalEndpoints.Map(api);
         SignalSeriesEndpoints.Map(api);
+        EvidenceSeriesEndpoints.Map(api);
         EvalEndpoints.Map(api);
         RolloutEndpoints.Map(api);
         RollbackEndpoints.Map(api);

@@ -8,7 +8,7 @@ namespace Switchback.Storage.Fleet;
 /// <param name="Guardrail">The guardrail key, e.g. <c>error_rate:compare</c>.</param>
 /// <param name="At">When the controller judged it (stored to the millisecond; one point per rollout, guardrail and millisecond).</param>
 /// <param name="EValue">The e-value then.</param>
-/// <param name="Threshold">The e-value at which the guardrail is breached.</param>
+/// <param name="Threshold">The e-value at which the guardrail is breached; null before the test has any data (its e-value is then 1 by definition).</param>
 /// <param name="BaselineEvents">Baseline events counted by the test so far.</param>
 /// <param name="BaselineTrials">Baseline requests (or units, or feedback) counted so far.</param>
 /// <param name="CandidateEvents">Candidate events counted so far.</param>
@@ -19,7 +19,7 @@ public sealed record EvidencePointRow(
     string Guardrail,
     DateTimeOffset At,
     double EValue,
-    double Threshold,
+    double? Threshold,
     long BaselineEvents,
     long BaselineTrials,
     long CandidateEvents,

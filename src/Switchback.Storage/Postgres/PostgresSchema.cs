@@ -251,7 +251,7 @@ internal static class PostgresSchema
                 guardrail text NOT NULL,
                 at_ms bigint NOT NULL,
                 e_value double precision NOT NULL,
-                threshold double precision NOT NULL,
+                threshold double precision,
                 baseline_events bigint NOT NULL,
                 baseline_trials bigint NOT NULL,
                 candidate_events bigint NOT NULL,

@@ -69,7 +69,7 @@ internal abstract partial class SqlRegistryStore : IEvidenceSeriesStore
         return await session.QueryAsync(
             $"SELECT {PointColumns} FROM evidence_points WHERE rollout_id = @r ORDER BY guardrail, at_ms",
             r => new EvidencePointRow(
-                r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetDouble(3), r.GetDouble(4),
+                r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetDouble(4),
                 r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9) != 0),
             ("@r", rolloutId));
     }
@@ -101,7 +101,7 @@ internal abstract partial class SqlRegistryStore : IEvidenceSeriesStore
             throw new ArgumentException($"an evidence point's rollout id and guardrail must be 1..{EvidencePointRow.MaxKeyLength} characters", nameof(point));
         }
 
-        if (!double.IsFinite(point.EValue) || !double.IsFinite(point.Threshold))
+        if (!double.IsFinite(point.EValue) || point.Threshold is { } threshold && !double.IsFinite(threshold))
         {
             throw new ArgumentException($"an evidence point's e-value and threshold must be finite (got {point.EValue}, {point.Threshold})", nameof(point));
         }

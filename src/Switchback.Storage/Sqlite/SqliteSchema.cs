@@ -268,7 +268,7 @@ internal static class SqliteSchema
                 guardrail TEXT NOT NULL,
                 at_ms INTEGER NOT NULL,
                 e_value REAL NOT NULL,
-                threshold REAL NOT NULL,
+                threshold REAL,
                 baseline_events INTEGER NOT NULL,
                 baseline_trials INTEGER NOT NULL,
                 candidate_events INTEGER NOT NULL,

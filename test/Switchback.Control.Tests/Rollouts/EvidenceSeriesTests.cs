@@ -38,7 +38,7 @@ public sealed class EvidenceSeriesTests
         Assert.Equal(RolloutPhase.RolledBack, (await h.LatestAsync()).Phase);
         var errors = await SeriesAsync(h, rollout.Id, "error_rate:compare");
         Assert.True(errors.Count > 2, $"{errors.Count} points");
-        Assert.True(errors[0].EValue < errors[0].Threshold);
+        Assert.Equal((1.0, null, 0L), (errors[0].EValue, errors[0].Threshold, errors[0].CandidateTrials));
         Assert.True(errors[^1].EValue >= errors[^1].Threshold);
         Assert.Equal((await h.LatestAsync()).Guardrails["error_rate:compare"].Last!.Test!.EValue, errors[^1].EValue);
         Assert.True(errors.Zip(errors.Skip(1)).All(p => p.First.At < p.Second.At && p.First.CandidateTrials <= p.Second.CandidateTrials));

@@ -71,6 +71,25 @@ public sealed class DashboardBrowserTests
         await Expect(evidence.Locator("svg .threshold")).ToHaveCountAsync(1);
         Assert.True(int.Parse(await evidence.Locator("path[data-series=e-value]").GetAttributeAsync("data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 2, "the e-value has fewer than two points");
         await Expect(evidence.Locator(".evidence-words")).ToContainTextAsync("Reached its threshold");
+
+        // A page opened after the rollback has seen no status before it: with only the decisions' evidence it would draw 2
+        // points (the start at 1 and the breach); the controller's stored series gives the curve in between.
+        var late = await browser.NewPageAsync();
+        await late.GotoAsync(server.Url + "/ui/");
+        await late.FillAsync("#api-key", viewerKey);
+        await late.ClickAsync("#signin button[type=submit]");
+        await late.ClickAsync("a[href='#/d/svc']");
+        var lateCurve = late.Locator("figure[data-evidence='error_rate:compare'] path[data-series=e-value]");
+        await Expect(lateCurve).ToHaveCountAsync(1);
+        var drawn = 0;
+        for (var until = DateTimeOffset.UtcNow.AddSeconds(10); drawn <= 2 && DateTimeOffset.UtcNow < until; await Task.Delay(250, Ct))
+        {
+            drawn = int.Parse(await lateCurve.GetAttributeAsync("data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.True(drawn > 2, $"a page opened after the rollback draws the e-value with {drawn} points");
+        await Browser.ScreenshotAsync(late, "evidence-after-rollback");
+        await late.CloseAsync();
         await Expect(page.Locator("#steps li.ended .step-end")).ToHaveTextAsync("rolled back here");
         await Expect(page.Locator("#alerts")).ToContainTextAsync("No alert receivers");
         var errorChart = await page.Locator("figure[data-figure=error_rate]").InnerTextAsync();

@@ -6,8 +6,8 @@ public abstract partial class RegistryStoreConformance
 {
     private IEvidenceSeriesStore Evidence => (IEvidenceSeriesStore)Store;
 
-    private static EvidencePointRow Point(string rollout, string guardrail, int second, double e, bool byUnit = false)
-        => new(rollout, guardrail, Start.AddSeconds(second), e, 199.5, second, 10L * second, 2L * second, 10L * second, byUnit);
+    private static EvidencePointRow Point(string rollout, string guardrail, int second, double e, bool byUnit = false, double? threshold = 199.5)
+        => new(rollout, guardrail, Start.AddSeconds(second), e, threshold, second, 10L * second, 2L * second, 10L * second, byUnit);
 
     [Fact]
     public async Task EvidencePoints_AppendAndRead_RoundTripsEveryFieldBySeriesThenTime()
@@ -18,6 +18,7 @@ public abstract partial class RegistryStoreConformance
             Point("r-1", "error_rate:compare", 3, double.MaxValue),
             Point("r-1", "error_rate:compare", 1, 1e-9),
             Point("r-2", "error_rate:compare", 1, 7),
+            Point("r-1", "error_rate:compare", 0, 1, threshold: null),
         ], keepAtMost: 100, fence: null, Ct);
         await Evidence.AppendEvidencePointsAsync([Point("r-1", "error_rate:compare", 1, 42)], keepAtMost: 100, fence: null, Ct);
 
@@ -25,9 +26,10 @@ public abstract partial class RegistryStoreConformance
         var read = await other.ReadEvidencePointsAsync("r-1", Ct);
 
         Assert.Equal(
-            [("error_rate:compare", 1L, 1e-9), ("error_rate:compare", 3L, double.MaxValue), ("latency_p95:compare", 2L, 0.25)],
+            [("error_rate:compare", 0L, 1.0), ("error_rate:compare", 1L, 1e-9), ("error_rate:compare", 3L, double.MaxValue), ("latency_p95:compare", 2L, 0.25)],
             read.Select(p => (p.Guardrail, (p.At.ToUnixTimeMilliseconds() - Start.ToUnixTimeMilliseconds()) / 1000, p.EValue)));
-        var unit = read[2];
+        var unit = read[3];
+        Assert.Null(read[0].Threshold);
         Assert.Equal((199.5, 2L, 20L, 4L, 20L, true), (unit.Threshold, unit.BaselineEvents, unit.BaselineTrials, unit.CandidateEvents, unit.CandidateTrials, unit.ByUnit));
         Assert.Equal(Start.ToUnixTimeMilliseconds() + 2_000, unit.At.ToUnixTimeMilliseconds());
         Assert.Empty(await other.ReadEvidencePointsAsync("r-unknown", Ct));

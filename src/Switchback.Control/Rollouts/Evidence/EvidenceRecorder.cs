@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Switchback.Core.Analysis;
 using Switchback.Core.Rollouts;
 using Switchback.Storage.Fleet;
 
@@ -38,32 +37,44 @@ internal sealed partial class EvidenceRecorder(
     public int Waiting => queue.Reader.Count + retry.Count;
 
     /// <summary>
-    /// Enqueues a point for every guardrail of <paramref name="state"/> whose sequential test has evidence, when it is the first,
-    /// the e-value moved by <see cref="EvidenceSeriesOptions.NoticeableFactor"/> or the guardrail breached since the last point,
-    /// or the counts moved and <see cref="EvidenceSeriesOptions.MinInterval"/> has passed. Identical evidence is not repeated.
+    /// Enqueues a point for every guardrail of <paramref name="state"/> judged by a sequential test (a comparison with the
+    /// baseline, or a rule whose test has evidence): when it is the first, when the e-value moved by
+    /// <see cref="EvidenceSeriesOptions.NoticeableFactor"/> or the guardrail breached since the last point, and otherwise every
+    /// <see cref="EvidenceSeriesOptions.MinInterval"/> while the rollout routes, changed or not, so the chart shows where the
+    /// e-value stood and when (flat at 1 until the first data, then a jump, rather than a slope between two far points). A
+    /// finished rollout adds only a changed point (its last judgement) and is then forgotten.
     /// </summary>
     public void Observe(RolloutState state, LeaderFence? fence)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var now = time.GetUtcNow();
-        foreach (var (guardrail, g) in state.Guardrails)
+        if (state.Phase is RolloutPhase.Pending or RolloutPhase.Gating)
         {
-            if (g.Last?.Test is not { } test || !double.IsFinite(test.EValue) || !double.IsFinite(test.Threshold))
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var spec in state.Spec.Guardrails)
+        {
+            var g = state.Guardrails[spec.Key];
+            var test = g.Last?.Test;
+            if ((test is null && spec.Rule != GuardrailRule.CompareBaseline) || (test is not null && !double.IsFinite(test.EValue)))
             {
                 continue;
             }
 
-            var key = (state.Id, guardrail);
-            if (last.TryGetValue(key, out var previous) && !Worth(previous, test, g.Breached, now))
+            // Before its first data a test's e-value is 1 by definition, and its threshold is not known here yet.
+            var point = test is null
+                ? new EvidencePointRow(state.Id, spec.Key, now, 1, null, 0, 0, 0, 0, false)
+                : new EvidencePointRow(state.Id, spec.Key, now, test.EValue, test.Threshold, test.BaselineEvents, test.BaselineRequests,
+                    test.CandidateEvents, test.CandidateRequests, g.Last!.ByUnit);
+            var key = (state.Id, spec.Key);
+            if (last.TryGetValue(key, out var previous) && !Worth(previous, point, g.Breached, now, state.IsFinished))
             {
                 continue;
             }
 
-            last[key] = new LastPoint(now, test, g.Breached);
-            queue.Writer.TryWrite(new Pending(
-                new EvidencePointRow(state.Id, guardrail, now, test.EValue, test.Threshold, test.BaselineEvents, test.BaselineRequests,
-                    test.CandidateEvents, test.CandidateRequests, g.Last.ByUnit),
-                fence));
+            last[key] = new LastPoint(point, g.Breached);
+            queue.Writer.TryWrite(new Pending(point, fence));
         }
 
         if (state.IsFinished)
@@ -167,26 +178,27 @@ internal sealed partial class EvidenceRecorder(
         }
     }
 
-    private bool Worth(LastPoint previous, TestEvidence test, bool breached, DateTimeOffset now)
+    private bool Worth(LastPoint previous, EvidencePointRow point, bool breached, DateTimeOffset now, bool finished)
     {
-        var t = previous.Test;
+        var p = previous.Point;
         if (breached != previous.Breached)
         {
             return true;
         }
 
-        if (t.EValue == test.EValue && t.BaselineRequests == test.BaselineRequests && t.CandidateRequests == test.CandidateRequests
-            && t.BaselineEvents == test.BaselineEvents && t.CandidateEvents == test.CandidateEvents)
+        var same = p.EValue == point.EValue && p.BaselineTrials == point.BaselineTrials && p.CandidateTrials == point.CandidateTrials
+            && p.BaselineEvents == point.BaselineEvents && p.CandidateEvents == point.CandidateEvents;
+        if (same && finished)
         {
             return false;
         }
 
-        var ratio = test.EValue / t.EValue;
+        var ratio = point.EValue / p.EValue;
         var noticeable = !double.IsFinite(ratio) || ratio >= settings.NoticeableFactor || ratio <= 1 / settings.NoticeableFactor;
-        return noticeable || now - previous.At >= settings.MinInterval;
+        return noticeable || now - p.At >= settings.MinInterval;
     }
 
-    private sealed record LastPoint(DateTimeOffset At, TestEvidence Test, bool Breached);
+    private sealed record LastPoint(EvidencePointRow Point, bool Breached);
 
     private sealed record Pending(EvidencePointRow Point, LeaderFence? Fence);
 }

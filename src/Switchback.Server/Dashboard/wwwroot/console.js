@@ -300,11 +300,29 @@
     return { el, draw, get window() { return state.window; } };
   }
 
-  // Each guardrail's e-value over the rollout, on a log scale against its threshold. The points are the evidence stored
-  // with each decision (kept in the store, so they are there on any page load) plus the evidence of every status this page
-  // has read since it opened (the store keeps only the latest per guardrail): a page opened late sees the curve fill in
-  // from then on, with the decisions' points before it. Kept per rollout for the life of the tab, at most 2000 per guardrail.
+  // Each guardrail's e-value over the rollout, on a log scale against its threshold. The points are the series the leading
+  // controller records in the store (GET …/rollouts/{id}/evidence/series: at most every 2 s, at once on a change by 2x or a
+  // breach, thinned to a bound), so a page opened late or after a fast rollback sees the whole curve; plus the evidence stored
+  // with each decision and of every status this page has read since it opened. Kept per rollout for the life of the tab, at
+  // most 2000 per guardrail.
   const evidenceSeen = new Map();
+
+  // A finished rollout's series no longer changes once the recorder's last write is in (about a second after the end), so it is
+  // fetched again only until 5 s after the rollout finished.
+  const evidenceSeries = new Map();
+
+  async function evidenceSeriesOf(r) {
+    const cached = evidenceSeries.get(r.id);
+    if (cached && cached.final) return cached.series;
+    try {
+      const series = await api('GET', `/deployments/${encodeURIComponent(r.deployment)}/rollouts/${encodeURIComponent(r.id)}/evidence/series`);
+      evidenceSeries.set(r.id, { series, final: r.finished && Date.now() > Date.parse(r.updated_at) + 5000 });
+      return series;
+    } catch (e) {
+      if (e.status === 401) throw e;
+      return cached ? cached.series : null;
+    }
+  }
 
   function evidenceLog(r) {
     if (!evidenceSeen.has(r.id)) evidenceSeen.set(r.id, new Map());
@@ -319,6 +337,8 @@
     // An e-process starts at 1 before any data (the test's definition), so every curve starts there when the first step began.
     const first = r.decisions.find((d) => d.kind === 'step_started');
     for (const g of r.guardrails) if (first && g.evidence && g.evidence.test) add(g.guardrail, first.at, { e_value: 1 });
+    const series = evidenceSeries.get(r.id);
+    for (const g of series ? series.series.guardrails : []) for (const p of g.points) add(g.guardrail, p.at, p);
     for (const d of r.decisions) for (const e of d.evidence_detail || []) add(e.guardrail, d.at, e.test);
     for (const g of r.guardrails) if (g.evidence) add(g.guardrail, r.updated_at, g.evidence.test);
     return byGuardrail;
@@ -522,6 +542,7 @@
       const [r, ro, versions, series] = await Promise.all([api('GET', `/deployments/${enc}/routing`), rolloutOrNull(name),
         api('GET', `/deployments/${enc}/versions`), api('GET', `/deployments/${enc}/signals/series?window=${signals.window}`)]);
       routing = r; rollout = ro;
+      if (ro) await evidenceSeriesOf(ro);
       drawRouting(); drawRollout(); drawVersions(versions); signals.draw(series, routing, rollout); updateButtons();
     }
 
