@@ -20,7 +20,7 @@ internal static class EvidenceSeriesEndpoints
         => api.MapGet("/deployments/{deployment}/rollouts/{id}/evidence/series", GetAsync).RequireRole(Role.Viewer);
 
     private static async Task<IResult> GetAsync(
-        string deployment, string id, string? max_points, IRegistryStore store, IEvidenceSeriesStore series, IOptions<EvidenceSeriesOptions> options, CancellationToken ct)
+        string deployment, string id, string? max_points, string? since, IRegistryStore store, IEvidenceSeriesStore series, IOptions<EvidenceSeriesOptions> options, CancellationToken ct)
     {
         if (RequestInput.CheckName(deployment, "deployment") is { } error)
         {
@@ -37,6 +37,17 @@ internal static class EvidenceSeriesEndpoints
         if (max_points is not null && (!int.TryParse(max_points, NumberStyles.None, CultureInfo.InvariantCulture, out most) || most < 2 || most > stored))
         {
             return ApiError.BadRequest("invalid_max_points", $"'{RequestInput.Echo(max_points)}' is not a number of points: use a whole number from 2 to {stored}.");
+        }
+
+        DateTimeOffset? after = null;
+        if (since is not null)
+        {
+            if (!DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return ApiError.BadRequest("invalid_since", $"'{RequestInput.Echo(since)}' is not a time: use an RFC 3339 time such as a point's 'at'.");
+            }
+
+            after = parsed;
         }
 
         if (await store.GetDeploymentAsync(deployment, ct) is null)
@@ -56,8 +67,9 @@ internal static class EvidenceSeriesEndpoints
         var points = (await series.ReadEvidencePointsAsync(id, ct)).ToLookup(p => p.Guardrail, StringComparer.Ordinal);
         var guardrails = rollout.Guardrails.Keys.Select(key =>
         {
-            var all = points[key].ToList();
-            return new EvidenceSeriesView.GuardrailSeries(key, all.LastOrDefault(p => p.Threshold is not null)?.Threshold, [.. Spread(all, most).Select(EvidenceSeriesView.Point.Of)]);
+            // A poll passes the latest 'at' it holds and gets only what came after (stored to the millisecond).
+            var all = points[key].Where(p => after is not { } a || p.At.ToUnixTimeMilliseconds() > a.ToUnixTimeMilliseconds()).ToList();
+            return new EvidenceSeriesView.GuardrailSeries(key, points[key].LastOrDefault(p => p.Threshold is not null)?.Threshold, [.. Spread(all, most).Select(EvidenceSeriesView.Point.Of)]);
         });
         return Results.Json(new EvidenceSeriesView(deployment, id, rollout.IsFinished, stored, [.. guardrails]), AdminJson.Options);
     }

@@ -53,12 +53,21 @@ public sealed class EvidenceSeriesTests
             .Single(g => g!["guardrail"]!.GetValue<string>() == "error_rate:compare")!["points"]!.AsArray();
         Assert.Equal([times[0], times[^1]], two.Select(p => p!["at"]!.GetValue<DateTimeOffset>()));
 
+        // since gives only the points after it: a poll passes the latest it holds.
+        var after = JsonNode.Parse(await http.GetStringAsync(path + "?since=" + Uri.EscapeDataString(errors[^2]!["at"]!.GetValue<string>()), Ct))!["guardrails"]!.AsArray()
+            .Single(g => g!["guardrail"]!.GetValue<string>() == "error_rate:compare")!;
+        Assert.Equal([times[^1]], after["points"]!.AsArray().Select(p => p!["at"]!.GetValue<DateTimeOffset>()));
+        Assert.Equal(threshold, after["threshold"]!.GetValue<double>());
+        var none = JsonNode.Parse(await http.GetStringAsync(path + "?since=" + Uri.EscapeDataString(errors[^1]!["at"]!.GetValue<string>()), Ct))!;
+        Assert.All(none["guardrails"]!.AsArray(), g => Assert.Empty(g!["points"]!.AsArray()));
+
         (string Path, HttpStatusCode Status, string Code)[] bad =
         [
             (path + "?max_points=abc", HttpStatusCode.BadRequest, "invalid_max_points"),
             (path + "?max_points=1", HttpStatusCode.BadRequest, "invalid_max_points"),
             (path + "?max_points=241", HttpStatusCode.BadRequest, "invalid_max_points"),
             (path + "?max_points=-3", HttpStatusCode.BadRequest, "invalid_max_points"),
+            (path + "?since=yesterday", HttpStatusCode.BadRequest, "invalid_since"),
             ("api/v1/deployments/svc/rollouts/r%20x/evidence/series", HttpStatusCode.BadRequest, "invalid_rollout_id"),
             ("api/v1/deployments/svc/rollouts/r-00000000/evidence/series", HttpStatusCode.NotFound, "rollout_not_found"),
             ($"api/v1/deployments/Bad%20Name/rollouts/{id}/evidence/series", HttpStatusCode.BadRequest, "invalid_name"),

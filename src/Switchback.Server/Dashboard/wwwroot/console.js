@@ -307,20 +307,29 @@
   // most 2000 per guardrail.
   const evidenceSeen = new Map();
 
-  // A finished rollout's series no longer changes once the recorder's last write is in (about a second after the end), so it is
-  // fetched again only until 5 s after the rollout finished.
+  // The stored series is read whole once, then each poll asks only for points after the latest it holds (?since=), so a
+  // poll costs a few hundred bytes however long the rollout ran. The server thins old points of long series; this tab keeps
+  // the denser ones it already read. A finished rollout's series no longer changes once the recorder's last write is in
+  // (about a second after the end), so it is not asked for again from 5 s after the rollout finished.
   const evidenceSeries = new Map();
 
   async function evidenceSeriesOf(r) {
-    const cached = evidenceSeries.get(r.id);
-    if (cached && cached.final) return cached.series;
+    const held = evidenceSeries.get(r.id) || { points: [], latest: null, final: false };
+    evidenceSeries.set(r.id, held);
+    if (held.final) return;
     try {
-      const series = await api('GET', `/deployments/${encodeURIComponent(r.deployment)}/rollouts/${encodeURIComponent(r.id)}/evidence/series`);
-      evidenceSeries.set(r.id, { series, final: r.finished && Date.now() > Date.parse(r.updated_at) + 5000 });
-      return series;
+      const since = held.latest ? `?since=${encodeURIComponent(held.latest)}` : '';
+      const series = await api('GET', `/deployments/${encodeURIComponent(r.deployment)}/rollouts/${encodeURIComponent(r.id)}/evidence/series${since}`);
+      for (const g of series.guardrails) {
+        for (const p of g.points) {
+          held.points.push([g.guardrail, p.at, p]);
+          if (!held.latest || Date.parse(p.at) > Date.parse(held.latest)) held.latest = p.at;
+        }
+      }
+      if (held.points.length > 10000) held.points.splice(0, held.points.length - 10000);
+      held.final = r.finished && Date.now() > Date.parse(r.updated_at) + 5000;
     } catch (e) {
       if (e.status === 401) throw e;
-      return cached ? cached.series : null;
     }
   }
 
@@ -337,8 +346,7 @@
     // An e-process starts at 1 before any data (the test's definition), so every curve starts there when the first step began.
     const first = r.decisions.find((d) => d.kind === 'step_started');
     for (const g of r.guardrails) if (first && g.evidence && g.evidence.test) add(g.guardrail, first.at, { e_value: 1 });
-    const series = evidenceSeries.get(r.id);
-    for (const g of series ? series.series.guardrails : []) for (const p of g.points) add(g.guardrail, p.at, p);
+    for (const [guardrail, at, p] of (evidenceSeries.get(r.id) || { points: [] }).points) add(guardrail, at, p);
     for (const d of r.decisions) for (const e of d.evidence_detail || []) add(e.guardrail, d.at, e.test);
     for (const g of r.guardrails) if (g.evidence) add(g.guardrail, r.updated_at, g.evidence.test);
     return byGuardrail;
