@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Switchback.FunctionalTests.Fleet;
 using Switchback.FunctionalTests.Infrastructure;
 
 namespace Switchback.FunctionalTests.Dashboard;
 
 /// <summary><c>GET /api/v1/deployments/{d}/rollouts/{id}/evidence/series</c> (docs/api.md), which the console's e-value charts draw.</summary>
+[Collection(FleetCollection.Name)]
 public sealed class EvidenceSeriesTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -83,5 +85,51 @@ public sealed class EvidenceSeriesTests
 
         using var anonymous = server.CreateHttpClient(apiKey: null);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(path, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Series_LeaderKilledMidCanary_TheNewLeaderContinuesItAndEveryReplicaServesIt()
+    {
+        using var dir = new TempDir();
+        await using var db = await PostgresDatabase.CreateAsync();
+        using var v1 = await Sim.StartAsync("healthy");
+        using var v2 = await Sim.StartAsync("healthy", "--seed", "2");
+        var replicas = await FleetTests.StartFleetAsync(db.StoreSpec, 3);
+        try
+        {
+            await Svc.RegisterAsync(replicas[0], dir, v1.Url, v2.Url);
+            await using var load = new FleetLoad([.. replicas.Select(r => r.Url)]);
+            var start = await replicas[0].CliAsync("rollout", "start", "svc", "-f", dir.Write("rollout.yaml", Manifests.Canary(duration: "12s")));
+            Assert.True(start.ExitCode == 0, start.ToString());
+            await Task.Delay(4000, Ct);
+
+            var leader = await FleetTests.LeaderAsync(replicas);
+            var survivors = replicas.Where(r => r != leader).ToArray();
+            load.Exclude(leader.Url);
+            leader.Kill();
+            var killedAt = DateTimeOffset.UtcNow;
+            var next = await FleetTests.WaitForNewLeaderAsync(survivors, leader, TimeSpan.FromSeconds(8));
+            var status = await FleetTests.WaitForFinishAsync(next, TimeSpan.FromSeconds(45));
+            Assert.Equal("promoted", status["phase"]!.GetValue<string>());
+            var path = $"api/v1/deployments/svc/rollouts/{status["id"]!.GetValue<string>()}/evidence/series";
+
+            // Every replica reads the same series from the store (after the new leader's last write, about a second later).
+            await Task.Delay(2000, Ct);
+            var answers = await Task.WhenAll(survivors.Select(async r =>
+            {
+                using var http = r.CreateHttpClient();
+                return await http.GetStringAsync(path, Ct);
+            }));
+            Assert.Equal(answers[0], answers[1]);
+            var times = JsonNode.Parse(answers[0])!["guardrails"]!.AsArray().Single(g => g!["guardrail"]!.GetValue<string>() == "error_rate:compare")!["points"]!
+                .AsArray().Select(p => p!["at"]!.GetValue<DateTimeOffset>()).ToList();
+            Assert.Contains(times, t => t < killedAt);
+            Assert.Contains(times, t => t > killedAt);
+            Assert.Equal(times.Order(), times);
+        }
+        finally
+        {
+            FleetTests.Stop(replicas);
+        }
     }
 }
