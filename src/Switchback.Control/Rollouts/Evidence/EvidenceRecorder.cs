@@ -19,7 +19,8 @@ namespace Switchback.Control.Rollouts.Evidence;
 /// <see cref="EvidenceSeriesOptions.MaxQueued"/>). With three replicas, only the leader records; when it dies, the points it had
 /// not written yet (about a second's worth) are lost, and the new leader's first tick of each rollout records a point for every
 /// guardrail (it has no last point), so the stored series goes on from there; a deposed leader's late writes are refused by the
-/// fence and dropped. The store keeps at most <see cref="EvidenceSeriesOptions.MaxPoints"/> per rollout and guardrail.
+/// fence and dropped. A replica that stops leading keeps its last points of rollouts it no longer sees finish (a few hundred
+/// bytes per guardrail) until it restarts. The store keeps at most <see cref="EvidenceSeriesOptions.MaxPoints"/> per rollout and guardrail.
 /// Thread-safe: <see cref="Observe"/> from the controller's ticks, writes serialised by one lock.
 /// </remarks>
 internal sealed partial class EvidenceRecorder(
