@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Switchback.Storage.Backup;
 using System.Text.RegularExpressions;
 using Switchback.FunctionalTests.Infrastructure;
 
@@ -20,7 +22,7 @@ public sealed partial class BackupRestoreTests
             var backedUp = await CliRunner.RunAsync(null, null, "backup", backup, "--store", dir.SqliteStore);
 
             Assert.True(backedUp.ExitCode == 0, backedUp.ToString());
-            Assert.Contains("schema version 14, 1 deployments, 2 bundles", backedUp.Stdout);
+            Assert.Contains($"schema version {SqliteBackup.CurrentSchemaVersion}, 1 deployments, 2 bundles", backedUp.Stdout);
             anchor = AnchorPattern().Match(backedUp.Stdout).Groups[1].Value;
             Assert.NotEmpty(anchor);
 
@@ -52,11 +54,17 @@ public sealed partial class BackupRestoreTests
         using var dir = new TempDir();
         var store = dir.SqliteStore;
         var notes = dir.Write("notes.txt", "not a database");
+        var other = await SqliteFileAsync(dir.File("other.db"), "CREATE TABLE notes (id INTEGER PRIMARY KEY)");
+        var newer = await SqliteFileAsync(dir.File("newer.db"),
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            "INSERT INTO schema_migrations VALUES (1, 'registry', '2026-01-01T00:00:00.000Z'), (99, 'future', '2027-01-01T00:00:00.000Z')");
 
         var cases = new (string[] Args, int Exit, string Error)[]
         {
             (["restore", dir.File("missing.db"), "--store", store], 1, $"switchback restore: The backup {dir.File("missing.db")} does not exist."),
             (["restore", notes, "--store", store], 1, $"switchback restore: The backup {notes} is not a SQLite database"),
+            (["restore", other, "--store", store], 1, $"switchback restore: The backup {other} is a SQLite database but not a Switchback store: it has no schema_migrations table."),
+            (["restore", newer, "--store", store], 1, $"switchback restore: The backup {newer} has schema version 99, newer than this switchback knows ({SqliteBackup.CurrentSchemaVersion})"),
             (["backup", dir.File("b.db"), "--store", store], 1, $"switchback backup: The store {dir.File("s.db")} does not exist."),
             (["backup", notes, "--store", store], 1, "already exists: choose a new name"),
             (["backup", dir.File("b.db"), "--store", "postgres:Host=127.0.0.1;Username=sb"], 1, "use pg_dump and pg_restore (docs/operations.md)"),
@@ -70,6 +78,20 @@ public sealed partial class BackupRestoreTests
         }
 
         Assert.False(File.Exists(dir.File("s.db")), "a refused backup or restore created the store");
+    }
+
+    private static async Task<string> SqliteFileAsync(string path, params string[] statements)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        foreach (var sql in statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        return path;
     }
 
     private static async Task<List<int>> VersionsAsync(ServerProcess server)
