@@ -24,6 +24,8 @@ internal static class CliApp
         root.Subcommands.Add(RunbookCommand.Create());
         root.Subcommands.Add(UpstreamSimCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BackupCommand.Create());
+        root.Subcommands.Add(RestoreCommand.Create());
         return root;
     }
 
