@@ -164,18 +164,20 @@ public sealed class QualityGuardrailTests
         return await h.LatestAsync();
     }
 
+    /// <summary>Evaluated answers of requests without a key, recorded as the evaluation workers do (counters, lengths and units).</summary>
     private static void Evaluated(ControllerHarness h, int version, int responses, int violations = 0, int refusals = 0, int jsonChecked = 0, int jsonInvalid = 0, int length = 100)
     {
-        var s = h.Signals.Get(ControllerHarness.Deployment, version);
-        GatewayCounters.Add(s, EvaluationCounters.ResponsesEvaluated, responses);
-        GatewayCounters.Add(s, EvaluationCounters.SafetyViolations, violations);
-        GatewayCounters.Add(s, EvaluationCounters.Refusals, refusals);
-        GatewayCounters.Add(s, EvaluationCounters.JsonChecked, jsonChecked);
-        GatewayCounters.Add(s, EvaluationCounters.JsonInvalid, jsonInvalid);
-        var lengths = h.Services.GetRequiredService<ResponseLengthSignals>();
+        var recorder = h.Services.GetRequiredService<EvaluationRecorder>();
         for (var i = 0; i < responses; i++)
         {
-            lengths.Record(ControllerHarness.Deployment, version, length + (i % 5));
+            var result = new Core.OnlineEvaluators.EvaluationResult
+            {
+                SafetyDetectors = i < violations ? ["deny_pattern"] : [],
+                Refusal = i < refusals,
+                JsonInvalid = i < jsonChecked ? i < jsonInvalid : null,
+                ResponseLength = length + (i % 5),
+            };
+            recorder.Record(ControllerHarness.Deployment, version, result, h.Ticket(version, keyHash: 0));
         }
     }
 
