@@ -21,7 +21,8 @@ internal sealed partial class RolloutObserver
 
     /// <summary>
     /// How a rate signal is measured by units: the stream its units come from, which of them are trials (null: all), and the
-    /// unit's event; null for signals measured per request only (output-quality counters, shadow agreement).
+    /// unit's event (feedback signals: a key's first vote per weight); null for signals measured per request only
+    /// (output-quality counters, shadow agreement).
     /// </summary>
     private static (UnitKind Kind, Func<UnitRecord, bool>? IsTrial, Func<UnitRecord, bool> IsEvent)? UnitEvent(string signal) => signal switch
     {
@@ -32,6 +33,8 @@ internal sealed partial class RolloutObserver
         EvaluationSignals.RefusalRate => (UnitKind.Evaluation, null, static u => Has(u, UnitFlags.Refusal)),
         EvaluationSignals.EmptyRate => (UnitKind.Evaluation, null, static u => Has(u, UnitFlags.Empty)),
         EvaluationSignals.JsonInvalidRate => (UnitKind.Evaluation, static u => Has(u, UnitFlags.JsonChecked), static u => Has(u, UnitFlags.JsonInvalid)),
+        "thumbs_down_rate" => (UnitKind.Feedback, null, static u => Has(u, UnitFlags.ThumbsDown)),
+        "escalation_rate" => (UnitKind.Feedback, null, static u => Has(u, UnitFlags.Escalated)),
         _ => null,
     };
 

@@ -24,6 +24,7 @@ public sealed class EvaluationUnitObservationTests
           - { signal: refusal_rate, compare: baseline, severity: hard }
           - { signal: json_invalid_rate, compare: baseline, severity: hard }
           - { signal: refusal_rate, max: 0.5, severity: soft }
+          - { signal: thumbs_down_rate, compare: baseline, severity: soft }
         alpha: 0.01
         """;
 
@@ -61,7 +62,34 @@ public sealed class EvaluationUnitObservationTests
         Assert.Equal((2L, 40L), (evidence.Test!.CandidateRequests, evidence.Test.BaselineRequests));
     }
 
+    [Fact]
+    public async Task HeavyUserWithManyThumbsDown_CountsOnce_InTheFeedbackComparison()
+    {
+        var (_, observer, state, feedback) = await StartWithFeedbackAsync();
+        for (var i = 0; i < 50; i++)
+        {
+            feedback.Record("svc", 2, -1, escalated: false, Ticket(state, 7, candidate: true));
+        }
+
+        for (ulong key = 100; key < 120; key++)
+        {
+            feedback.Record("svc", 1, 1, escalated: false, Ticket(state, key, candidate: false));
+        }
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        var observation = await observer.ObserveAsync(state, time.GetUtcNow(), CancellationToken.None);
+
+        Assert.Equal([new ArmInterval(20, 0, 1, 1)], observation.UnitComparisons["thumbs_down_rate"]);
+        Assert.False(observation.UnitComparisons.ContainsKey("escalation_rate"));
+    }
+
     private async Task<(EvaluationRecorder Recorder, RolloutObserver Observer, RolloutState State)> StartAsync()
+    {
+        var (recorder, observer, state, _) = await StartWithFeedbackAsync();
+        return (recorder, observer, state);
+    }
+
+    private async Task<(EvaluationRecorder Recorder, RolloutObserver Observer, RolloutState State, FeedbackRecorder Feedback)> StartWithFeedbackAsync()
     {
         var signals = new SignalRegistry(time, new SignalOptions { CounterNames = EvaluationCounters.All });
         var lengths = new ResponseLengthSignals(time);
@@ -74,7 +102,8 @@ public sealed class EvaluationUnitObservationTests
         observer.Start(state.Id, time.GetUtcNow());
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(0, (await observer.ObserveAsync(state, time.GetUtcNow(), CancellationToken.None)).BaselineRequests);
-        return (new EvaluationRecorder(signals, lengths, units), observer, state);
+        var routing = new Core.Routing.RoutingTableHolder();
+        return (new EvaluationRecorder(signals, lengths, units), observer, state, new FeedbackRecorder(signals, units, routing));
     }
 
     private static UnitTicket Ticket(RolloutState state, ulong key, bool candidate) => new("svc", state.Id, key, candidate ? 2 : 1, candidate, 500);

@@ -181,17 +181,13 @@ public sealed class QualityGuardrailTests
         }
     }
 
+    /// <summary>Votes on requests without a key, recorded as the feedback endpoint does (counters and, during a canary, units).</summary>
     private static void Feedback(ControllerHarness h, int version, int up, int down)
     {
-        var s = h.Signals.Get(ControllerHarness.Deployment, version);
-        for (var i = 0; i < up; i++)
+        var feedback = h.Services.GetRequiredService<FeedbackRecorder>();
+        for (var i = 0; i < up + down; i++)
         {
-            s.RecordFeedback(1, escalated: false);
-        }
-
-        for (var i = 0; i < down; i++)
-        {
-            s.RecordFeedback(-1, escalated: false);
+            feedback.Record(ControllerHarness.Deployment, version, i < up ? 1 : -1, escalated: false, signedUnit: null);
         }
     }
 }
