@@ -24,7 +24,10 @@ namespace Switchback.Control.Tests.Statistics;
 /// (what a metrics store would hold), so other methods can judge the same traffic; the world then runs its whole length.
 /// With <see cref="WorldOptions.Evaluated"/> every successful answer is also judged by an online evaluator (a refusal or not,
 /// each user with a refusal propensity of their own, a few users asking what is often refused) through the production
-/// <see cref="EvaluationRecorder"/>, and the plan's only guardrail is <c>refusal_rate</c>. Deterministic for a seed.
+/// <see cref="EvaluationRecorder"/>, and the plan's only guardrail is <c>refusal_rate</c>. With <see cref="WorldOptions.Voted"/>
+/// the same propensities are instead how often a user's vote on an answer is a thumbs-down, a share of answers gets a vote
+/// (through the production <see cref="FeedbackRecorder"/>, with the unit the signed request id would carry; at once, where a
+/// real vote comes later), and the only guardrail is <c>thumbs_down_rate</c>. Deterministic for a seed.
 /// </summary>
 internal sealed class ClusteredWorld(WorldOptions options)
 {
@@ -46,6 +49,7 @@ internal sealed class ClusteredWorld(WorldOptions options)
         var lengths = new ResponseLengthSignals(time);
         var units = new UnitTracker(time, Options.Create(new UnitOptions { RequestsPerUnit = options.RequestsPerUnit, Window = options.UnitWindow }));
         var evaluations = new EvaluationRecorder(signals, lengths, units);
+        var votes = new FeedbackRecorder(signals, units, new Core.Routing.RoutingTableHolder());
 
         // Evaluation draws come from a stream of their own, so the request traffic of a seed is the same with or without them.
         var evaluationRng = new Random(~seed);
@@ -85,6 +89,12 @@ internal sealed class ClusteredWorld(WorldOptions options)
                         {
                             var refusal = evaluationRng.NextDouble() < refusalRates[user.Index] * (decision.IsCandidate ? options.CandidateRefusalFactor : 1);
                             evaluations.Record(Deployment, decision.Version, new Core.OnlineEvaluators.EvaluationResult { Refusal = refusal }, ticket);
+                        }
+
+                        if (options.Voted && !failed && evaluationRng.NextDouble() < options.EvaluationSampleRate)
+                        {
+                            var down = evaluationRng.NextDouble() < refusalRates[user.Index] * (decision.IsCandidate ? options.CandidateRefusalFactor : 1);
+                            votes.Record(Deployment, decision.Version, down ? -1 : 1, escalated: false, ticket);
                         }
                     }
 
@@ -143,8 +153,8 @@ internal sealed class ClusteredWorld(WorldOptions options)
         var schedule = options.Schedule;
         var steps = string.Join("\n", schedule.Select((s, i) => string.Create(c,
             $"  - canary: {{ weight: {s.Percent}, duration: {(i == schedule.Count - 1 ? options.Minutes + 10 : s.Minutes)}m, min_requests: {options.StepMinRequests} }}")));
-        var guardrails = options.Evaluated
-            ? "  - { signal: refusal_rate, compare: baseline, severity: hard }"
+        var guardrails = options.Evaluated ? "  - { signal: refusal_rate, compare: baseline, severity: hard }"
+            : options.Voted ? "  - { signal: thumbs_down_rate, compare: baseline, severity: hard }"
             : "  - { signal: error_rate, compare: baseline, severity: hard }\n  - { signal: latency_p95, compare: baseline, max_ratio: 1.25, severity: hard }";
         var yaml = $"""
             kind: Rollout
@@ -242,6 +252,12 @@ internal sealed record WorldOptions
 
     /// <summary>Whether answers are evaluated and the plan guards <c>refusal_rate</c> (alone) instead of errors and latency.</summary>
     public bool Evaluated { get; init; }
+
+    /// <summary>
+    /// Whether answers get votes and the plan guards <c>thumbs_down_rate</c> (alone); the refusal settings below are then the
+    /// users' thumbs-down propensities and <see cref="EvaluationSampleRate"/> the share of answers voted on.
+    /// </summary>
+    public bool Voted { get; init; }
 
     /// <summary>The share of successful answers the evaluator samples.</summary>
     public double EvaluationSampleRate { get; init; } = 0.5;
