@@ -127,7 +127,7 @@ internal sealed class UpstreamForwarder(
         else if (exchange != Exchange.Completed && !retry)
         {
             context.Response.Clear();
-            GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow()));
+            GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow(), Units.UnitTicket.Served(plan.Unit, plan.Version)));
             await (outcome == RequestOutcome.Timeout
                 ? OpenAiErrors.WriteAsync(context, 504, "upstream_error", "upstream_timeout", $"{plan.Deployment}@{plan.Version} did not answer within {plan.Timeout.TotalMilliseconds} ms")
                 : OpenAiErrors.WriteAsync(context, 502, "upstream_error", "upstream_unreachable", $"{plan.Deployment}@{plan.Version} could not be reached ({Describe(exchange, observation)})"));
@@ -204,7 +204,7 @@ internal sealed class UpstreamForwarder(
                 if (status < 500)
                 {
                     UpstreamMessages.CopyHead(response, context.Response);
-                    GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow()));
+                    GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow(), Units.UnitTicket.Served(plan.Unit, plan.Version)));
                     observation.Body = new ObservingStream(context.Response.Body, time, observation);
                     return await CopyAsync(source, observation.Body, observation.ExpectedLength, context, cancellationToken);
                 }
@@ -218,7 +218,7 @@ internal sealed class UpstreamForwarder(
                 }
 
                 UpstreamMessages.CopyHead(response, context.Response, bytes.Length);
-                GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow()));
+                GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow(), Units.UnitTicket.Served(plan.Unit, plan.Version)));
                 observation.Body = new ObservingStream(context.Response.Body, time, observation);
                 await observation.Body.WriteAsync(bytes, cancellationToken);
                 return Exchange.Completed;

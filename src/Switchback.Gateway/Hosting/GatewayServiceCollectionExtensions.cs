@@ -98,6 +98,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<Telemetry.GenAiMetrics>();
         services.TryAddSingleton<UpstreamForwarder>();
         services.TryAddSingleton<GatewayRequestHandler>();
+        services.TryAddSingleton<FeedbackRecorder>();
         services.TryAddSingleton<FeedbackEndpoint>();
         services.TryAddSingleton<ModelsEndpoint>();
         services.TryAddSingleton(sp => new RoutingSnapshotLoader(

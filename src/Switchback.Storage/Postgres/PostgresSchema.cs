@@ -243,5 +243,8 @@ internal static class PostgresSchema
             );
             CREATE INDEX response_owners_by_age ON response_owners (recorded_at);
             """),
+        // Evaluation and feedback units (issue 12): a key's first evaluated answer and first feedback per weight are units of
+        // their own streams; kind says which (0 requests, 1 evaluation, 2 feedback) and key_hash is mixed with it.
+        new(15, "unit-kind", "ALTER TABLE rollout_units ADD COLUMN kind integer NOT NULL DEFAULT 0"),
     ];
 }
