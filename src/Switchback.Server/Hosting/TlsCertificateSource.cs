@@ -8,13 +8,13 @@ namespace Switchback.Server.Hosting;
 /// The server's TLS certificate, loaded from a PEM certificate and a PEM private key and reloaded when either file changes,
 /// so a rotated certificate is served without a restart. Kestrel asks <see cref="Current"/> at every TLS handshake (its
 /// <c>ServerCertificateSelector</c>); at most once per <see cref="CheckInterval"/> on the injected clock that call compares
-/// the files' size and write time with the loaded ones and, when they differ, loads them again. A pair that does not load
+/// the files' contents (a hash) with the loaded ones and, when they differ, loads them again. A pair that does not load
 /// (half-written, key and certificate not yet both replaced) keeps the previous certificate and logs a warning once per
 /// change. Thread-safe: the certificate is one immutable value behind a volatile field, swapped whole.
 /// </summary>
 /// <remarks>
 /// A check on the handshake rather than a <see cref="FileSystemWatcher"/>: it needs no thread, works where inotify does not
-/// (network and container volumes, Kubernetes' symlink-swapped secrets) and costs two <c>stat</c> calls a second at most,
+/// (network and container volumes, Kubernetes' symlink-swapped secrets) and costs reading two small files once a second at most,
 /// on handshakes only, never on requests of an open connection. Each replica of a fleet loads its own files; one dying
 /// loses nothing (the files are the state).
 /// </remarks>
@@ -141,18 +141,29 @@ internal sealed class TlsCertificateSource
         }
     }
 
-    // What tells a changed file: size and last write time of both (a replaced symlink target changes them too).
-    private readonly record struct FileStamp(long CertificateLength, DateTime CertificateWritten, long KeyLength, DateTime KeyWritten)
+    // What tells a changed pair: the files' bytes (a few KB, read at most once per interval). Size and write time alone miss a
+    // rewrite of equal length within the file system's timestamp granularity (milliseconds), which a deployment script can do.
+    private readonly record struct FileStamp(string Hash)
     {
         public static FileStamp Of(string certificatePath, string keyPath)
         {
-            var certificate = new FileInfo(certificatePath);
-            var key = new FileInfo(keyPath);
-            return new FileStamp(
-                certificate.Exists ? certificate.Length : -1,
-                certificate.Exists ? certificate.LastWriteTimeUtc : default,
-                key.Exists ? key.Length : -1,
-                key.Exists ? key.LastWriteTimeUtc : default);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (var path in new[] { certificatePath, keyPath })
+            {
+                try
+                {
+                    hash.AppendData(File.ReadAllBytes(path));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Missing or unreadable now: a state of its own, which the load that follows reports.
+                    hash.AppendData(System.Text.Encoding.UTF8.GetBytes(ex.GetType().Name));
+                }
+
+                hash.AppendData([0]);
+            }
+
+            return new FileStamp(Convert.ToHexString(hash.GetHashAndReset()));
         }
     }
 }
