@@ -56,10 +56,10 @@ public sealed class SecretLeakTests : IDisposable
 
     /// <summary>
     /// Plants a unique secret everywhere one lives — the upstream key variable a bundle names, the bootstrap admin key, an
-    /// operator key made with <c>key create</c>, a bearer a client sends on the data plane, and the PostgreSQL password in
+    /// operator key made with <c>key create</c>, a bearer a client sends on the data plane, a token in an alert webhook URL and the PostgreSQL password in
     /// the store's connection string — runs the whole story on PostgreSQL with logging at Debug and OTLP export on
     /// (register, traffic, pin, canary with automatic rollback, feedback, rollback, drill, runbook, history, audit export and
-    /// verify, metrics, replicas), and finds none of them in any log line, CLI output, API answer or header, audit entry,
+    /// verify, metrics, replicas, an alert to a webhook whose URL holds a token), and finds none of them in any log line, CLI output, API answer or header, audit entry,
     /// metric, exported span or metric, runbook or error message. The one place a key may appear is the answer of the
     /// <c>key create</c> that made it.
     /// </summary>
@@ -73,6 +73,7 @@ public sealed class SecretLeakTests : IDisposable
             ["admin key"] = $"sb-admin-{run}-ADMINSECRET",
             ["client bearer"] = $"sb-client-{run}-CLIENTSECRET",
             ["PostgreSQL password"] = $"pg-{run}-PGSECRET",
+            ["alert webhook token"] = $"hook-{run}-WEBHOOKSECRET",
         };
         var found = new Dictionary<string, StringBuilder>();
         void Saw(string where, string text) => (found.TryGetValue(where, out var b) ? b : found[where] = new StringBuilder()).Append(text).Append('\n');
@@ -81,6 +82,7 @@ public sealed class SecretLeakTests : IDisposable
         using var v1 = await Sim.StartAsync("healthy");
         using var v2 = await Sim.StartAsync("flaky", "--error-rate", "0.6");
         await using var otlp = await OtlpReceiver.StartAsync();
+        await using var alerts = await AlertReceiver.StartAsync();
         using var server = await ServerProcess.StartAsync(
             "postgres:" + role.ConnectionString,
             adminKey: secrets["admin key"],
@@ -146,10 +148,12 @@ public sealed class SecretLeakTests : IDisposable
         }
 
         // A canary of the flaky v2, rolled back by its hard guardrail.
-        Assert.Equal(0, (await Cli(admin, "apply", "-f", dir.Write("rollout.yaml", Manifests.Canary("30s", 20)))).ExitCode);
+        var rollout = Manifests.Canary("30s", 20) + $"\nalerts:\n  - webhook: {alerts.Url}?token={secrets["alert webhook token"]}\n";
+        Assert.Equal(0, (await Cli(admin, "apply", "-f", dir.Write("rollout.yaml", rollout))).ExitCode);
         var status = await Svc.DriveUntilFinishedAsync(http, TimeSpan.FromSeconds(90));
         Saw("rollout status (API)", status.ToJsonString());
         Assert.Equal("rolled_back", status["phase"]!.GetValue<string>());
+        await alerts.WaitForAsync("rollback", TimeSpan.FromSeconds(30));
 
         // Feedback on a request.
         using (var served = await Data("svc", null, "fb"))
