@@ -68,11 +68,7 @@ public sealed class ServeLimitTests : IDisposable
         var answer = await reader.ReadToEndAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
 
         Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
-        var json = answer[answer.IndexOf("\r\n\r\n", StringComparison.Ordinal)..].Trim();
-        if (json.Length > 0)
-        {
-            // Kestrel may close at once (status only); when the server's own answer gets out, it is the OpenAI-shaped one.
-            Assert.Contains("\"request_timeout\"", json, StringComparison.Ordinal);
-        }
+        Assert.Contains("\"code\":\"request_timeout\"", answer, StringComparison.Ordinal);
+        Assert.Contains("--min-client-rate", answer, StringComparison.Ordinal);
     }
 }

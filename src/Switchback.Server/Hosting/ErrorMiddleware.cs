@@ -29,7 +29,7 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
                 StatusCodes.Status413PayloadTooLarge => ("request_too_large", "The request body is too large."),
 
                 // Kestrel's MinRequestBodyDataRate: the client sent its body slower than the server's minimum rate.
-                StatusCodes.Status408RequestTimeout => ("request_timeout", $"The request body arrived too slowly (ServerOptions.MinClientBytesPerSecond): {ex.Message}"),
+                StatusCodes.Status408RequestTimeout => ("request_timeout", $"The request body arrived more slowly than the server's minimum rate (serve --min-client-rate): {ex.Message}"),
                 _ => ("bad_request", $"The request is malformed: {ex.Message}"),
             };
             await ApiError.WriteAsync(context, ex.StatusCode, "invalid_request_error", code, message);
