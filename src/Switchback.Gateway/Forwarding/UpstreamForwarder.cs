@@ -344,13 +344,7 @@ internal sealed class UpstreamForwarder(
 
     // The last event of a stream cut at the limit, shaped as OpenAI's own stream errors are.
     private byte[] StreamError(ForwardPlan plan)
-    {
-        var error = new System.Text.Json.Nodes.JsonObject
-        {
-            ["error"] = new System.Text.Json.Nodes.JsonObject { ["message"] = TooLargeMessage(plan), ["type"] = "upstream_error", ["code"] = "upstream_response_too_large", ["param"] = null },
-        };
-        return Encoding.UTF8.GetBytes("\n\nevent: error\ndata: " + error.ToJsonString() + "\n\n");
-    }
+        => Encoding.UTF8.GetBytes("\n\nevent: error\ndata: " + OpenAiErrors.Json("upstream_error", "upstream_response_too_large", TooLargeMessage(plan)) + "\n\n");
 
     private static string Describe(Exchange exchange, ResponseObservation observation) => exchange switch
     {
