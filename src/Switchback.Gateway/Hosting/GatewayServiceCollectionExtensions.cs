@@ -97,6 +97,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.GenAiMetrics>();
         services.TryAddSingleton<UpstreamForwarder>();
+        services.TryAddSingleton<StreamGate>();
         services.TryAddSingleton<GatewayRequestHandler>();
         services.TryAddSingleton<FeedbackRecorder>();
         services.TryAddSingleton<FeedbackEndpoint>();
