@@ -243,5 +243,18 @@ internal static class PostgresSchema
             );
             CREATE INDEX response_owners_by_age ON response_owners (recorded_at);
             """),
+        // Monitors (issue 15): one per deployment, its spec and the leader's detector state (docs/fleet.md "monitors"). The number
+        // is the next free one when written; a branch merged first may take it, and this one is then renumbered.
+        new(15, "monitors", """
+            CREATE TABLE monitors (
+                deployment text PRIMARY KEY NOT NULL REFERENCES deployments (name),
+                spec_json text NOT NULL,
+                generation bigint NOT NULL,
+                applied_at timestamptz NOT NULL,
+                applied_by text NOT NULL,
+                state_json text,
+                state_through bigint
+            );
+            """),
     ];
 }

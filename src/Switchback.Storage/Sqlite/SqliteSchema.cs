@@ -260,5 +260,18 @@ internal static class SqliteSchema
             ) WITHOUT ROWID;
             CREATE INDEX response_owners_by_age ON response_owners (recorded_at);
             """),
+        // Monitors (issue 15): one per deployment, its spec and the leader's detector state (docs/fleet.md "monitors"). The number
+        // is the next free one when written; a branch merged first may take it, and this one is then renumbered.
+        new(15, "monitors", """
+            CREATE TABLE monitors (
+                deployment TEXT PRIMARY KEY NOT NULL REFERENCES deployments (name),
+                spec_json TEXT NOT NULL,
+                generation INTEGER NOT NULL,
+                applied_at TEXT NOT NULL,
+                applied_by TEXT NOT NULL,
+                state_json TEXT,
+                state_through INTEGER
+            );
+            """),
     ];
 }
