@@ -20,6 +20,25 @@ public static class MonitorDetector
             ImmutableDictionary<string, ImmutableArray<double>>.Empty, ImmutableDictionary<string, SignalJudgement>.Empty, null, 0, 0);
     }
 
+    /// <summary>The monitor statistic now: the mean of every signal's e-CUSUMs (1 before anything was judged).</summary>
+    public static double Statistic(MonitorState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var logs = state.LogStatistics.Values.SelectMany(v => v.IsDefault ? [] : v).Select(l => Math.Max(l, 0)).ToArray();
+        return logs.Length == 0 ? 1 : LogMath.ExpFinite(LogMath.LogSumExp(logs) - Math.Log(logs.Length));
+    }
+
+    /// <summary>
+    /// Drops the batch under way and starts the next one at the first batch boundary at or after <paramref name="now"/>, keeping
+    /// the past and the statistics: for data that cannot be read any more (a process that was down longer than signals are kept).
+    /// </summary>
+    public static MonitorState SkipTo(MonitorSpec spec, MonitorState state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var start = BatchAtOrAfter(spec, now);
+        return state with { Batch = ImmutableDictionary<string, SignalCount>.Empty, BatchStart = start, Through = start };
+    }
+
     /// <summary>The end of the batch under way: data for it is read up to here and no further.</summary>
     public static DateTimeOffset BatchEnd(MonitorSpec spec, MonitorState state) => state.BatchStart + spec!.Batch;
 
