@@ -39,7 +39,8 @@ internal sealed partial class MonitorController(
     /// The most data a monitor catches up on after a pause (a restart, a new leader): older than that, the batch under way is
     /// dropped and counting starts at the next batch, since the signal windows of that time may be gone.
     /// </summary>
-    public static readonly TimeSpan MaxCatchUp = TimeSpan.FromHours(1);
+    /// <remarks>Below the hour that signal rings (<c>SignalOptions.WindowCount</c>) and the fleet's windows (<c>FleetOptions.SignalRetention</c>) keep by default.</remarks>
+    public static readonly TimeSpan MaxCatchUp = TimeSpan.FromMinutes(45);
 
     /// <summary>No rollout has this id: monitors read versions, not a rollout's units.</summary>
     private const string NoRollout = "monitor";
@@ -49,9 +50,18 @@ internal sealed partial class MonitorController(
 
     private readonly ConcurrentDictionary<string, (long Generation, MonitorState State)> underWay = new(StringComparer.Ordinal);
 
-    /// <summary>Advances every monitor once, at the clock's now; errors are logged and retried on the next tick.</summary>
+    /// <summary>
+    /// While this process leads, advances every monitor once, at the clock's now; errors are logged and retried on the next tick.
+    /// Otherwise forgets the batches under way: another replica runs the monitors, and on leading again this one starts from the store.
+    /// </summary>
     public async Task TickAsync(CancellationToken ct)
     {
+        if (!leadership.IsLeader)
+        {
+            underWay.Clear();
+            return;
+        }
+
         IReadOnlyList<StoredMonitor> monitors;
         try
         {
@@ -85,16 +95,7 @@ internal sealed partial class MonitorController(
             {
                 // The wait starts before the work, so a clock advanced while the work runs is not missed.
                 var wait = Task.Delay(TickInterval, time, stoppingToken);
-                if (leadership.IsLeader)
-                {
-                    await TickAsync(stoppingToken);
-                }
-                else
-                {
-                    // Another replica runs the monitors; on becoming leader this one starts from the stored state.
-                    underWay.Clear();
-                }
-
+                await TickAsync(stoppingToken);
                 await wait;
             }
         }
