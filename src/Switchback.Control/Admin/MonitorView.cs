@@ -61,6 +61,7 @@ internal static class MonitorView
         }
 
         view["signals"] = signals;
+        view["thresholds"] = JsonSerializer.SerializeToNode(state.Thresholds, AdminJson.Options);
         view["last_alarm"] = state.LastAlarm is { } alarm
             ? new JsonObject { ["at"] = alarm.At, ["version"] = alarm.Version, ["signal"] = alarm.Signal, ["statistic"] = alarm.Statistic, ["threshold"] = alarm.Threshold }
             : null;

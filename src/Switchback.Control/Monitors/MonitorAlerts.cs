@@ -12,8 +12,9 @@ internal static class MonitorAlerts
     public static AlertMessage Message(MonitorSpec spec, MonitorAlarm alarm)
     {
         var main = alarm.Signals[alarm.Signal];
+        var above = alarm.Thresholds.TryGetValue(alarm.Signal, out var t) ? string.Create(CultureInfo.InvariantCulture, $" above {t:G4}") : string.Empty;
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{spec.Deployment}@{alarm.Version}: {alarm.Signal} drifted from its own past: {main.Events} of {main.Trials} ({Percent(main.Events, main.Trials)}) in the last {MonitorSpec.Format(spec.Batch)} vs {main.ReferenceEvents} of {main.ReferenceTrials} ({Percent(main.ReferenceEvents, main.ReferenceTrials)}) before; "
+            $"{spec.Deployment}@{alarm.Version}: {alarm.Signal} drifted from its own past: {main.Events} of {main.Trials}{above} ({Percent(main.Events, main.Trials)}) in the last {MonitorSpec.Format(spec.Batch)} vs {main.ReferenceEvents} of {main.ReferenceTrials} ({Percent(main.ReferenceEvents, main.ReferenceTrials)}) before; "
             + $"statistic {alarm.Statistic:G4} ≥ {alarm.Threshold:G6} (a false alarm every {MonitorSpec.Format(spec.FalseAlarmEvery)} on average). Routing was not changed: a person decides.");
         return new AlertMessage("monitor", spec.Deployment, null, summary, Evidence(spec, alarm), alarm.At);
     }
@@ -29,6 +30,7 @@ internal static class MonitorAlerts
         ["batch"] = MonitorSpec.Format(spec.Batch),
         ["seasonality"] = spec.Seasonality == MonitorSeasonality.Daily ? "daily" : "none",
         ["signals"] = JsonSerializer.SerializeToNode(alarm.Signals, Admin.AdminJson.Options),
+        ["thresholds"] = JsonSerializer.SerializeToNode(alarm.Thresholds, Admin.AdminJson.Options),
     };
 
     private static string Percent(long events, long trials)

@@ -5,8 +5,10 @@ using Switchback.Control.Alerts;
 using Switchback.Control.Fleet;
 using Switchback.Control.Rollouts;
 using Switchback.Core.Manifests;
+using Switchback.Core.OnlineEvaluators;
 using Switchback.Core.Monitors;
 using Switchback.Core.Rollouts;
+using Switchback.Gateway.Signals;
 using Switchback.Storage;
 
 namespace Switchback.Control.Monitors;
@@ -47,6 +49,9 @@ internal sealed partial class MonitorController(
 
     /// <summary>The most reads per monitor and tick, so one monitor far behind does not hold up the others.</summary>
     private const int MaxReadsPerTick = 64;
+
+    /// <summary>Values a quantile signal's first interval needs before its threshold is fixed from it.</summary>
+    private const int MinValuesForThreshold = 50;
 
     private readonly ConcurrentDictionary<string, (long Generation, MonitorState State)> underWay = new(StringComparer.Ordinal);
 
@@ -105,6 +110,36 @@ internal sealed partial class MonitorController(
         }
     }
 
+    /// <summary>
+    /// A quantile signal as a rate: the requests above the signal's threshold out of all. The threshold is fixed once, from the
+    /// first interval with <see cref="MinValuesForThreshold"/> values, at the upper edge of its quantile's bucket; requests are
+    /// counted only when their whole bucket is above it. Which threshold does not matter for the guarantee (any fixed one makes
+    /// "share above it" a rate); near the watched quantile it makes the rate sensitive to a shift of that quantile.
+    /// </summary>
+    private static MonitorState CountAbove(MonitorState state, string signal, double quantile, LatencySketch sketch, Dictionary<string, SignalCount> counts)
+    {
+        if (!state.Thresholds.TryGetValue(signal, out var threshold))
+        {
+            if (sketch.Count < MinValuesForThreshold || double.IsNaN(sketch.QuantileUpperBound(quantile)))
+            {
+                return state;
+            }
+
+            threshold = sketch.QuantileUpperBound(quantile);
+            state = state with { Thresholds = state.Thresholds.SetItem(signal, threshold) };
+        }
+
+        counts[signal] = new SignalCount(sketch.CountSurelyAbove(threshold), sketch.Count);
+        return state;
+    }
+
+    private static LatencySketch Sketch(string signal, SignalSnapshot snapshot, LatencySketch lengths) => signal switch
+    {
+        EvaluationSignals.ResponseLength => lengths,
+        _ when signal.StartsWith("ttft_", StringComparison.Ordinal) => snapshot.TimeToFirstTokenSketch,
+        _ => snapshot.LatencySketch,
+    };
+
     private async Task StepAsync(StoredMonitor stored, CancellationToken ct)
     {
         if (ManifestReader.Read(stored.SpecJson, $"the stored monitor of {stored.Deployment}").Documents is not [MonitorManifest { Spec: var spec }])
@@ -142,11 +177,15 @@ internal sealed partial class MonitorController(
                 break;
             }
 
-            var snapshot = read.Versions[stable].Signals;
+            var (snapshot, lengths) = read.Versions[stable];
             var counts = new Dictionary<string, SignalCount>(StringComparer.Ordinal);
             foreach (var signal in spec.Signals)
             {
-                if (RolloutObserver.Events(signal, snapshot) is { } count)
+                if (MonitorSpec.QuantileOf(signal) is { } quantile)
+                {
+                    state = CountAbove(state, signal, quantile, Sketch(signal, snapshot, lengths), counts);
+                }
+                else if (RolloutObserver.Events(signal, snapshot) is { } count)
                 {
                     counts[signal] = count;
                 }

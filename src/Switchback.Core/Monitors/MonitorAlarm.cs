@@ -15,4 +15,8 @@ public sealed record MonitorAlarm(
     double Statistic,
     double Threshold,
     string Signal,
-    ImmutableDictionary<string, SignalJudgement> Signals);
+    ImmutableDictionary<string, SignalJudgement> Signals)
+{
+    /// <summary>The thresholds of the quantile signals the batch was counted against (see <see cref="MonitorState.Thresholds"/>).</summary>
+    public ImmutableDictionary<string, double> Thresholds { get; init; } = ImmutableDictionary<string, double>.Empty;
+}

@@ -133,7 +133,7 @@ public static class MonitorDetector
         var last = judged.ToImmutable();
         state = state with { LogStatistics = statistics, Last = last, BatchesJudged = state.BatchesJudged + 1 };
         var alarm = logStatistic >= Math.Log(spec.Threshold)
-            ? new MonitorAlarm(start + spec.Batch, state.Version, LogMath.ExpFinite(logStatistic), spec.Threshold, strongest!, last)
+            ? new MonitorAlarm(start + spec.Batch, state.Version, LogMath.ExpFinite(logStatistic), spec.Threshold, strongest!, last) { Thresholds = state.Thresholds }
             : null;
         return (state, alarm);
     }

@@ -42,6 +42,13 @@ public sealed record MonitorSpec(
     /// </summary>
     public double Threshold => FalseAlarmEvery / Batch;
 
+    /// <summary>
+    /// The quantile a distribution signal watches (0.95 for <c>latency_p95</c>, the median for <c>response_length</c>), or null
+    /// for a rate: a quantile signal is watched as the share of requests above a threshold fixed from the version's own data.
+    /// </summary>
+    public static double? QuantileOf(string signal)
+        => Rollouts.Signals.KindOf(signal) == SignalKind.Quantile ? Rollouts.Signals.QuantileOf(signal) : null;
+
     /// <summary>The spec as a manifest document (JSON), every default written out: what is sent, stored and shown.</summary>
     public JsonObject ToJson()
     {

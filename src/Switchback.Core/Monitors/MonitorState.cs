@@ -32,6 +32,12 @@ public sealed record MonitorState(
     int Alarms,
     long BatchesJudged)
 {
+    /// <summary>
+    /// Per quantile signal, the threshold its requests are counted above (an upper bucket edge, in the signal's unit), fixed
+    /// from the first batch with enough values; a new version and an alarm clear it.
+    /// </summary>
+    public ImmutableDictionary<string, double> Thresholds { get; init; } = ImmutableDictionary<string, double>.Empty;
+
     /// <summary>The state as JSON (the store's <c>monitors.state_json</c>).</summary>
     public string Serialize() => JsonSerializer.Serialize(this, RolloutJson.Options);
 

@@ -55,6 +55,28 @@ public sealed class MonitorControllerTests
     }
 
     [Fact]
+    public async Task StableLatencyDoubles_LatencyP95AlarmsAgainstTheThresholdFixedFromItsOwnData()
+    {
+        await using var h = new ControllerHarness();
+        await h.InitializeAsync(versions: 1);
+        await ApplyAsync(h, Manifest.Replace("signals: [error_rate]", "signals: [error_rate, latency_p95]", StringComparison.Ordinal));
+
+        await RunAsync(h, h.Provider.GetRequiredService<MonitorController>(), seconds: 40, ok: 50, errors: 0, latencyMs: 20);
+        var threshold = (await StateAsync(h)).Thresholds["latency_p95"];
+        Assert.InRange(threshold, 24, 26);
+        Assert.Empty(h.Alerts.Sent);
+
+        await RunAsync(h, h.Provider.GetRequiredService<MonitorController>(), seconds: 15, ok: 50, errors: 0, latencyMs: 40);
+
+        var (alert, _) = Assert.Single(h.Alerts.Sent);
+        Assert.Equal("latency_p95", alert.Evidence["signal"]!.GetValue<string>());
+        Assert.Equal(threshold, alert.Evidence["thresholds"]!["latency_p95"]!.GetValue<double>());
+        Assert.Contains("latency_p95 drifted from its own past", alert.Summary, StringComparison.Ordinal);
+        // After the alarm the version is learnt afresh: the threshold is fixed again, from the new level.
+        Assert.InRange((await StateAsync(h)).Thresholds["latency_p95"], 40, 50);
+    }
+
+    [Fact]
     public async Task LeaderReplaced_NewLeaderContinuesFromTheStore_NothingCountedTwice()
     {
         await using var h = new ControllerHarness();
@@ -89,18 +111,18 @@ public sealed class MonitorControllerTests
         Assert.Empty(h.Alerts.Sent);
     }
 
-    private static async Task ApplyAsync(ControllerHarness h)
+    private static async Task ApplyAsync(ControllerHarness h, string manifest = Manifest)
     {
-        var spec = ((MonitorManifest)ManifestReader.Read(Manifest, "m.yaml").Documents.Single()).Spec;
+        var spec = ((MonitorManifest)ManifestReader.Read(manifest, "m.yaml").Documents.Single()).Spec;
         Assert.Equal(MonitorApplyStatus.Created, await h.Store.ApplyMonitorAsync(ControllerHarness.Deployment, spec.ToJson().ToJsonString(), new AuditContext("ops"), Ct));
     }
 
     /// <summary>Each second: serve requests on stable, advance the clock, tick.</summary>
-    private static async Task RunAsync(ControllerHarness h, MonitorController controller, int seconds, int ok, int errors)
+    private static async Task RunAsync(ControllerHarness h, MonitorController controller, int seconds, int ok, int errors, double latencyMs = 20)
     {
         for (var i = 0; i < seconds; i++)
         {
-            h.Serve(1, ok, errors);
+            h.Serve(1, ok, errors, latencyMs);
             h.Time.Advance(TimeSpan.FromSeconds(1));
             await controller.TickAsync(Ct);
         }

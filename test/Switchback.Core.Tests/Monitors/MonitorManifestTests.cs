@@ -16,7 +16,8 @@ public sealed class MonitorManifestTests
         { Head + "signals: []\n", "signals", "expected a list of signal names" },
         { Head + "signals: [error_rat]\n", "signals[0]", "'error_rat' is not a signal: expected one of error_rate, timeout_rate" },
         { Head + "signals: [error_rate, error_rate]\n", "signals[1]", "'error_rate' is listed twice" },
-        { Head + "signals: [latency_p95]\n", "signals[0]", "'latency_p95' is not watched by monitors yet" },
+        { Head + "signals: [shadow_agreement]\n", "signals[0]", "'shadow_agreement' is not watched by monitors: it compares a shadow with stable" },
+        { Head + "signals: [error_rate, latency_p95, latency_p95]\n", "signals[2]", "'latency_p95' is listed twice" },
         { Head + "signals: [{ a: 1 }]\n", "signals[0]", "expected a signal name, got a mapping" },
         { Head + "signals: [error_rate]\nfalse_alarm_every: soon\n", "false_alarm_every", "'soon' is not a duration" },
         { Head + "signals: [error_rate]\nfalse_alarm_every: 5m\n", "false_alarm_every", "expected at least ten batches (10m)" },
@@ -49,12 +50,13 @@ public sealed class MonitorManifestTests
     [Fact]
     public void Read_ProductExample_FillsDefaultsAndReadsSlackUrl()
     {
-        const string text = Head + "signals: [error_rate, thumbs_down_rate]\nfalse_alarm_every: 30d\nalerts: [ { slack: https://hooks.example/T0/B0 } ]\n";
+        const string text = Head + "signals: [error_rate, latency_p95, thumbs_down_rate]\nfalse_alarm_every: 30d\nalerts: [ { slack: https://hooks.example/T0/B0 } ]\n";
 
         var spec = Assert.IsType<MonitorManifest>(Assert.Single(ManifestReader.Read(text, "m.yaml").Documents)).Spec;
 
         Assert.Equal("support-bot", spec.Deployment);
-        Assert.Equal(["error_rate", "thumbs_down_rate"], spec.Signals);
+        Assert.Equal(["error_rate", "latency_p95", "thumbs_down_rate"], spec.Signals);
+        Assert.Equal((null, 0.95), (MonitorSpec.QuantileOf("error_rate"), MonitorSpec.QuantileOf("latency_p95")));
         Assert.Equal((TimeSpan.FromDays(30), TimeSpan.FromMinutes(1), TimeSpan.FromDays(7), TimeSpan.FromDays(1)), (spec.FalseAlarmEvery, spec.Batch, spec.Baseline, spec.Learn));
         Assert.Equal(MonitorSeasonality.Daily, spec.Seasonality);
         Assert.Equal(30 * 24 * 60, spec.Threshold);

@@ -91,7 +91,7 @@ public sealed class MonitorFlowTests
         await Svc.RegisterAsync(server, dir, sim.Url, sim.Url);
         using var http = server.CreateHttpClient();
 
-        var bad = await http.PutAsync("api/v1/deployments/svc/monitor", new StringContent("kind: Monitor\ndeployment: svc\nsignals: [latency_p95]\n"), Ct);
+        var bad = await http.PutAsync("api/v1/deployments/svc/monitor", new StringContent("kind: Monitor\ndeployment: svc\nsignals: [shadow_agreement]\n"), Ct);
         var other = await http.PutAsync("api/v1/deployments/ghost/monitor", new StringContent("kind: Monitor\ndeployment: ghost\nsignals: [error_rate]\n"), Ct);
         var mismatch = await http.PutAsync("api/v1/deployments/svc/monitor", new StringContent("kind: Monitor\ndeployment: other\nsignals: [error_rate]\n"), Ct);
         var none = await http.GetAsync("api/v1/deployments/svc/monitor", Ct);

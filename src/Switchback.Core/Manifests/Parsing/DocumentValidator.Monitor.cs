@@ -79,17 +79,17 @@ internal sealed partial class DocumentValidator
 
             switch (Rollouts.Signals.KindOf(scalar.Text))
             {
-                case SignalKind.Rate or SignalKind.Count when signals.Contains(scalar.Text):
+                case SignalKind.Rate or SignalKind.Count or SignalKind.Quantile when signals.Contains(scalar.Text):
                     Error(path, $"'{scalar.Text}' is listed twice", scalar);
                     break;
-                case SignalKind.Rate or SignalKind.Count:
+                case SignalKind.Rate or SignalKind.Count or SignalKind.Quantile:
                     signals.Add(scalar.Text);
                     break;
-                case SignalKind.Quantile or SignalKind.Agreement:
-                    Error(path, $"'{scalar.Text}' is not watched by monitors yet: they judge rates (events per request), expected one of {RateSignalNames}", scalar);
+                case SignalKind.Agreement:
+                    Error(path, $"'{scalar.Text}' is not watched by monitors: it compares a shadow with stable, and a monitor watches stable alone; expected one of {MonitorSignalNames}", scalar);
                     break;
                 default:
-                    Error(path, $"'{Shorten(scalar.Text)}' is not a signal: expected one of {RateSignalNames}", scalar);
+                    Error(path, $"'{Shorten(scalar.Text)}' is not a signal: expected one of {MonitorSignalNames}", scalar);
                     break;
             }
         }
@@ -97,7 +97,7 @@ internal sealed partial class DocumentValidator
         return signals.Count == list.Items.Count ? signals.ToImmutable() : default;
     }
 
-    private static string RateSignalNames => string.Join(", ", Rollouts.Signals.Names.Split(", ").Where(s => Rollouts.Signals.KindOf(s) is SignalKind.Rate or SignalKind.Count));
+    private static string MonitorSignalNames => string.Join(", ", Rollouts.Signals.Names.Split(", ").Where(s => Rollouts.Signals.KindOf(s) is not SignalKind.Agreement));
 
     private TimeSpan? MonitorDuration(MappingNode map, string key)
     {
