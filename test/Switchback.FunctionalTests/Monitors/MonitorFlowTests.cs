@@ -20,17 +20,7 @@ public sealed class MonitorFlowTests
         {
             using var server = await ServerProcess.StartAsync(dir.SqliteStore);
             await Svc.RegisterAsync(server, dir, healthy.Url, healthy.Url);
-            var monitor = $"""
-                kind: Monitor
-                deployment: svc
-                signals: [error_rate, timeout_rate]
-                false_alarm_every: 1d
-                batch: 2s
-                learn: 10s
-                baseline: 1h
-                seasonality: none
-                alerts: [ {"{"} webhook: {receiver.Url} {"}"} ]
-                """;
+            var monitor = Manifest(receiver.Url);
             var apply = await server.CliAsync("apply", "-f", dir.Write("monitor.yaml", monitor));
             Assert.True(apply.ExitCode == 0, apply.ToString());
             Assert.Contains("svc monitor created", apply.Stdout, StringComparison.Ordinal);
@@ -111,6 +101,19 @@ public sealed class MonitorFlowTests
         Assert.Contains("has no monitor", cliStatus.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>svc's monitor for tests: 2 s batches, 10 s of learning, no seasonality, a false alarm every day on average.</summary>
+    internal static string Manifest(string alerts) => $"""
+        kind: Monitor
+        deployment: svc
+        signals: [error_rate, timeout_rate]
+        false_alarm_every: 1d
+        batch: 2s
+        learn: 10s
+        baseline: 1h
+        seasonality: none
+        alerts: [ {"{"} webhook: {alerts} {"}"} ]
+        """;
+
     private static async Task DriveAsync(HttpClient http, CancellationToken stop)
     {
         var n = 0;
@@ -130,7 +133,8 @@ public sealed class MonitorFlowTests
         }
     }
 
-    private static async Task<JsonNode> WaitForAsync(HttpClient http, Func<JsonNode, bool> condition, TimeSpan limit)
+    /// <summary>svc's monitor once <paramref name="condition"/> holds, asking every 200 ms; throws with the last answer after <paramref name="limit"/>.</summary>
+    internal static async Task<JsonNode> WaitForAsync(HttpClient http, Func<JsonNode, bool> condition, TimeSpan limit)
     {
         JsonNode? last = null;
         for (var until = DateTimeOffset.UtcNow + limit; DateTimeOffset.UtcNow < until;)
