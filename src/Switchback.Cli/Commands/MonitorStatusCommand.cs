@@ -54,7 +54,7 @@ internal static class MonitorStatusCommand
         var spec = monitor["spec"];
         var target = monitor["version"] is { } v ? $"{monitor["deployment"]}@{v}" : Formats.Text(monitor["deployment"]);
         await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{target}: {monitor["phase"]}, statistic {Number(monitor["statistic"])} of {Number(monitor["threshold"])} (a false alarm every {spec?["false_alarm_every"]} on average; batches of {spec?["batch"]}, seasonality {spec?["seasonality"]})"));
+            $"{target}: {monitor["phase"]}, statistic {Number(monitor["statistic"])} of {Whole(monitor["threshold"])} (a false alarm every {spec?["false_alarm_every"]} on average; batches of {spec?["batch"]}, seasonality {spec?["seasonality"]})"));
         if (monitor["phase"]?.GetValue<string>() == "learning")
         {
             await context.Out.WriteLineAsync($"  learning its own past until {Formats.Time(monitor["judging_from"])}");
@@ -71,11 +71,14 @@ internal static class MonitorStatusCommand
         var alarm = monitor["last_alarm"];
         await context.Out.WriteLineAsync(alarm is null
             ? "  no alarm"
-            : $"  last alarm {Formats.Time(alarm["at"])} on {alarm["signal"]} of version {alarm["version"]} (statistic {Number(alarm["statistic"])} >= {Number(alarm["threshold"])}); {Formats.Count(monitor["alarms"])} alarm(s) on this version; routing is never changed by a monitor");
+            : $"  last alarm {Formats.Time(alarm["at"])} on {alarm["signal"]} of version {alarm["version"]} (statistic {Number(alarm["statistic"])} >= {Whole(alarm["threshold"])}); {Formats.Count(monitor["alarms"])} alarm(s) on this version; routing is never changed by a monitor");
     }
 
     private static string Number(JsonNode? value)
         => value is JsonValue v && v.TryGetValue<double>(out var d) ? d.ToString("G4", CultureInfo.InvariantCulture) : "-";
+
+    private static string Whole(JsonNode? value)
+        => value is JsonValue v && v.TryGetValue<double>(out var d) ? d.ToString("N0", CultureInfo.InvariantCulture) : "-";
 
     private static string Percent(JsonNode? value)
         => value is JsonValue v && v.TryGetValue<double>(out var d) ? d.ToString("P2", CultureInfo.InvariantCulture) : "-";

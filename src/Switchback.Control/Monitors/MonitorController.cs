@@ -21,7 +21,8 @@ namespace Switchback.Control.Monitors;
 /// routing. Thread-safe: ticks run one at a time on the hosted service's loop.
 /// </summary>
 /// <remarks>
-/// What is kept in memory is only the batch under way (at most one batch of counts per monitor). The store holds the state as of
+/// What is kept in memory is only the batch under way (at most one batch of counts per monitor) and, until a quantile signal's
+/// threshold is fixed, its values so far. The store holds the state as of
 /// the last closed batch, and the signal windows hold the data since: with three replicas, when the leader dies the next leader
 /// loads the stored state and reads the windows from its cursor again, so nothing is lost or counted twice; an alarm is sent only
 /// after the state that records it was saved, and a save that another leader made first is refused, so an alarm is sent once.
@@ -55,6 +56,9 @@ internal sealed partial class MonitorController(
 
     private readonly ConcurrentDictionary<string, (long Generation, MonitorState State)> underWay = new(StringComparer.Ordinal);
 
+    /// <summary>Values of quantile signals whose threshold is not fixed yet, by deployment, version and signal.</summary>
+    private readonly ConcurrentDictionary<(string Deployment, int Version, string Signal), LatencySketch> unfixed = new();
+
     /// <summary>
     /// While this process leads, advances every monitor once, at the clock's now; errors are logged and retried on the next tick.
     /// Otherwise forgets the batches under way: another replica runs the monitors, and on leading again this one starts from the store.
@@ -64,6 +68,7 @@ internal sealed partial class MonitorController(
         if (!leadership.IsLeader)
         {
             underWay.Clear();
+            unfixed.Clear();
             return;
         }
 
@@ -112,20 +117,27 @@ internal sealed partial class MonitorController(
 
     /// <summary>
     /// A quantile signal as a rate: the requests above the signal's threshold out of all. The threshold is fixed once, from the
-    /// first interval with <see cref="MinValuesForThreshold"/> values, at the upper edge of its quantile's bucket; requests are
+    /// first values to reach <see cref="MinValuesForThreshold"/> since the watch began, at the upper edge of its quantile's bucket; requests are
     /// counted only when their whole bucket is above it. Which threshold does not matter for the guarantee (any fixed one makes
     /// "share above it" a rate); near the watched quantile it makes the rate sensitive to a shift of that quantile.
     /// </summary>
-    private static MonitorState CountAbove(MonitorState state, string signal, double quantile, LatencySketch sketch, Dictionary<string, SignalCount> counts)
+    /// <remarks>
+    /// Until the threshold is fixed, the values are merged in memory (<see cref="unfixed"/>). A new leader starts that
+    /// collection again: it only chooses the threshold, so nothing counted is lost.
+    /// </remarks>
+    private MonitorState CountAbove(string deployment, MonitorState state, string signal, double quantile, LatencySketch sketch, Dictionary<string, SignalCount> counts)
     {
         if (!state.Thresholds.TryGetValue(signal, out var threshold))
         {
-            if (sketch.Count < MinValuesForThreshold || double.IsNaN(sketch.QuantileUpperBound(quantile)))
+            var seen = unfixed.GetOrAdd((deployment, state.Version, signal), _ => new LatencySketch(sketch.Layout));
+            seen.Merge(sketch);
+            if (seen.Count < MinValuesForThreshold || double.IsNaN(seen.QuantileUpperBound(quantile)))
             {
                 return state;
             }
 
-            threshold = sketch.QuantileUpperBound(quantile);
+            threshold = seen.QuantileUpperBound(quantile);
+            unfixed.TryRemove((deployment, state.Version, signal), out _);
             state = state with { Thresholds = state.Thresholds.SetItem(signal, threshold) };
         }
 
@@ -183,7 +195,7 @@ internal sealed partial class MonitorController(
             {
                 if (MonitorSpec.QuantileOf(signal) is { } quantile)
                 {
-                    state = CountAbove(state, signal, quantile, Sketch(signal, snapshot, lengths), counts);
+                    state = CountAbove(spec.Deployment, state, signal, quantile, Sketch(signal, snapshot, lengths), counts);
                 }
                 else if (RolloutObserver.Events(signal, snapshot) is { } count)
                 {

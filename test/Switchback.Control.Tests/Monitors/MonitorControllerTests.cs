@@ -77,6 +77,22 @@ public sealed class MonitorControllerTests
     }
 
     [Fact]
+    public async Task LowTraffic_QuantileThresholdFixedOnceFiftyValuesWereSeenAcrossIntervals()
+    {
+        await using var h = new ControllerHarness();
+        await h.InitializeAsync(versions: 1);
+        await ApplyAsync(h, Manifest.Replace("signals: [error_rate]", "signals: [latency_p95]", StringComparison.Ordinal));
+        var controller = h.Provider.GetRequiredService<MonitorController>();
+
+        await RunAsync(h, controller, seconds: 4, ok: 10, errors: 0);
+        var before = (await StateAsync(h)).Thresholds;
+        await RunAsync(h, controller, seconds: 8, ok: 10, errors: 0);
+
+        Assert.Empty(before);
+        Assert.InRange((await StateAsync(h)).Thresholds["latency_p95"], 24, 26);
+    }
+
+    [Fact]
     public async Task LeaderReplaced_NewLeaderContinuesFromTheStore_NothingCountedTwice()
     {
         await using var h = new ControllerHarness();
