@@ -27,7 +27,7 @@ namespace Switchback.Control.Monitors;
 /// loads the stored state and reads the windows from its cursor again, so nothing is lost or counted twice; an alarm is sent only
 /// after the state that records it was saved, and a save that another leader made first is refused, so an alarm is sent once.
 /// </remarks>
-internal sealed partial class MonitorController(
+internal sealed class MonitorController(
     IRegistryStore store,
     IRolloutSignals signals,
     IAlertDispatcher alerts,

@@ -100,7 +100,10 @@ public sealed class MonitorDetectorTests
         Assert.Equal(new SignalCount(3, 15), state.History.Single().Counts["error_rate"]);
         Assert.Empty(state.Batch);
         Assert.Equal(end, state.BatchStart);
-        Assert.Equal(state.ToString(), MonitorState.Deserialize(state.Serialize()).ToString());
+        state = state with { Thresholds = state.Thresholds.SetItem("latency_p95", 24.5) };
+        var again = MonitorState.Deserialize(state.Serialize());
+        Assert.Equal(state.Serialize(), again.Serialize());
+        Assert.Equal((new SignalCount(3, 15), 24.5), (again.History.Single().Counts["error_rate"], again.Thresholds["latency_p95"]));
     }
 
     [Fact]
