@@ -85,6 +85,15 @@ public sealed class UnitTracker
                 return;
             }
 
+            // A unit this request just opened may be late: between its misses on Open and Done above, another request of the key
+            // may have filled and closed the key's unit (Finish marks Done before it leaves Open). Done decides, as it would have.
+            if (unit.Requests == 0 && units.Done.TryGetValue(ticket.KeyHash, out var done) && (done == KnownCandidate || ticket.WeightBps <= done))
+            {
+                unit.Close(now);
+                units.Open.TryRemove(new KeyValuePair<ulong, OpenUnit>(ticket.KeyHash, unit));
+                return;
+            }
+
             if (unit.WeightBps != ticket.WeightBps || unit.Version != ticket.Version)
             {
                 // The step changed under the unit: it ends here; this request may begin the key's unit of the new step.
