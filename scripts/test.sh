@@ -18,6 +18,8 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 # promtool and a real Prometheus for test/Switchback.FunctionalTests/Prometheus; the tests start their own Prometheus on a
 # free port. The package's service is not started in a container without systemd (invoke-rc.d's policy denies it).
 { command -v promtool >/dev/null 2>&1 && [ -x /usr/bin/prometheus ]; } || need+=(prometheus)
+# systemd-analyze verifies deploy/switchback.service (test/Switchback.FunctionalTests/Operations/PackagingTests.cs)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 # headless Chromium for the console's browser tests (Playwright for .NET drives it; it never downloads a browser)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then

@@ -3,6 +3,20 @@ using System.Globalization;
 using Switchback.Bench.Detection;
 
 var options = StudyOptions.Parse(args);
+if (options.Monitor)
+{
+    var watch = Stopwatch.StartNew();
+    var text = MonitorStudy.Section(MonitorStudy.Run(), watch);
+    Console.WriteLine(text);
+    if (options.Write)
+    {
+        Report.WriteInto(options.OutputPath, text, MonitorStudy.Heading);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote the {MonitorStudy.Heading[3..]} section of {options.OutputPath} in {watch.Elapsed.TotalSeconds:0} s"));
+    }
+
+    return;
+}
+
 if (options.Clustered)
 {
     var watch = Stopwatch.StartNew();

@@ -11,11 +11,15 @@ internal sealed record StudyOptions(int RegressionRuns, int AaRuns, bool Write, 
     /// <summary>Run the clustered-traffic study (<c>--clustered</c>) instead of the independent-requests one.</summary>
     public bool Clustered { get; init; }
 
+    /// <summary>Run the drift-monitor study (<c>--monitor</c>): false-alarm run length and detection delay of <c>kind: Monitor</c>.</summary>
+    public bool Monitor { get; init; }
+
     public static StudyOptions Parse(string[] args)
     {
         int? regressionRuns = null, aaRuns = null;
         var write = true;
         var clustered = false;
+        var monitor = false;
         string? output = null;
         var grids = new List<CountTestOptions>();
         for (var i = 0; i < args.Length; i++)
@@ -34,6 +38,9 @@ internal sealed record StudyOptions(int RegressionRuns, int AaRuns, bool Write, 
                 case "--clustered":
                     clustered = true;
                     break;
+                case "--monitor":
+                    monitor = true;
+                    break;
                 case "--no-write":
                     write = false;
                     break;
@@ -41,7 +48,7 @@ internal sealed record StudyOptions(int RegressionRuns, int AaRuns, bool Write, 
                     output = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--out needs a path");
                     break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}' (expected --runs N, --aa-runs N, --grid SMALLEST,LARGEST,SIZE, --out PATH, --no-write, --clustered)");
+                    throw new ArgumentException($"unknown argument '{args[i]}' (expected --runs N, --aa-runs N, --grid SMALLEST,LARGEST,SIZE, --out PATH, --no-write, --clustered, --monitor)");
             }
         }
 
@@ -50,6 +57,7 @@ internal sealed record StudyOptions(int RegressionRuns, int AaRuns, bool Write, 
         return new StudyOptions(regressionRuns ?? (clustered ? 100 : 200), aaRuns ?? (clustered ? 1500 : 1000), write, output ?? DefaultOutput(), grids)
         {
             Clustered = clustered,
+            Monitor = monitor,
         };
     }
 

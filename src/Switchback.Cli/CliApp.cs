@@ -20,10 +20,13 @@ internal static class CliApp
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(RolloutCommand.Create());
         root.Subcommands.Add(RollbackCommand.Create());
+        root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(DrillCommand.Create());
         root.Subcommands.Add(RunbookCommand.Create());
         root.Subcommands.Add(UpstreamSimCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BackupCommand.Create());
+        root.Subcommands.Add(RestoreCommand.Create());
         return root;
     }
 

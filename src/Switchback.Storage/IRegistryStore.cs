@@ -13,7 +13,7 @@ namespace Switchback.Storage;
 /// <see cref="StoreUnavailableException"/> when the store cannot serve it (file deleted or replaced, writer lock held longer than
 /// <see cref="WriterLockWait.Current"/>, database unreachable), never the driver's exception for those cases.
 /// </summary>
-public interface IRegistryStore : IAsyncDisposable, IEvalReportStore, IRoutingSource, IApiKeySource
+public interface IRegistryStore : IAsyncDisposable, IEvalReportStore, IRoutingSource, IApiKeySource, IMonitorStore
 {
     /// <summary>Where the store lives, safe to print and log: a SQLite file's absolute path, or a PostgreSQL database and host (never a password).</summary>
     string Location { get; }

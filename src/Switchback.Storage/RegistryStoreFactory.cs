@@ -22,6 +22,26 @@ public static class RegistryStoreFactory
     public static IRegistryStore Create(string storeSpec, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
+        if (SqliteFilePath(storeSpec) is { } path)
+        {
+            var directory = Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            return new SqliteRegistryStore(path, time);
+        }
+
+        return new PostgresRegistryStore(PostgresConnectionString(storeSpec.Trim()[PostgresPrefix.Length..]), time);
+    }
+
+    /// <summary>
+    /// The absolute file path of a <c>sqlite:PATH</c> spec, or null for a <c>postgres:</c> spec; creates nothing. Throws
+    /// <see cref="ArgumentException"/> naming the accepted forms for anything else.
+    /// </summary>
+    public static string? SqliteFilePath(string storeSpec)
+    {
         if (string.IsNullOrWhiteSpace(storeSpec))
         {
             throw new ArgumentException($"a store is required: use {AcceptedForms}", nameof(storeSpec));
@@ -30,18 +50,18 @@ public static class RegistryStoreFactory
         var spec = storeSpec.Trim();
         if (spec.StartsWith(SqlitePrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return new SqliteRegistryStore(SqlitePath(spec[SqlitePrefix.Length..]), time);
+            return SqlitePath(spec[SqlitePrefix.Length..]);
         }
 
-        if (spec.StartsWith(PostgresPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return new PostgresRegistryStore(PostgresConnectionString(spec[PostgresPrefix.Length..]), time);
-        }
+        return spec.StartsWith(PostgresPrefix, StringComparison.OrdinalIgnoreCase) ? null : throw UnknownStore(spec);
+    }
 
+    private static ArgumentException UnknownStore(string spec)
+    {
         // Show only what comes before the first ':' — the rest may hold a password.
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var shown = colon < 0 ? (spec.Length > 40 ? spec[..40] + "…" : spec) : spec[..(colon + 1)] + "…";
-        throw new ArgumentException($"unknown store '{shown}': use {AcceptedForms}", nameof(storeSpec));
+        return new ArgumentException($"unknown store '{shown}': use {AcceptedForms}", "storeSpec");
     }
 
     private static string SqlitePath(string path)
@@ -56,12 +76,6 @@ public static class RegistryStoreFactory
         if (Directory.Exists(full))
         {
             throw new ArgumentException($"sqlite: '{path}' is a directory, not a database file: use {AcceptedForms}", "storeSpec");
-        }
-
-        var directory = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
         }
 
         return full;

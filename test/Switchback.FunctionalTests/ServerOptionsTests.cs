@@ -19,7 +19,7 @@ public sealed class ServerOptionsTests
 
     [Theory]
     [InlineData("127.0.0.1:8800", "not a URL")]
-    [InlineData("https://127.0.0.1:8800", "not a URL")]
+    [InlineData("ftp://127.0.0.1:8800", "not a URL")]
     [InlineData("http://127.0.0.1", "must name a port")]
     [InlineData("http://127.0.0.1:8800/admin", "path")]
     [InlineData("http://example.com:8800", "IP address or localhost")]
@@ -31,6 +31,29 @@ public sealed class ServerOptionsTests
 
     [Fact]
     public void Validate_Defaults_AreValid() => Assert.Empty(new ServerOptions().Validate());
+
+    [Theory]
+    [InlineData("https://127.0.0.1:0", null, null, "is https: give --tls-cert and --tls-key")]
+    [InlineData("https://127.0.0.1:0", "c.pem", null, "go together")]
+    [InlineData("http://127.0.0.1:0", "c.pem", "k.pem", "need an https://")]
+    public void Validate_TlsAndListenDisagree_SaysHow(string listen, string? certificate, string? key, string expected)
+    {
+        var problem = Assert.Single(new ServerOptions { Listen = listen, TlsCertificate = certificate, TlsKey = key }.Validate());
+
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_LimitsOutOfRange_NamesEachFlag()
+    {
+        var problems = new ServerOptions { MaxUpstreamResponseBytes = 10, MaxConcurrentStreams = 0, MinClientBytesPerSecond = -1, ClientRateGrace = TimeSpan.FromSeconds(1), UpstreamCaFile = "/nonexistent/ca.pem" }.Validate();
+
+        Assert.Equal(5, problems.Count);
+        foreach (var flag in new[] { "--max-upstream-response", "--max-concurrent-streams", "--min-client-rate", "--client-rate-grace", "--upstream-ca" })
+        {
+            Assert.Contains(problems, p => p.Contains(flag, StringComparison.Ordinal));
+        }
+    }
 
     [Fact]
     public void Validate_BadUpstreamKeyVars_NamesTheSettingAndPattern()

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Switchback.Cli.Client;
 using Switchback.Core.Manifests;
+using Switchback.Core.Monitors;
 
 namespace Switchback.Cli.Registration;
 
 /// <summary>
 /// Reads a manifest file locally (so errors name the file, document and field, and nothing is sent when any document is wrong),
-/// then registers each bundle in order and prints one result line per document.
+/// then registers each bundle, starts each rollout and applies each monitor in order, and prints one result line per document.
 /// </summary>
 internal static class BundleSender
 {
@@ -65,6 +66,24 @@ internal static class BundleSender
                 var (rolloutExit, body) = await RolloutSender.StartAsync(context, rollout, path, null, idempotent: true, ct, gateDatasets[rollout]);
                 results.Add(body?.DeepClone());
                 exit = rolloutExit;
+                if (exit != ExitCodes.Ok)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            if (document is MonitorManifest monitor)
+            {
+                var applied = await context.Client.PutAsync($"deployments/{Arguments.Path(monitor.Spec.Deployment)}/monitor?source=" + Uri.EscapeDataString(Path.GetFileName(path)), monitor.Spec.ToJson(), ct);
+                results.Add(applied.Body?.DeepClone());
+                exit = applied.IsSuccess ? ExitCodes.Ok : context.Fail(applied);
+                if (applied.IsSuccess && !context.Json)
+                {
+                    context.Out.WriteLine($"{monitor.Spec.Deployment} monitor {applied.Body?["status"]} ({string.Join(", ", monitor.Spec.Signals)}; a false alarm every {MonitorSpec.Format(monitor.Spec.FalseAlarmEvery)} on average)");
+                }
+
                 if (exit != ExitCodes.Ok)
                 {
                     break;

@@ -33,6 +33,7 @@ public static class AdminApi
         DrillEndpoints.Map(api);
         RunbookEndpoints.Map(api);
         ReplicaEndpoints.Map(api);
+        MonitorEndpoints.Map(api);
 
         // An unknown path (or method) under the API is answered only after the key is checked, so the API's shape is not
         // visible without one: the fallback carries the viewer filter like every other endpoint.

@@ -54,7 +54,9 @@ internal static class RegisterEndpoint
 
         if (read.Documents[0] is not BundleManifest manifest)
         {
-            return ApiError.BadRequest("bundle_expected", $"This endpoint registers bundles: send the kind: Rollout document to POST /api/v1/deployments/{read.Documents[0] switch { RolloutManifest r => r.Deployment, _ => "DEPLOYMENT" }}/rollouts.");
+            return ApiError.BadRequest("bundle_expected", read.Documents[0] is MonitorManifest m
+                ? $"This endpoint registers bundles: send the kind: Monitor document to PUT /api/v1/deployments/{m.Spec.Deployment}/monitor."
+                : $"This endpoint registers bundles: send the kind: Rollout document to POST /api/v1/deployments/{read.Documents[0] switch { RolloutManifest r => r.Deployment, _ => "DEPLOYMENT" }}/rollouts.");
         }
 
         var bundle = manifest.Bundle;

@@ -49,6 +49,10 @@ internal sealed class FleetRolloutSignals(IFleetStore store, SignalShipment ship
         }
 
         var units = await store.ReadUnitsAsync(salt, fromSecond, end, cancellationToken);
-        return new IntervalSignals(endTime, byVersion) { Units = [.. units.Where(u => u.Deployment == deployment).Select(SignalShipment.ToRecord)] };
+        // A stream this process does not know (shipped by a newer replica) is left out rather than failing the tick.
+        return new IntervalSignals(endTime, byVersion)
+        {
+            Units = [.. units.Where(u => u.Deployment == deployment && Enum.IsDefined((Gateway.Units.UnitKind)u.Kind)).Select(SignalShipment.ToRecord)],
+        };
     }
 }

@@ -22,7 +22,7 @@ internal sealed class LocalRolloutSignals(SignalRegistry signals, ResponseLength
             byVersion[version] = (signals.Get(deployment, version).Aggregate(from, end), lengths.Registry.Get(deployment, version).Aggregate(from, end).LatencySketch);
         }
 
-        var closed = units.Closed(deployment, salt, (long)Math.Ceiling((from - DateTimeOffset.UnixEpoch).TotalSeconds), end.ToUnixTimeSeconds());
+        var closed = units.ClosedAllKinds(deployment, salt, (long)Math.Ceiling((from - DateTimeOffset.UnixEpoch).TotalSeconds), end.ToUnixTimeSeconds());
         return Task.FromResult<IntervalSignals?>(new IntervalSignals(end, byVersion) { Units = closed });
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Switchback.Core.Analysis;
+using Switchback.Core.OnlineEvaluators;
 using Switchback.Core.Rollouts;
 using Switchback.Gateway.Signals;
 using Switchback.Gateway.Units;
@@ -7,8 +8,8 @@ using Switchback.Gateway.Units;
 namespace Switchback.Control.Rollouts;
 
 /// <summary>
-/// Comparisons by unit (docs/statistics.md "the randomised unit"): during a canary the evidence for failure and latency
-/// guardrails is built from keys, not requests. Units are grouped by the assignment probability they had (the weight when they
+/// Comparisons by unit (docs/statistics.md "the randomised unit"): during a canary the evidence for failure, latency and
+/// evaluator guardrails is built from keys, not requests (evaluator signals from each key's first evaluated answer per weight). Units are grouped by the assignment probability they had (the weight when they
 /// began, and for a key's later unit the weight at which it was last seen on the baseline); within a group every unit went to the candidate with that probability independently of everything else, so each
 /// group is one valid factor of the guardrail's e-process however the units' outcomes are correlated.
 /// </summary>
@@ -18,14 +19,26 @@ internal sealed partial class RolloutObserver
     private static bool InUnitMode(RolloutState state, IntervalSignals read)
         => read.Units.Count > 0 || state.CurrentStep is CanaryStep { WeightBps: > 0 and < Core.Routing.RoutingState.FullBps };
 
-    /// <summary>The unit event of a rate signal measured by units; null for signals measured per request (evaluators, feedback).</summary>
-    private static Func<UnitRecord, bool>? UnitEvent(string signal) => signal switch
+    /// <summary>
+    /// How a rate signal is measured by units: the stream its units come from, which of them are trials (null: all), and the
+    /// unit's event (feedback signals: a key's first vote per weight); null for signals measured per request only
+    /// (output-quality counters, shadow agreement).
+    /// </summary>
+    private static (UnitKind Kind, Func<UnitRecord, bool>? IsTrial, Func<UnitRecord, bool> IsEvent)? UnitEvent(string signal) => signal switch
     {
-        "error_rate" => static u => u.Failed,
-        "timeout_rate" => static u => (u.Failures & UnitRecord.Bit((int)RequestOutcome.Timeout)) != 0,
-        "upstream_oom" => static u => (u.Failures & UnitRecord.Bit((int)RequestOutcome.Oom)) != 0,
+        "error_rate" => (UnitKind.Requests, null, static u => u.Failed),
+        "timeout_rate" => (UnitKind.Requests, null, static u => (u.Failures & UnitRecord.Bit((int)RequestOutcome.Timeout)) != 0),
+        "upstream_oom" => (UnitKind.Requests, null, static u => (u.Failures & UnitRecord.Bit((int)RequestOutcome.Oom)) != 0),
+        EvaluationSignals.SafetyViolations => (UnitKind.Evaluation, null, static u => Has(u, UnitFlags.SafetyViolation)),
+        EvaluationSignals.RefusalRate => (UnitKind.Evaluation, null, static u => Has(u, UnitFlags.Refusal)),
+        EvaluationSignals.EmptyRate => (UnitKind.Evaluation, null, static u => Has(u, UnitFlags.Empty)),
+        EvaluationSignals.JsonInvalidRate => (UnitKind.Evaluation, static u => Has(u, UnitFlags.JsonChecked), static u => Has(u, UnitFlags.JsonInvalid)),
+        "thumbs_down_rate" => (UnitKind.Feedback, null, static u => Has(u, UnitFlags.ThumbsDown)),
+        "escalation_rate" => (UnitKind.Feedback, null, static u => Has(u, UnitFlags.Escalated)),
         _ => null,
     };
+
+    private static bool Has(UnitRecord unit, UnitFlags flag) => ((UnitFlags)unit.Failures & flag) != 0;
 
     /// <summary>The unit value of a quantile signal measured by units (its slowest request); null for the others.</summary>
     private static Func<UnitRecord, double>? UnitValue(string signal)
@@ -33,14 +46,15 @@ internal sealed partial class RolloutObserver
             : signal.StartsWith("ttft", StringComparison.Ordinal) ? static u => u.MaxTtftMs
             : null;
 
-    /// <summary>Units and events per arm, one interval per assignment probability.</summary>
-    private static ImmutableArray<ArmInterval> UnitBatches(RolloutState state, IReadOnlyList<UnitRecord> units, Func<UnitRecord, bool> isEvent)
+    /// <summary>Units and events per arm, one interval per assignment probability, over the units of one stream that are trials.</summary>
+    private static ImmutableArray<ArmInterval> UnitBatches(RolloutState state, IReadOnlyList<UnitRecord> units, (UnitKind Kind, Func<UnitRecord, bool>? IsTrial, Func<UnitRecord, bool> IsEvent) measure)
     {
+        var (kind, isTrial, isEvent) = measure;
         var batches = new SortedDictionary<long, (long Bu, long Be, long Cu, long Ce)>();
         foreach (var unit in units)
         {
             var arm = Arm(state, unit);
-            if (arm is null)
+            if (arm is null || unit.Kind != kind || (isTrial is not null && !isTrial(unit)))
             {
                 continue;
             }
@@ -67,7 +81,7 @@ internal sealed partial class RolloutObserver
         foreach (var unit in units)
         {
             var v = value(unit);
-            if (double.IsNaN(v) || Arm(state, unit) is not { } candidate)
+            if (unit.Kind != UnitKind.Requests || double.IsNaN(v) || Arm(state, unit) is not { } candidate)
             {
                 continue;
             }

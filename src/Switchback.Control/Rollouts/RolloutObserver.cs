@@ -139,8 +139,8 @@ internal sealed partial class RolloutObserver(IRolloutSignals source)
         return floor == now ? floor : floor.AddSeconds(1);
     }
 
-    /// <summary>A signal's events and what they are out of, for one version and interval; null when the gateway does not measure it.</summary>
-    private static SignalCount? Events(string signal, SignalSnapshot s) => signal switch
+    /// <summary>A signal's events and what they are out of, for one version and interval; null when the gateway does not measure it (monitors count with it too).</summary>
+    internal static SignalCount? Events(string signal, SignalSnapshot s) => signal switch
     {
         "error_rate" => new SignalCount(s.Errors.Total, s.Requests),
         "timeout_rate" => new SignalCount(s.Errors.Timeout, s.Requests),

@@ -9,7 +9,7 @@ namespace Switchback.Control.Rollouts;
 public static class RolloutServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the rollout controller (a hosted service ticking every second while this process leads), the rollback service, the
+    /// Adds the rollout controller and the monitor controller (hosted services ticking every second while this process leads), the rollback service, the
     /// target health check and the rollback counter. Leadership and signals default to one process (it always leads, and reads
     /// its own signal rings); <c>AddSwitchbackFleet</c> replaces both for replicas sharing a store. Needs the gateway
     /// (<c>AddSwitchbackGateway</c>), the alerts (<c>AddSwitchbackAlerts</c>) and a store.
@@ -47,6 +47,8 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Evidence.EvidenceRecorder>());
         services.TryAddSingleton<RolloutController>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RolloutController>());
+        services.TryAddSingleton<Monitors.MonitorController>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Monitors.MonitorController>());
         return services;
     }
 }

@@ -52,7 +52,7 @@ public static class ManifestReader
 
         if (errors.Count == 0 && documents.Count == 0)
         {
-            errors.Add(new ManifestError(source, 0, ManifestError.DocumentPath, "the manifest is empty: expected at least one document with kind: Bundle or kind: Rollout"));
+            errors.Add(new ManifestError(source, 0, ManifestError.DocumentPath, "the manifest is empty: expected at least one document with kind: Bundle, Rollout or Monitor"));
         }
 
         return new ManifestReadResult(documents, errors);

@@ -11,7 +11,7 @@ namespace Switchback.Gateway.Api;
 /// <c>POST /v1/feedback {"request_id", "score": 1|-1|0..1, "escalated", "comment"}</c>: attributes feedback to the version
 /// that served the request, through the <see cref="RequestJournal"/>. The comment is accepted but not stored.
 /// </summary>
-internal sealed class FeedbackEndpoint(RequestJournal journal, RequestIds ids, SignalRegistry signals, TimeProvider time)
+internal sealed class FeedbackEndpoint(RequestJournal journal, RequestIds ids, FeedbackRecorder feedback, TimeProvider time)
 {
     private const long MaxBytes = 64 * 1024;
 
@@ -73,12 +73,13 @@ internal sealed class FeedbackEndpoint(RequestJournal journal, RequestIds ids, S
 
         string deployment;
         int version;
+        var signed = ids.TryRead(requestId, out _, out var signedDeployment, out var signedVersion, out var servedAt, out var signedUnit)
+                     && time.GetUtcNow() - servedAt < journal.MaxAge && DeploymentName.IsValid(signedDeployment, out _);
         if (journal.TryGet(RequestIds.BaseOf(requestId), out var entry))
         {
             (deployment, version) = (entry.Deployment, entry.Version);
         }
-        else if (ids.TryRead(requestId, out _, out var signedDeployment, out var signedVersion, out var servedAt)
-                 && time.GetUtcNow() - servedAt < journal.MaxAge && DeploymentName.IsValid(signedDeployment, out _))
+        else if (signed)
         {
             // Served by another replica (or before this one restarted): the signed id names the version, so no lookup is needed.
             (deployment, version) = (signedDeployment, signedVersion);
@@ -89,7 +90,7 @@ internal sealed class FeedbackEndpoint(RequestJournal journal, RequestIds ids, S
             return;
         }
 
-        signals.Get(deployment, version).RecordFeedback(score, escalated);
+        feedback.Record(deployment, version, score, escalated, signed ? signedUnit : null);
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(
             new JsonObject { ["request_id"] = requestId, ["deployment"] = deployment, ["version"] = version, ["recorded"] = true }.ToJsonString(),

@@ -34,6 +34,7 @@ internal sealed partial class GatewayRequestHandler(
     RequestJournal journal,
     FirstServedProbe firstServed,
     Responses.IResponseAffinity affinity,
+    StreamGate streams,
     IOptions<GatewayOptions> options)
 {
     private static readonly IReadOnlyDictionary<string, JsonNode?> NoVariables = new Dictionary<string, JsonNode?>();
@@ -72,6 +73,12 @@ internal sealed partial class GatewayRequestHandler(
         var at = fields.Model.IndexOf('@', StringComparison.Ordinal);
         var deployment = at < 0 ? fields.Model : fields.Model[..at];
         var pinText = at < 0 ? null : fields.Model[(at + 1)..];
+
+        if (fields.Stream && !streams.TryEnter())
+        {
+            await TooManyStreams(context);
+            return;
+        }
 
         // One span per request from here, where the model is known (docs/observability.md); null, and free, when nobody listens.
         var span = GatewayTelemetry.StartRequest(GatewayTelemetry.Operation(kind)!, deployment);
@@ -124,6 +131,11 @@ internal sealed partial class GatewayRequestHandler(
         }
         finally
         {
+            if (fields.Stream)
+            {
+                streams.Exit();
+            }
+
             GatewayTelemetry.Finish(span, context.Response.StatusCode);
         }
     }
@@ -387,6 +399,13 @@ internal sealed partial class GatewayRequestHandler(
 
     private Task TooLarge(HttpContext context)
         => OpenAiErrors.WriteAsync(context, 413, "invalid_request_error", "request_too_large", $"the request body is larger than {options.Value.MaxRequestBodyBytes} bytes");
+
+    private Task TooManyStreams(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = StreamGate.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return OpenAiErrors.WriteAsync(
+            context, 429, "rate_limit_error", "too_many_concurrent_streams", $"this server is already forwarding {streams.Limit} streams, its limit; retry after {StreamGate.RetryAfterSeconds} s");
+    }
 
     private static Task CredentialRefused(HttpContext context, ServingBundle bundle)
         => OpenAiErrors.WriteAsync(

@@ -15,12 +15,15 @@ internal static class OpenAiErrors
 
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        var body = new JsonObject
+        return context.Response.WriteAsync(Json(type, code, message, param), context.RequestAborted);
+    }
+
+    /// <summary>The error as JSON text; also the <c>data:</c> of an error event that ends a stream.</summary>
+    public static string Json(string type, string code, string message, string? param = null)
+        => new JsonObject
         {
             ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["code"] = code, ["param"] = param },
-        };
-        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
-    }
+        }.ToJsonString();
 
     public static Task BadRequest(HttpContext context, string code, string message, string? param = null) => WriteAsync(context, 400, "invalid_request_error", code, message, param);
 

@@ -7,7 +7,7 @@ namespace Switchback.Gateway.Application;
 /// Validates a request body and finds its <see cref="RequestFields"/> in one pass of <see cref="Utf8JsonReader"/>,
 /// without building a DOM: the body is a single JSON object (syntax checked to the end, nothing after it) whose
 /// <c>model</c> is a string; <c>model</c>, <c>user</c>, <c>messages</c>, <c>input</c>, <c>instructions</c>,
-/// <c>previous_response_id</c>, <c>conversation</c> and <c>switchback</c> may appear once each.
+/// <c>previous_response_id</c>, <c>conversation</c>, <c>stream</c> and <c>switchback</c> may appear once each.
 /// Stateless and thread-safe; allocates only the strings it returns.
 /// </summary>
 internal static class RequestBodyScanner
@@ -30,6 +30,7 @@ internal static class RequestBodyScanner
         string? previousId = null;
         var conversation = JsonTokenType.None;
         string? conversationId = null;
+        var stream = JsonTokenType.None;
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -60,6 +61,7 @@ internal static class RequestBodyScanner
                     "instructions" => instructions != JsonTokenType.None,
                     "previous_response_id" => previous != JsonTokenType.None,
                     "conversation" => conversation != JsonTokenType.None,
+                    "stream" => stream != JsonTokenType.None,
                     _ => hasOptions,
                 })
                 {
@@ -122,6 +124,9 @@ internal static class RequestBodyScanner
                         }
 
                         break;
+                    case "stream":
+                        stream = kind;
+                        break;
                     case "switchback":
                         hasOptions = true;
                         break;
@@ -169,6 +174,7 @@ internal static class RequestBodyScanner
             PreviousResponseId = previousId,
             ConversationToken = conversation,
             ConversationId = conversationId,
+            Stream = stream == JsonTokenType.True,
         };
         return null;
     }
@@ -242,6 +248,7 @@ internal static class RequestBodyScanner
             : reader.ValueTextEquals("instructions"u8) ? "instructions"
             : reader.ValueTextEquals("previous_response_id"u8) ? "previous_response_id"
             : reader.ValueTextEquals("conversation"u8) ? "conversation"
+            : reader.ValueTextEquals("stream"u8) ? "stream"
             : reader.ValueTextEquals("switchback"u8) ? BundleApplier.OptionsField
             : null;
 

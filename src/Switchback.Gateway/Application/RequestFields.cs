@@ -27,6 +27,9 @@ internal readonly record struct RequestFields(string Model, string? User, Range 
     /// <summary>The token type of <c>conversation</c>'s value; <see cref="JsonTokenType.None"/> when absent.</summary>
     public JsonTokenType ConversationToken { get; init; }
 
+    /// <summary>Whether <c>stream</c> is <c>true</c> (a streamed answer, which counts against the concurrent stream limit).</summary>
+    public bool Stream { get; init; }
+
     /// <summary>The conversation id: <c>conversation</c> itself when it is a string, else its <c>id</c> when that is a string.</summary>
     public string? ConversationId { get; init; }
 }

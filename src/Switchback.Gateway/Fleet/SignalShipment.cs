@@ -78,20 +78,30 @@ public sealed class SignalShipment(SignalRegistry signals, ResponseLengthSignals
     /// The rollouts' units that closed in [<paramref name="fromSecond"/>, <paramref name="toSecond"/>), as rows to ship. A unit
     /// without a key gets a random id of its own (even, so it never meets a key's hash, which is odd); a key's later unit has
     /// its hash mixed with the weight it was last seen at on the baseline (high bits only, so it stays odd), so replicas that
-    /// formed the same unit still meet in the store and each of a key's units is kept once.
+    /// formed the same unit still meet in the store and each of a key's units is kept once. An evaluation or feedback unit's
+    /// hash is mixed with a constant of its <see cref="Units.UnitKind"/> too (even, so it stays odd), so a key's request,
+    /// evaluation and feedback units are three rows, and the row says its kind.
     /// </summary>
     public IReadOnlyList<UnitRow> CollectUnits(string replica, long fromSecond, long toSecond)
     {
         var rows = new List<UnitRow>();
         foreach (var (deployment, salt, u) in units.AllClosed(fromSecond, toSecond))
         {
-            var key = u.KeyHash != 0 ? unchecked((long)(u.KeyHash ^ ((ulong)(uint)u.PriorBps << 40))) : RandomEvenId();
+            var key = u.KeyHash != 0 ? unchecked((long)(u.KeyHash ^ ((ulong)(uint)u.PriorBps << 40) ^ KindMix(u.Kind))) : RandomEvenId();
             rows.Add(new UnitRow(salt, key, u.Second, replica, deployment, u.Version, u.Candidate, u.WeightBps, u.Failures,
-                double.IsNaN(u.MaxLatencyMs) ? null : u.MaxLatencyMs, double.IsNaN(u.MaxTtftMs) ? null : u.MaxTtftMs, u.Requests) { PriorBps = u.PriorBps });
+                double.IsNaN(u.MaxLatencyMs) ? null : u.MaxLatencyMs, double.IsNaN(u.MaxTtftMs) ? null : u.MaxTtftMs, u.Requests) { PriorBps = u.PriorBps, Kind = (int)u.Kind });
         }
 
         return rows;
     }
+
+    /// <summary>What a unit's key hash is mixed with for its stream: 0 for request units (rows shipped before streams existed).</summary>
+    private static ulong KindMix(Units.UnitKind kind) => kind switch
+    {
+        Units.UnitKind.Requests => 0,
+        Units.UnitKind.Evaluation => 0x9E37_79B9_7F4A_7C16,
+        _ => 0xC2B2_AE3D_27D4_EB4E,
+    };
 
     private static long RandomEvenId()
     {
@@ -108,7 +118,8 @@ public sealed class SignalShipment(SignalRegistry signals, ResponseLengthSignals
     public static Units.UnitRecord ToRecord(UnitRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return new(row.Second, row.Version, row.Candidate, row.WeightBps, (byte)row.Failures, row.MaxLatencyMs ?? double.NaN, row.MaxTtftMs ?? double.NaN, row.Requests, unchecked((ulong)row.KeyHash), row.PriorBps);
+        return new(row.Second, row.Version, row.Candidate, row.WeightBps, (byte)row.Failures, row.MaxLatencyMs ?? double.NaN, row.MaxTtftMs ?? double.NaN, row.Requests, unchecked((ulong)row.KeyHash), row.PriorBps,
+            Enum.IsDefined((Units.UnitKind)row.Kind) ? (Units.UnitKind)row.Kind : throw new FormatException($"unit kind {row.Kind} is not known"));
     }
 
     private static bool IsEmpty(SignalWindow w)

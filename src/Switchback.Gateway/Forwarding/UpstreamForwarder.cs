@@ -31,11 +31,13 @@ internal sealed class UpstreamForwarder(
     RequestIds ids,
     Units.UnitTracker units,
     Responses.IResponseAffinity affinity,
-    Telemetry.GenAiMetrics metrics)
+    Telemetry.GenAiMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<Hosting.GatewayOptions> options)
 {
     private const int ErrorBodyLimit = 64 * 1024;
     private const int CopyBufferSize = 16 * 1024;
     private readonly TimeoutSources timeouts = new(time);
+    private readonly long maxResponseBytes = options.Value.MaxUpstreamResponseBytes;
 
     // How an exchange with the upstream ended, before it is classified into an outcome.
     private enum Exchange
@@ -44,6 +46,9 @@ internal sealed class UpstreamForwarder(
         NoResponse,
         ResponseBodyFailed,
         ClientGone,
+
+        // More than GatewayOptions.MaxUpstreamResponseBytes: a failure of the upstream (its status was below 500).
+        TooLarge,
     }
 
     /// <summary>
@@ -119,7 +124,11 @@ internal sealed class UpstreamForwarder(
             Remember(plan, observation);
         }
 
-        if (exchange != Exchange.Completed && context.Response.HasStarted)
+        if (exchange == Exchange.TooLarge && observation.IsStream && context.Response.HasStarted)
+        {
+            // The stream ended with an error event (ExchangeAsync), which OpenAI's clients raise as an error: nothing to cut.
+        }
+        else if (exchange != Exchange.Completed && context.Response.HasStarted)
         {
             // Part of the answer is out: cutting the connection is the only way to tell the client it is incomplete.
             context.Abort();
@@ -127,9 +136,11 @@ internal sealed class UpstreamForwarder(
         else if (exchange != Exchange.Completed && !retry)
         {
             context.Response.Clear();
-            GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow()));
+            GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow(), Units.UnitTicket.Served(plan.Unit, plan.Version)));
             await (outcome == RequestOutcome.Timeout
                 ? OpenAiErrors.WriteAsync(context, 504, "upstream_error", "upstream_timeout", $"{plan.Deployment}@{plan.Version} did not answer within {plan.Timeout.TotalMilliseconds} ms")
+                : exchange == Exchange.TooLarge
+                ? OpenAiErrors.WriteAsync(context, 502, "upstream_error", "upstream_response_too_large", TooLargeMessage(plan))
                 : OpenAiErrors.WriteAsync(context, 502, "upstream_error", "upstream_unreachable", $"{plan.Deployment}@{plan.Version} could not be reached ({Describe(exchange, observation)})"));
         }
 
@@ -203,10 +214,21 @@ internal sealed class UpstreamForwarder(
                 var source = await response.Content.ReadAsStreamAsync(cancellationToken);
                 if (status < 500)
                 {
+                    if (observation.ExpectedLength > maxResponseBytes)
+                    {
+                        return Exchange.TooLarge;
+                    }
+
                     UpstreamMessages.CopyHead(response, context.Response);
-                    GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow()));
+                    GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow(), Units.UnitTicket.Served(plan.Unit, plan.Version)));
                     observation.Body = new ObservingStream(context.Response.Body, time, observation);
-                    return await CopyAsync(source, observation.Body, observation.ExpectedLength, context, cancellationToken);
+                    var copied = await CopyAsync(source, observation.Body, observation.ExpectedLength, maxResponseBytes, context, cancellationToken);
+                    if (copied == Exchange.TooLarge && observation.IsStream && context.Response.HasStarted)
+                    {
+                        await context.Response.Body.WriteAsync(StreamError(plan), cancellationToken);
+                    }
+
+                    return copied;
                 }
 
                 var bytes = await ReadBoundedAsync(source, cancellationToken);
@@ -218,7 +240,7 @@ internal sealed class UpstreamForwarder(
                 }
 
                 UpstreamMessages.CopyHead(response, context.Response, bytes.Length);
-                GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow()));
+                GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow(), Units.UnitTicket.Served(plan.Unit, plan.Version)));
                 observation.Body = new ObservingStream(context.Response.Body, time, observation);
                 await observation.Body.WriteAsync(bytes, cancellationToken);
                 return Exchange.Completed;
@@ -231,9 +253,11 @@ internal sealed class UpstreamForwarder(
     }
 
     // Each read is written (and so flushed by Kestrel) as it arrives: a stream's chunks reach the client one by one.
-    private static async Task<Exchange> CopyAsync(Stream source, Stream destination, long? expectedLength, HttpContext context, CancellationToken cancellationToken)
+    // The size limit is a running count against a field read once: no allocation and one comparison per read.
+    private static async Task<Exchange> CopyAsync(Stream source, Stream destination, long? expectedLength, long limit, HttpContext context, CancellationToken cancellationToken)
     {
         var size = expectedLength is > 0 and < CopyBufferSize ? (int)expectedLength.Value : CopyBufferSize;
+        var total = 0L;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
         try
         {
@@ -252,6 +276,12 @@ internal sealed class UpstreamForwarder(
                 if (read == 0)
                 {
                     return Exchange.Completed;
+                }
+
+                total += read;
+                if (total > limit)
+                {
+                    return Exchange.TooLarge;
                 }
 
                 try
@@ -296,6 +326,11 @@ internal sealed class UpstreamForwarder(
             return RequestOutcome.Timeout;
         }
 
+        if (exchange == Exchange.TooLarge)
+        {
+            return RequestOutcome.Http5xx;
+        }
+
         return observation.Status switch
         {
             >= 500 => observation.OutOfMemory ? RequestOutcome.Oom : RequestOutcome.Http5xx,
@@ -303,6 +338,13 @@ internal sealed class UpstreamForwarder(
             _ => RequestOutcome.Connect,
         };
     }
+
+    private string TooLargeMessage(ForwardPlan plan)
+        => $"{plan.Deployment}@{plan.Version} answered with more than {maxResponseBytes} bytes, the upstream response limit";
+
+    // The last event of a stream cut at the limit, shaped as OpenAI's own stream errors are.
+    private byte[] StreamError(ForwardPlan plan)
+        => Encoding.UTF8.GetBytes("\n\nevent: error\ndata: " + OpenAiErrors.Json("upstream_error", "upstream_response_too_large", TooLargeMessage(plan)) + "\n\n");
 
     private static string Describe(Exchange exchange, ResponseObservation observation) => exchange switch
     {

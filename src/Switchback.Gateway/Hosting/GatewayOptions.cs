@@ -10,6 +10,34 @@ public sealed class GatewayOptions
     /// <value>Default 10 MiB (<see cref="DefaultMaxRequestBodyBytes"/>); at least 1 KiB.</value>
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
+    /// <summary>
+    /// The largest upstream answer passed on: a non-streamed body (checked on its <c>Content-Length</c> before anything is
+    /// sent, else while it is copied) and the total bytes of a stream. Over it ⇒ 502 <c>upstream_response_too_large</c> (an
+    /// error event ends a stream that already started), counted as an upstream failure of the version.
+    /// </summary>
+    /// <value>Default 64 MiB (<see cref="DefaultMaxUpstreamResponseBytes"/>); at least 1 KiB.</value>
+    public long MaxUpstreamResponseBytes { get; set; } = DefaultMaxUpstreamResponseBytes;
+
+    /// <summary>The default of <see cref="MaxUpstreamResponseBytes"/>: 64 MiB.</summary>
+    public const long DefaultMaxUpstreamResponseBytes = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// How many streamed requests (<c>"stream": true</c>) this process forwards at once; one more is answered 429
+    /// <c>too_many_concurrent_streams</c> with <c>Retry-After</c>, before anything is sent upstream.
+    /// </summary>
+    /// <value>Default 1,000 (<see cref="DefaultMaxConcurrentStreams"/>); 1..1,000,000.</value>
+    public int MaxConcurrentStreams { get; set; } = DefaultMaxConcurrentStreams;
+
+    /// <summary>The default of <see cref="MaxConcurrentStreams"/>: 1,000.</summary>
+    public const int DefaultMaxConcurrentStreams = 1_000;
+
+    /// <summary>
+    /// A PEM file of CA certificates that HTTPS upstreams' certificates may chain to, besides the system's trust store (a
+    /// private CA in front of vLLM, TGI…).
+    /// </summary>
+    /// <value>Default null: the system's trust store only.</value>
+    public string? UpstreamCaFile { get; set; }
+
     /// <summary>How often the routing snapshot is reloaded from the store to pick up changes made by other processes.</summary>
     /// <value>Default 1 s; more than zero.</value>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -123,6 +151,21 @@ public sealed class GatewayOptions
         if (ResponseAffinityStoreBackoff < TimeSpan.Zero || ResponseAffinityStoreBackoff > TimeSpan.FromMinutes(10))
         {
             throw new ArgumentException($"the response affinity store backoff must be 0..10 min, got {ResponseAffinityStoreBackoff}");
+        }
+
+        if (MaxUpstreamResponseBytes < 1024)
+        {
+            throw new ArgumentException($"the upstream response limit must be at least 1024 bytes, got {MaxUpstreamResponseBytes}");
+        }
+
+        if (MaxConcurrentStreams is < 1 or > 1_000_000)
+        {
+            throw new ArgumentException($"the concurrent stream limit must be 1..1000000, got {MaxConcurrentStreams}");
+        }
+
+        if (UpstreamCaFile is { } caFile && Forwarding.UpstreamTrust.TryLoad(caFile, out var caProblem) is null)
+        {
+            throw new ArgumentException(caProblem);
         }
 
         if (TemplateMaxOutputBytes < 1024)

@@ -97,7 +97,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.GenAiMetrics>();
         services.TryAddSingleton<UpstreamForwarder>();
+        services.TryAddSingleton<StreamGate>();
         services.TryAddSingleton<GatewayRequestHandler>();
+        services.TryAddSingleton<FeedbackRecorder>();
         services.TryAddSingleton<FeedbackEndpoint>();
         services.TryAddSingleton<ModelsEndpoint>();
         services.TryAddSingleton(sp => new RoutingSnapshotLoader(

@@ -1,13 +1,23 @@
 using Switchback.Core.OnlineEvaluators;
 using Switchback.Gateway.Signals;
+using Switchback.Gateway.Units;
 
 namespace Switchback.Gateway.OnlineEvaluators;
 
-/// <summary>Adds one <see cref="EvaluationResult"/> to its version's counters and length distribution. Thread-safe.</summary>
-internal sealed class EvaluationRecorder(SignalRegistry signals, ResponseLengthSignals lengths)
+/// <summary>
+/// Adds one <see cref="EvaluationResult"/> to its version's counters and length distribution, and during a canary to its key's
+/// evaluation unit (docs/statistics.md §1b). Thread-safe.
+/// </summary>
+internal sealed class EvaluationRecorder(SignalRegistry signals, ResponseLengthSignals lengths, UnitTracker units)
 {
-    public void Record(string deployment, int version, EvaluationResult result)
+    /// <summary>Records one result; <paramref name="unit"/> is the request's unit ticket, null outside a canary.</summary>
+    public void Record(string deployment, int version, EvaluationResult result, UnitTicket? unit = null)
     {
+        if (unit is { } ticket)
+        {
+            units.RecordEvaluation(ticket, Flags(result));
+        }
+
         var s = signals.Get(deployment, version);
         GatewayCounters.Add(s, EvaluationCounters.ResponsesEvaluated);
         GatewayCounters.Add(s, EvaluationCounters.ResponseLengthSum, result.ResponseLength);
@@ -42,6 +52,14 @@ internal sealed class EvaluationRecorder(SignalRegistry signals, ResponseLengthS
 
         lengths.Record(deployment, version, result.ResponseLength);
     }
+
+    /// <summary>What a result shows, as the bits of an evaluation unit.</summary>
+    internal static UnitFlags Flags(EvaluationResult result)
+        => (result.SafetyViolations > 0 ? UnitFlags.SafetyViolation : UnitFlags.None)
+           | (result.JsonInvalid is not null ? UnitFlags.JsonChecked : UnitFlags.None)
+           | (result.JsonInvalid is not null && result.CountsAsJsonInvalid ? UnitFlags.JsonInvalid : UnitFlags.None)
+           | (result.Refusal ? UnitFlags.Refusal : UnitFlags.None)
+           | (result.Empty ? UnitFlags.Empty : UnitFlags.None);
 
     /// <summary>Counts a sampled response that could not be evaluated.</summary>
     public void Skipped(string deployment, int version) => GatewayCounters.Add(signals.Get(deployment, version), EvaluationCounters.EvaluatorSkipped);

@@ -22,7 +22,7 @@ internal sealed partial class EvaluationWorkers(EvaluationQueue queue, Evaluatio
         }
 
         var result = job.Evaluator.Evaluate(input with { ResponseFormat = ResponseText.Format(job.RequestBody) });
-        recorder.Record(job.Deployment, job.Version, result);
+        recorder.Record(job.Deployment, job.Version, result, job.Unit);
     }
 
     private async Task RunAsync(CancellationToken stoppingToken)

@@ -29,7 +29,7 @@ internal sealed class ResponseEvaluations(BundleCache bundles, EvaluationQueue q
             && bundle.Evaluator is { } evaluator
             && evaluator.ShouldEvaluate(plan.RequestId))
         {
-            queue.TryEnqueue(new EvaluationJob(plan.Deployment, plan.Version, evaluator, plan.Body, observation));
+            queue.TryEnqueue(new EvaluationJob(plan.Deployment, plan.Version, evaluator, plan.Body, observation, Units.UnitTicket.Served(plan.Unit, plan.Version)));
         }
     }
 }

@@ -12,9 +12,16 @@ namespace Switchback.Gateway.Signals;
 /// neither forge nor alter the attribution. Without a key (not yet loaded) ids stay unsigned and only the journal of the
 /// replica that served them knows them. Thread-safe: the key is one reference swapped atomically.
 /// </summary>
+/// <remarks>
+/// During a canary the signed part also holds the request's unit ticket (format 2: the rollout, the salted key hash, the arm and
+/// the weight), so feedback sent to any replica joins its key's feedback unit (docs/statistics.md §1b). Ids of format 1 (no
+/// unit part: served outside a canary, or before this format) still read, and their feedback counts per vote.
+/// </remarks>
 public sealed class RequestIds
 {
     private const byte Format = 1;
+    private const byte UnitFormat = 2;
+    private const int MaxSaltBytes = 64;
     private const int MacBytes = 16;
     private byte[]? key;
 
@@ -34,19 +41,37 @@ public sealed class RequestIds
     }
 
     /// <summary>The id the client sees for <paramref name="baseId"/> served by <paramref name="deployment"/>@<paramref name="version"/> at <paramref name="at"/>.</summary>
-    public string Sign(string baseId, string deployment, int version, DateTimeOffset at)
+    public string Sign(string baseId, string deployment, int version, DateTimeOffset at) => Sign(baseId, deployment, version, at, null);
+
+    /// <summary>The same, with the request's unit ticket during a canary (null outside one).</summary>
+    internal string Sign(string baseId, string deployment, int version, DateTimeOffset at, Units.UnitTicket? unit)
     {
         if (Volatile.Read(ref key) is not { } secret)
         {
             return baseId;
         }
 
+        // A salt too long for the id (never so for the controller's "r-" and 8 hex digits) leaves the unit out: counted per vote.
+        var salt = unit is { } u && Encoding.UTF8.GetByteCount(u.Salt) <= MaxSaltBytes ? u.Salt : null;
+
         // On every response: one stack buffer for the signed text, one HMAC, one string (about a microsecond).
-        Span<byte> payload = stackalloc byte[1 + 5 + 10 + Encoding.UTF8.GetMaxByteCount(deployment.Length)];
+        Span<byte> payload = stackalloc byte[1 + 5 + 10 + (salt is null ? 0 : 8 + 3 + 1 + 1 + MaxSaltBytes) + Encoding.UTF8.GetMaxByteCount(deployment.Length)];
         var n = 0;
-        payload[n++] = Format;
+        payload[n++] = salt is null ? Format : UnitFormat;
         n += WriteVarint(payload[n..], (ulong)version);
         n += WriteVarint(payload[n..], (ulong)Math.Max(0, at.ToUnixTimeSeconds()));
+        if (salt is not null)
+        {
+            var ticket = unit!.Value;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(payload[n..], ticket.KeyHash);
+            n += 8;
+            n += WriteVarint(payload[n..], (ulong)Math.Clamp(ticket.WeightBps, 0, 10_000));
+            payload[n++] = ticket.Candidate ? (byte)1 : (byte)0;
+            var saltLength = Encoding.UTF8.GetBytes(salt, payload[(n + 1)..]);
+            payload[n] = (byte)saltLength;
+            n += 1 + saltLength;
+        }
+
         n += Encoding.UTF8.GetBytes(deployment, payload[n..]);
         Span<byte> text = stackalloc byte[baseId.Length + 1 + Base64Url.GetEncodedLength(n) + 1 + Base64Url.GetEncodedLength(MacBytes)];
         var length = Encoding.ASCII.GetBytes(baseId, text);
@@ -61,11 +86,16 @@ public sealed class RequestIds
 
     /// <summary>Reads a signed id; false for an unsigned, malformed or forged one (or when no key is loaded).</summary>
     public bool TryRead(string id, out string baseId, out string deployment, out int version, out DateTimeOffset at)
+        => TryRead(id, out baseId, out deployment, out version, out at, out _);
+
+    /// <summary>The same, with the unit ticket an id of format 2 holds (null for format 1).</summary>
+    internal bool TryRead(string id, out string baseId, out string deployment, out int version, out DateTimeOffset at, out Units.UnitTicket? unit)
     {
         baseId = id;
         deployment = string.Empty;
         version = 0;
         at = default;
+        unit = null;
         var secret = Volatile.Read(ref key);
         var last = id.LastIndexOf('.');
         var first = last > 0 ? id.LastIndexOf('.', last - 1) : -1;
@@ -88,16 +118,50 @@ public sealed class RequestIds
 
         var payload = Base64Url.DecodeFromChars(id.AsSpan(first + 1, last - first - 1));
         var n = 1;
-        if (payload.Length < 3 || payload[0] != Format || !ReadVarint(payload, ref n, out var v) || !ReadVarint(payload, ref n, out var seconds)
+        if (payload.Length < 3 || payload[0] is not (Format or UnitFormat) || !ReadVarint(payload, ref n, out var v) || !ReadVarint(payload, ref n, out var seconds)
             || v is < 1 or > int.MaxValue || seconds > 253_402_300_799)
         {
             return false;
+        }
+
+        ulong keyHash = 0;
+        ulong weight = 0;
+        var candidate = false;
+        string? salt = null;
+        if (payload[0] == UnitFormat)
+        {
+            if (payload.Length < n + 8 + 1)
+            {
+                return false;
+            }
+
+            keyHash = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(payload.AsSpan(n, 8));
+            n += 8;
+            if (!ReadVarint(payload, ref n, out weight) || weight > 10_000 || n + 2 > payload.Length || payload[n] > 1)
+            {
+                return false;
+            }
+
+            candidate = payload[n++] == 1;
+            var saltLength = payload[n++];
+            if (saltLength is 0 or > MaxSaltBytes || n + saltLength > payload.Length)
+            {
+                return false;
+            }
+
+            salt = Encoding.UTF8.GetString(payload.AsSpan(n, saltLength));
+            n += saltLength;
         }
 
         baseId = id[..first];
         deployment = Encoding.UTF8.GetString(payload.AsSpan(n));
         version = (int)v;
         at = DateTimeOffset.FromUnixTimeSeconds((long)seconds);
+        if (salt is not null)
+        {
+            unit = new Units.UnitTicket(deployment, salt, keyHash, version, candidate, (int)weight);
+        }
+
         return deployment.Length > 0;
     }
 

@@ -11,8 +11,11 @@ public sealed class UnitOptions
     /// <value>Default 2 s; 1 s .. 10 min. Bounds how long a light user's evidence waits, so it bounds the detection delay units add.</value>
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The most keys a rollout tracks in this process; further keys are counted as untracked and left out of the evidence.</summary>
-    /// <value>Default 2,000,000 (about 100 MB at most).</value>
+    /// <summary>
+    /// The most keys a rollout tracks in this process, per stream (requests, evaluations, feedback); further keys are counted as
+    /// untracked and left out of that stream's evidence.
+    /// </summary>
+    /// <value>Default 2,000,000 (about 100 MB at most for requests; the evaluation and feedback streams keep only a key's mark, about 40 bytes).</value>
     public int MaxKeysPerRollout { get; set; } = 2_000_000;
 
     /// <summary>How long closed units are kept for the controller (or for shipping) after they closed, in seconds.</summary>

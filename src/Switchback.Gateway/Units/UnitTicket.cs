@@ -7,4 +7,11 @@ namespace Switchback.Gateway.Units;
 /// <param name="Version">The version the key is assigned to.</param>
 /// <param name="Candidate">Whether that is the candidate.</param>
 /// <param name="WeightBps">The candidate weight in force.</param>
-internal readonly record struct UnitTicket(string Deployment, string Salt, ulong KeyHash, int Version, bool Candidate, int WeightBps);
+internal readonly record struct UnitTicket(string Deployment, string Salt, ulong KeyHash, int Version, bool Candidate, int WeightBps)
+{
+    /// <summary>
+    /// The ticket when the attempt was served by the version it names; null otherwise (a fallback's answer belongs to no unit,
+    /// as the forwarder already rules for request units).
+    /// </summary>
+    public static UnitTicket? Served(UnitTicket? ticket, int version) => ticket is { } t && t.Version == version ? t : null;
+}

@@ -15,9 +15,17 @@ namespace Switchback.Gateway.Units;
 /// once. Heavy users, clients that fail whatever the version, and retries (which carry their key) thus weigh as one unit each
 /// per step. Thread-safe: units are small objects guarded by their own lock; sets and rings are concurrent collections.
 /// </summary>
+/// <remarks>
+/// Besides request units, the tracker keeps two more streams with the same rule, each with its own record of what it learnt
+/// about a key (<see cref="UnitKind"/>): a key's first evaluated answer per weight (<see cref="RecordEvaluation"/>) and its
+/// first feedback per weight (<see cref="RecordFeedback"/>). Such a unit is one answer or one vote, so it closes at once.
+/// Everything is in this process's memory: with three replicas, when one dies its units not yet shipped are lost for both arms
+/// alike (no bias, less evidence), and a key it had marked done may form a unit at another replica, which the store keeps only
+/// if no replica shipped that key's unit for the same weight history before (one row per rollout, kind, key and w₀).
+/// </remarks>
 public sealed class UnitTracker
 {
-    private readonly ConcurrentDictionary<(string Deployment, string Salt), RolloutUnits> rollouts = new();
+    private readonly ConcurrentDictionary<(string Deployment, string Salt, UnitKind Kind), RolloutUnits> rollouts = new();
     private readonly TimeProvider time;
     private readonly UnitOptions options;
 
@@ -37,7 +45,7 @@ public sealed class UnitTracker
     internal void Record(in UnitTicket ticket, in RequestSample sample)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var units = rollouts.GetOrAdd((ticket.Deployment, ticket.Salt), static _ => new RolloutUnits());
+        var units = rollouts.GetOrAdd((ticket.Deployment, ticket.Salt, UnitKind.Requests), static _ => new RolloutUnits());
         if (ticket.KeyHash == 0)
         {
             // No key: the request was assigned at random on its own, so it is its own unit.
@@ -77,6 +85,15 @@ public sealed class UnitTracker
                 return;
             }
 
+            // A unit this request just opened may be late: between its misses on Open and Done above, another request of the key
+            // may have filled and closed the key's unit (Finish marks Done before it leaves Open). Done decides, as it would have.
+            if (unit.Requests == 0 && units.Done.TryGetValue(ticket.KeyHash, out var done) && (done == KnownCandidate || ticket.WeightBps <= done))
+            {
+                unit.Close(now);
+                units.Open.TryRemove(new KeyValuePair<ulong, OpenUnit>(ticket.KeyHash, unit));
+                return;
+            }
+
             if (unit.WeightBps != ticket.WeightBps || unit.Version != ticket.Version)
             {
                 // The step changed under the unit: it ends here; this request may begin the key's unit of the new step.
@@ -99,6 +116,57 @@ public sealed class UnitTracker
     }
 
     /// <summary>
+    /// Adds one evaluated answer of a request whose routing made <paramref name="ticket"/>: the key's first evaluated answer per
+    /// weight, while its arm is still unknown to this stream, is its evaluation unit; a request without a key is its own.
+    /// </summary>
+    internal void RecordEvaluation(in UnitTicket ticket, UnitFlags flags) => RecordSingle(ticket, flags, UnitKind.Evaluation);
+
+    /// <summary>Adds one feedback on a request whose routing made <paramref name="ticket"/>: the key's first feedback per weight is its unit.</summary>
+    internal void RecordFeedback(in UnitTicket ticket, UnitFlags flags) => RecordSingle(ticket, flags, UnitKind.Feedback);
+
+    /// <summary>
+    /// A unit of one answer or vote: the same rule as request units (a key seen on the candidate never again; one seen on the
+    /// baseline at w₀ again only at a weight above w₀), claimed atomically so two workers never form two units of one key.
+    /// </summary>
+    private void RecordSingle(in UnitTicket ticket, UnitFlags flags, UnitKind kind)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var units = rollouts.GetOrAdd((ticket.Deployment, ticket.Salt, kind), static _ => new RolloutUnits());
+        var prior = 0;
+        if (ticket.KeyHash != 0)
+        {
+            var mark = ticket.Candidate ? KnownCandidate : ticket.WeightBps;
+            while (true)
+            {
+                if (units.Done.TryGetValue(ticket.KeyHash, out var seen))
+                {
+                    if (seen == KnownCandidate || ticket.WeightBps <= seen)
+                    {
+                        return;
+                    }
+
+                    if (units.Done.TryUpdate(ticket.KeyHash, mark, seen))
+                    {
+                        prior = seen;
+                        break;
+                    }
+                }
+                else if (units.Done.Count >= options.MaxKeysPerRollout)
+                {
+                    Interlocked.Increment(ref units.Untracked);
+                    return;
+                }
+                else if (units.Done.TryAdd(ticket.KeyHash, mark))
+                {
+                    break;
+                }
+            }
+        }
+
+        units.Emit(new UnitRecord(now, ticket.Version, ticket.Candidate, ticket.WeightBps, (byte)flags, double.NaN, double.NaN, 1, ticket.KeyHash, prior, kind));
+    }
+
+    /// <summary>
     /// Closes units open longer than the window or whose deployment's weight is no longer <paramref name="weights"/>' (the
     /// step changed), and forgets rollouts no longer routed once their units are older than the horizon. Runs every second.
     /// </summary>
@@ -108,7 +176,7 @@ public sealed class UnitTracker
         var nowTime = time.GetUtcNow();
         var now = nowTime.ToUnixTimeSeconds();
         var windowSeconds = (long)Math.Ceiling(options.Window.TotalSeconds);
-        foreach (var ((deployment, salt), units) in rollouts)
+        foreach (var ((deployment, salt, kind), units) in rollouts)
         {
             var (routedSalt, weight) = weights(deployment);
             var routed = routedSalt == salt;
@@ -132,19 +200,23 @@ public sealed class UnitTracker
             units.Trim(now - options.HorizonSeconds);
             if (!routed && units.Open.IsEmpty && units.IsEmpty)
             {
-                rollouts.TryRemove(new KeyValuePair<(string, string), RolloutUnits>((deployment, salt), units));
+                rollouts.TryRemove(new KeyValuePair<(string, string, UnitKind), RolloutUnits>((deployment, salt, kind), units));
             }
         }
     }
 
-    /// <summary>The units of a rollout that closed in Unix seconds [<paramref name="fromSecond"/>, <paramref name="toSecond"/>).</summary>
-    public IReadOnlyList<UnitRecord> Closed(string deployment, string salt, long fromSecond, long toSecond)
-        => rollouts.TryGetValue((deployment, salt), out var units) ? units.Read(fromSecond, toSecond) : [];
+    /// <summary>The units of a rollout and stream that closed in Unix seconds [<paramref name="fromSecond"/>, <paramref name="toSecond"/>).</summary>
+    public IReadOnlyList<UnitRecord> Closed(string deployment, string salt, long fromSecond, long toSecond, UnitKind kind = UnitKind.Requests)
+        => rollouts.TryGetValue((deployment, salt, kind), out var units) ? units.Read(fromSecond, toSecond) : [];
+
+    /// <summary>The units of every stream of a rollout that closed in [<paramref name="fromSecond"/>, <paramref name="toSecond"/>).</summary>
+    public IReadOnlyList<UnitRecord> ClosedAllKinds(string deployment, string salt, long fromSecond, long toSecond)
+        => [.. Enum.GetValues<UnitKind>().SelectMany(kind => Closed(deployment, salt, fromSecond, toSecond, kind))];
 
     /// <summary>Every rollout's units that closed in [<paramref name="fromSecond"/>, <paramref name="toSecond"/>), for shipping.</summary>
     public IEnumerable<(string Deployment, string Salt, UnitRecord Unit)> AllClosed(long fromSecond, long toSecond)
     {
-        foreach (var ((deployment, salt), units) in rollouts)
+        foreach (var ((deployment, salt, _), units) in rollouts)
         {
             foreach (var unit in units.Read(fromSecond, toSecond))
             {
@@ -154,7 +226,7 @@ public sealed class UnitTracker
     }
 
     /// <summary>Keys of a rollout not tracked because it reached <see cref="UnitOptions.MaxKeysPerRollout"/>.</summary>
-    public long Untracked(string deployment, string salt) => rollouts.TryGetValue((deployment, salt), out var units) ? Interlocked.Read(ref units.Untracked) : 0;
+    public long Untracked(string deployment, string salt, UnitKind kind = UnitKind.Requests) => rollouts.TryGetValue((deployment, salt, kind), out var units) ? Interlocked.Read(ref units.Untracked) : 0;
 
     /// <summary>The mark of a key seen on the candidate in <c>Done</c> (otherwise the weight at which it was seen on the baseline).</summary>
     private const int KnownCandidate = -1;

@@ -6,7 +6,7 @@ using Switchback.Storage;
 namespace Switchback.Server.Hosting;
 
 /// <summary>
-/// Turns exceptions into OpenAI-shaped errors: Kestrel's request errors (413 too large, bad framing) keep their status,
+/// Turns exceptions into OpenAI-shaped errors: Kestrel's request errors (413 too large, 408 body too slow, bad framing) keep their status,
 /// an unavailable store is a 503 <c>store_unavailable</c> with <c>Retry-After</c> and the store's own message, and anything else
 /// is a 500 that never shows the exception to the client.
 /// </summary>
@@ -24,13 +24,15 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
             ServerLog.Rejected(logger, context.Request.Method, context.Request.Path, ex.StatusCode, ex.Message);
-            var tooLarge = ex.StatusCode == StatusCodes.Status413PayloadTooLarge;
-            await ApiError.WriteAsync(
-                context,
-                ex.StatusCode,
-                "invalid_request_error",
-                tooLarge ? "request_too_large" : "bad_request",
-                tooLarge ? "The request body is too large." : $"The request is malformed: {ex.Message}");
+            var (code, message) = ex.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => ("request_too_large", "The request body is too large."),
+
+                // Kestrel's MinRequestBodyDataRate: the client sent its body slower than the server's minimum rate.
+                StatusCodes.Status408RequestTimeout => ("request_timeout", $"The request body arrived more slowly than the server's minimum rate (serve --min-client-rate): {ex.Message}"),
+                _ => ("bad_request", $"The request is malformed: {ex.Message}"),
+            };
+            await ApiError.WriteAsync(context, ex.StatusCode, "invalid_request_error", code, message);
         }
         catch (StoreUnavailableException ex) when (!context.Response.HasStarted)
         {

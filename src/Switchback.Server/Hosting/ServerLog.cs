@@ -19,4 +19,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "No store existed, so created a new, empty store at {Location}; if one was expected there, stop the server and restore it")]
     public static partial void StoreCreated(ILogger logger, string location);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "TLS certificate reloaded from {Path}: {Subject}, valid until {NotAfter:u}")]
+    public static partial void TlsCertificateReloaded(ILogger logger, string path, string subject, DateTime notAfter);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "TLS certificate files changed but do not load, so the previous certificate is still served: {Problem}")]
+    public static partial void TlsCertificateRefused(ILogger logger, string problem);
 }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -99,8 +101,17 @@ public static class SwitchbackServer
                 return 1;
             }
 
-            await using var app = Build(options, store, telemetry);
+            TlsCertificateSource? tls = null;
+            if (options.TlsCertificate is { } certificate && options.TlsKey is { } key
+                && (tls = TlsCertificateSource.TryCreate(certificate, key, TimeProvider.System, out var tlsProblem)) is null)
+            {
+                await error.WriteLineAsync($"switchback serve: {tlsProblem}");
+                return 1;
+            }
+
+            await using var app = Build(options, store, telemetry, tls);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchback.Server");
+            tls?.Logger = logger;
             if (migration.CreatedStore)
             {
                 ServerLog.StoreCreated(logger, store.Location);
@@ -126,7 +137,7 @@ public static class SwitchbackServer
         }
     }
 
-    private static WebApplication Build(ServerOptions options, IRegistryStore store, OtelExportChoice telemetry)
+    private static WebApplication Build(ServerOptions options, IRegistryStore store, OtelExportChoice telemetry, TlsCertificateSource? tls)
     {
         ServerOptions.TryParseListen(options.Listen, out var endpoint, out _);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -134,7 +145,19 @@ public static class SwitchbackServer
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
-            kestrel.Listen(endpoint);
+            kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersBytes;
+            kestrel.Limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
+            var rate = options.MinClientBytesPerSecond > 0 ? new MinDataRate(options.MinClientBytesPerSecond, options.ClientRateGrace) : null;
+            kestrel.Limits.MinRequestBodyDataRate = rate;
+            kestrel.Limits.MinResponseDataRate = rate;
+            kestrel.Listen(endpoint, listen =>
+            {
+                if (tls is not null)
+                {
+                    // Asked at every handshake, so a rotated certificate is served from the next connection on.
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => tls.Current });
+                }
+            });
         });
         builder.Logging.ClearProviders();
 
@@ -154,7 +177,13 @@ public static class SwitchbackServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.UpstreamKeyPolicy);
-        builder.Services.AddSwitchbackGateway(o => o.MaxRequestBodyBytes = options.MaxRequestBodyBytes);
+        builder.Services.AddSwitchbackGateway(o =>
+        {
+            o.MaxRequestBodyBytes = options.MaxRequestBodyBytes;
+            o.MaxUpstreamResponseBytes = options.MaxUpstreamResponseBytes;
+            o.MaxConcurrentStreams = options.MaxConcurrentStreams;
+            o.UpstreamCaFile = options.UpstreamCaFile;
+        });
         builder.Services.AddSwitchbackAlerts();
         builder.Services.AddSwitchbackRollouts();
 

@@ -20,4 +20,7 @@ public sealed record UnitRow(string RolloutId, long KeyHash, long Second, string
 {
     /// <summary>0 for a key's first unit; for a later one, the weight at which the key was last seen on the baseline.</summary>
     public int PriorBps { get; init; }
+
+    /// <summary>The stream of the unit: 0 requests, 1 a key's first evaluated answer, 2 its first feedback (docs/statistics.md §1b).</summary>
+    public int Kind { get; init; }
 }

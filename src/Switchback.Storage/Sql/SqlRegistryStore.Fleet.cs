@@ -20,7 +20,7 @@ internal abstract partial class SqlRegistryStore : IFleetStore
     private const int UnitsPerStatement = 500;
 
     private const string UnitColumns =
-        "rollout_id, key_hash, second, replica, deployment, version, candidate, weight_bps, failures, max_latency_ms, max_ttft_ms, requests, prior_bps";
+        "rollout_id, key_hash, second, replica, deployment, version, candidate, weight_bps, failures, max_latency_ms, max_ttft_ms, requests, prior_bps, kind";
 
     private const string CommandColumns = "id, deployment, command, reason, actor, created_at, done_at, outcome_json";
 
@@ -180,14 +180,14 @@ internal abstract partial class SqlRegistryStore : IFleetStore
         {
             var chunk = Math.Min(UnitsPerStatement, units.Count - offset);
             var sql = new System.Text.StringBuilder($"INSERT INTO rollout_units ({UnitColumns}) VALUES ");
-            var parameters = new (string Name, object? Value)[chunk * 13];
+            var parameters = new (string Name, object? Value)[chunk * 14];
             for (var i = 0; i < chunk; i++)
             {
                 var unit = units[offset + i];
                 var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 sql.Append(i == 0 ? "(" : ", (")
-                    .Append($"@r{n}, @k{n}, @s{n}, @p{n}, @d{n}, @v{n}, @c{n}, @w{n}, @f{n}, @l{n}, @t{n}, @n{n}, @q{n})");
-                var p = i * 13;
+                    .Append($"@r{n}, @k{n}, @s{n}, @p{n}, @d{n}, @v{n}, @c{n}, @w{n}, @f{n}, @l{n}, @t{n}, @n{n}, @q{n}, @u{n})");
+                var p = i * 14;
                 parameters[p] = ("@r" + n, unit.RolloutId);
                 parameters[p + 1] = ("@k" + n, unit.KeyHash);
                 parameters[p + 2] = ("@s" + n, unit.Second);
@@ -201,6 +201,7 @@ internal abstract partial class SqlRegistryStore : IFleetStore
                 parameters[p + 10] = ("@t" + n, unit.MaxTtftMs);
                 parameters[p + 11] = ("@n" + n, unit.Requests);
                 parameters[p + 12] = ("@q" + n, unit.PriorBps);
+                parameters[p + 13] = ("@u" + n, unit.Kind);
             }
 
             sql.Append(" ON CONFLICT (rollout_id, key_hash) DO NOTHING");
@@ -282,7 +283,7 @@ internal abstract partial class SqlRegistryStore : IFleetStore
             r => new UnitRow(
                 r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetInt32(5),
                 Convert.ToInt64(r.GetValue(6), CultureInfo.InvariantCulture) != 0, r.GetInt32(7), r.GetInt32(8),
-                r.IsDBNull(9) ? null : r.GetDouble(9), r.IsDBNull(10) ? null : r.GetDouble(10), r.GetInt32(11)) { PriorBps = r.GetInt32(12) },
+                r.IsDBNull(9) ? null : r.GetDouble(9), r.IsDBNull(10) ? null : r.GetDouble(10), r.GetInt32(11)) { PriorBps = r.GetInt32(12), Kind = r.GetInt32(13) },
             ("@r", rolloutId),
             ("@f", fromSecond),
             ("@t", toSecond));

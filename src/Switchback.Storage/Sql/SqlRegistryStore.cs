@@ -43,6 +43,7 @@ internal abstract partial class SqlRegistryStore : IRegistryStore
     {
         ThrowIfDisposed();
         await PrepareForMigrationAsync(cancellationToken);
+        await ThrowIfNewerSchemaAsync(cancellationToken);
         var applied = new List<int>();
         foreach (var migration in Migrations)
         {
@@ -69,6 +70,29 @@ internal abstract partial class SqlRegistryStore : IRegistryStore
 
         // The first migration creates the registry's tables, so whoever applied it found no store there.
         return new MigrationOutcome(applied.Contains(Migrations[0].Version), applied.Count);
+    }
+
+    /// <summary>The schema version this build writes: the number of its last migration.</summary>
+    public int CurrentSchemaVersion => Migrations[^1].Version;
+
+    /// <summary>
+    /// Refuses a store that a newer Switchback has migrated: this build would run on tables it does not know, and a later
+    /// start of the newer build would find rows this one wrote the old way. Nothing is written when it refuses.
+    /// </summary>
+    private async Task ThrowIfNewerSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var session = await BeginAsync(write: true, cancellationToken);
+        await session.ExecuteAsync(CreateMigrationsTableSql);
+        var newest = await session.ScalarAsync("SELECT max(version) FROM schema_migrations");
+        if (newest is not null && Convert.ToInt32(newest, CultureInfo.InvariantCulture) is var found && found > CurrentSchemaVersion)
+        {
+            throw new StoreUnavailableException(
+                $"The store ({Location}) has schema version {found.ToString(CultureInfo.InvariantCulture)}, newer than this switchback knows " +
+                $"({CurrentSchemaVersion.ToString(CultureInfo.InvariantCulture)}): a newer switchback migrated it. Run that version or a newer one, " +
+                "or restore a backup taken before the upgrade (docs/operations.md).");
+        }
+
+        await session.CommitAsync();
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)

@@ -260,9 +260,24 @@ internal static class SqliteSchema
             ) WITHOUT ROWID;
             CREATE INDEX response_owners_by_age ON response_owners (recorded_at);
             """),
+        // Evaluation and feedback units (issue 12): a key's first evaluated answer and first feedback per weight are units of
+        // their own streams; kind says which (0 requests, 1 evaluation, 2 feedback) and key_hash is mixed with it.
+        new(15, "unit-kind", "ALTER TABLE rollout_units ADD COLUMN kind INTEGER NOT NULL DEFAULT 0"),
+        // Monitors (issue 15): one per deployment, its spec and the leader's detector state (docs/fleet.md "monitors").
+        new(16, "monitors", """
+            CREATE TABLE monitors (
+                deployment TEXT PRIMARY KEY NOT NULL REFERENCES deployments (name),
+                spec_json TEXT NOT NULL,
+                generation INTEGER NOT NULL,
+                applied_at TEXT NOT NULL,
+                applied_by TEXT NOT NULL,
+                state_json TEXT,
+                state_through INTEGER
+            );
+            """),
         // The guardrails' evidence over time (issue 14): the leading controller's points per rollout and guardrail, thinned to a
         // bound (docs/api.md, "Evidence series").
-        new(15, "evidence-points", """
+        new(17, "evidence-points", """
             CREATE TABLE evidence_points (
                 rollout_id TEXT NOT NULL,
                 guardrail TEXT NOT NULL,

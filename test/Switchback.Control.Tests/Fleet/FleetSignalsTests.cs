@@ -172,6 +172,34 @@ public sealed class FleetSignalsTests : IAsyncLifetime
         Assert.Equal(2, read.Units.Count(u => !u.Candidate));
     }
 
+    [Fact]
+    public async Task Monitor_RunsOnTheLeaderOnTheFleetsMergedWindows_AFollowerLeavesItAlone()
+    {
+        var leader = Replica();
+        var follower = Replica();
+        leader.Leadership.Fence = (await ((IFleetStore)store).TryTakeLeaseAsync("leader", null, Ct))!.Fence;
+        var spec = "{\"kind\":\"Monitor\",\"deployment\":\"svc\",\"signals\":[\"error_rate\"],\"batch\":\"2s\",\"learn\":\"4s\",\"baseline\":\"1h\",\"seasonality\":\"none\",\"false_alarm_every\":\"1d\"}";
+        Assert.Equal(MonitorApplyStatus.Created, await store.ApplyMonitorAsync("svc", spec, new AuditContext("ops"), Ct));
+        await leader.ReportAsync();
+        await follower.ReportAsync();
+
+        for (var second = 0; second < 9; second++)
+        {
+            Serve(leader, 1, 4);
+            Serve(follower, 1, 6);
+            time.Advance(TimeSpan.FromSeconds(1));
+            await leader.ReportAsync();
+            await follower.ReportAsync();
+            await follower.Monitors.TickAsync(Ct);
+            await leader.Monitors.TickAsync(Ct);
+        }
+
+        var state = Core.Monitors.MonitorState.Deserialize((await store.GetMonitorAsync("svc", Ct))!.StateJson!);
+        var judged = (long)(state.BatchStart - state.Since).TotalSeconds;
+        Assert.True(judged >= 6, $"{judged} s in closed batches");
+        Assert.Equal(10 * judged, state.History.Sum(t => t.Counts["error_rate"].Trials));
+    }
+
     private static void Serve(TestReplica replica, int version, int ok)
     {
         var signals = replica.Provider.GetRequiredService<SignalRegistry>().Get("svc", version);
@@ -203,6 +231,8 @@ public sealed class FleetSignalsTests : IAsyncLifetime
         public IRolloutSignals Signals => Provider.GetRequiredService<IRolloutSignals>();
 
         public ReplicaIdentity Identity => Provider.GetRequiredService<ReplicaIdentity>();
+
+        public Control.Monitors.MonitorController Monitors => Provider.GetRequiredService<Control.Monitors.MonitorController>();
 
         public FleetHousekeeper Housekeeper => Provider.GetRequiredService<FleetHousekeeper>();
 

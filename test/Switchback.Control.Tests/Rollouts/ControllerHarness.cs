@@ -123,11 +123,17 @@ internal sealed class ControllerHarness : IAsyncDisposable
     public void Record(VersionSignals signals, int version, RequestSample sample, ulong keyHash)
     {
         signals.Record(sample);
-        if (Routing.Current.TryGet(Deployment, out var state) && state is { Salt: { } salt, CandidateVersion: { } candidate, CandidateWeightBps: > 0 })
+        if (Ticket(version, keyHash) is { } ticket)
         {
-            Units.Record(new Switchback.Gateway.Units.UnitTicket(Deployment, salt, keyHash, version, version == candidate, state.CandidateWeightBps), sample);
+            Units.Record(ticket, sample);
         }
     }
+
+    /// <summary>The unit ticket the router gives a request of key <paramref name="keyHash"/> on <paramref name="version"/> while a canary routes; null otherwise.</summary>
+    public Switchback.Gateway.Units.UnitTicket? Ticket(int version, ulong keyHash)
+        => Routing.Current.TryGet(Deployment, out var state) && state is { Salt: { } salt, CandidateVersion: { } candidate, CandidateWeightBps: > 0 }
+            ? new Switchback.Gateway.Units.UnitTicket(Deployment, salt, keyHash, version, version == candidate, state.CandidateWeightBps)
+            : null;
 
     public Switchback.Gateway.Units.UnitTracker Units => provider.GetRequiredService<Switchback.Gateway.Units.UnitTracker>();
 

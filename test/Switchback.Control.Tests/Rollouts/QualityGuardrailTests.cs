@@ -164,32 +164,30 @@ public sealed class QualityGuardrailTests
         return await h.LatestAsync();
     }
 
+    /// <summary>Evaluated answers of requests without a key, recorded as the evaluation workers do (counters, lengths and units).</summary>
     private static void Evaluated(ControllerHarness h, int version, int responses, int violations = 0, int refusals = 0, int jsonChecked = 0, int jsonInvalid = 0, int length = 100)
     {
-        var s = h.Signals.Get(ControllerHarness.Deployment, version);
-        GatewayCounters.Add(s, EvaluationCounters.ResponsesEvaluated, responses);
-        GatewayCounters.Add(s, EvaluationCounters.SafetyViolations, violations);
-        GatewayCounters.Add(s, EvaluationCounters.Refusals, refusals);
-        GatewayCounters.Add(s, EvaluationCounters.JsonChecked, jsonChecked);
-        GatewayCounters.Add(s, EvaluationCounters.JsonInvalid, jsonInvalid);
-        var lengths = h.Services.GetRequiredService<ResponseLengthSignals>();
+        var recorder = h.Services.GetRequiredService<EvaluationRecorder>();
         for (var i = 0; i < responses; i++)
         {
-            lengths.Record(ControllerHarness.Deployment, version, length + (i % 5));
+            var result = new Core.OnlineEvaluators.EvaluationResult
+            {
+                SafetyDetectors = i < violations ? ["deny_pattern"] : [],
+                Refusal = i < refusals,
+                JsonInvalid = i < jsonChecked ? i < jsonInvalid : null,
+                ResponseLength = length + (i % 5),
+            };
+            recorder.Record(ControllerHarness.Deployment, version, result, h.Ticket(version, keyHash: 0));
         }
     }
 
+    /// <summary>Votes on requests without a key, recorded as the feedback endpoint does (counters and, during a canary, units).</summary>
     private static void Feedback(ControllerHarness h, int version, int up, int down)
     {
-        var s = h.Signals.Get(ControllerHarness.Deployment, version);
-        for (var i = 0; i < up; i++)
+        var feedback = h.Services.GetRequiredService<FeedbackRecorder>();
+        for (var i = 0; i < up + down; i++)
         {
-            s.RecordFeedback(1, escalated: false);
-        }
-
-        for (var i = 0; i < down; i++)
-        {
-            s.RecordFeedback(-1, escalated: false);
+            feedback.Record(ControllerHarness.Deployment, version, i < up ? 1 : -1, escalated: false, signedUnit: null);
         }
     }
 }

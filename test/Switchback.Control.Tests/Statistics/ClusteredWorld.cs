@@ -22,7 +22,12 @@ namespace Switchback.Control.Tests.Statistics;
 /// routing actions; with <see cref="WorldOptions.DriftAmplitude"/> the base failure rate and the traffic follow a daily curve.
 /// A <see cref="TrafficRecord"/> passed to <see cref="RunAsync(int, TrafficRecord?)"/> receives every minute of both arms
 /// (what a metrics store would hold), so other methods can judge the same traffic; the world then runs its whole length.
-/// Deterministic for a seed.
+/// With <see cref="WorldOptions.Evaluated"/> every successful answer is also judged by an online evaluator (a refusal or not,
+/// each user with a refusal propensity of their own, a few users asking what is often refused) through the production
+/// <see cref="EvaluationRecorder"/>, and the plan's only guardrail is <c>refusal_rate</c>. With <see cref="WorldOptions.Voted"/>
+/// the same propensities are instead how often a user's vote on an answer is a thumbs-down, a share of answers gets a vote
+/// (through the production <see cref="FeedbackRecorder"/>, with the unit the signed request id would carry; at once, where a
+/// real vote comes later), and the only guardrail is <c>thumbs_down_rate</c>. Deterministic for a seed.
 /// </summary>
 internal sealed class ClusteredWorld(WorldOptions options)
 {
@@ -40,11 +45,17 @@ internal sealed class ClusteredWorld(WorldOptions options)
     {
         var rng = new Random(seed);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero));
-        var signals = new SignalRegistry(time);
+        var signals = new SignalRegistry(time, new SignalOptions { CounterNames = EvaluationCounters.All });
         var lengths = new ResponseLengthSignals(time);
         var units = new UnitTracker(time, Options.Create(new UnitOptions { RequestsPerUnit = options.RequestsPerUnit, Window = options.UnitWindow }));
+        var evaluations = new EvaluationRecorder(signals, lengths, units);
+        var votes = new FeedbackRecorder(signals, units, new Core.Routing.RoutingTableHolder());
+
+        // Evaluation draws come from a stream of their own, so the request traffic of a seed is the same with or without them.
+        var evaluationRng = new Random(~seed);
         var observer = new RolloutObserver(new LocalRolloutSignals(signals, lengths, units));
         var users = Users(rng);
+        var refusalRates = users.RefusalRates(evaluationRng, options);
         var state = RolloutState.Create($"r-{seed:x8}", Spec(), 1, 2, time.GetUtcNow());
         state = RolloutDecider.Decide(state, new RolloutObservation(time.GetUtcNow()), time.GetUtcNow()).Next;
         observer.Start(state.Id, time.GetUtcNow());
@@ -72,7 +83,19 @@ internal sealed class ClusteredWorld(WorldOptions options)
                     {
                         var sample = failed ? new RequestSample(latency, RequestOutcome.Http5xx) : new RequestSample(latency);
                         signals.Get(Deployment, decision.Version).Record(sample);
-                        units.Record(new UnitTicket(Deployment, state.Id, options.Keyed ? decision.KeyHash : 0, decision.Version, decision.IsCandidate, routing.CandidateWeightBps), sample);
+                        var ticket = new UnitTicket(Deployment, state.Id, options.Keyed ? decision.KeyHash : 0, decision.Version, decision.IsCandidate, routing.CandidateWeightBps);
+                        units.Record(ticket, sample);
+                        if (options.Evaluated && !failed && evaluationRng.NextDouble() < options.EvaluationSampleRate)
+                        {
+                            var refusal = evaluationRng.NextDouble() < refusalRates[user.Index] * (decision.IsCandidate ? options.CandidateRefusalFactor : 1);
+                            evaluations.Record(Deployment, decision.Version, new Core.OnlineEvaluators.EvaluationResult { Refusal = refusal }, ticket);
+                        }
+
+                        if (options.Voted && !failed && evaluationRng.NextDouble() < options.EvaluationSampleRate)
+                        {
+                            var down = evaluationRng.NextDouble() < refusalRates[user.Index] * (decision.IsCandidate ? options.CandidateRefusalFactor : 1);
+                            votes.Record(Deployment, decision.Version, down ? -1 : 1, escalated: false, ticket);
+                        }
                     }
 
                     if (!failed || rng.NextDouble() >= options.RetryProbability)
@@ -130,6 +153,9 @@ internal sealed class ClusteredWorld(WorldOptions options)
         var schedule = options.Schedule;
         var steps = string.Join("\n", schedule.Select((s, i) => string.Create(c,
             $"  - canary: {{ weight: {s.Percent}, duration: {(i == schedule.Count - 1 ? options.Minutes + 10 : s.Minutes)}m, min_requests: {options.StepMinRequests} }}")));
+        var guardrails = options.Evaluated ? "  - { signal: refusal_rate, compare: baseline, severity: hard }"
+            : options.Voted ? "  - { signal: thumbs_down_rate, compare: baseline, severity: hard }"
+            : "  - { signal: error_rate, compare: baseline, severity: hard }\n  - { signal: latency_p95, compare: baseline, max_ratio: 1.25, severity: hard }";
         var yaml = $"""
             kind: Rollout
             deployment: {Deployment}
@@ -137,9 +163,8 @@ internal sealed class ClusteredWorld(WorldOptions options)
             {steps}
               - canary: {"{"} weight: 100 {"}"}
             guardrails:
-              - {"{"} signal: error_rate, compare: baseline, severity: hard {"}"}
-              - {"{"} signal: latency_p95, compare: baseline, max_ratio: 1.25, severity: hard {"}"}
-            alpha: 0.01
+            {guardrails}
+            alpha: {options.Alpha.ToString(c)}
             """;
         var read = ManifestReader.Read(yaml, "world.yaml");
         return RolloutSpec.Parse((RolloutManifest)read.Documents[0], "world.yaml").Spec!;
@@ -151,17 +176,21 @@ internal sealed class ClusteredWorld(WorldOptions options)
         for (var i = 0; i < list.Length; i++)
         {
             var bad = rng.NextDouble() < options.BadClientShare;
-            list[i] = new User($"user-{i}", Draw.LogNormal(rng, 1, options.ActivitySigma), bad ? options.BadClientFailureRate : options.BaseFailureRate, Draw.LogNormal(rng, 1, 0.3));
+            list[i] = new User(i, $"user-{i}", Draw.LogNormal(rng, 1, options.ActivitySigma), bad ? options.BadClientFailureRate : options.BaseFailureRate, Draw.LogNormal(rng, 1, 0.3));
         }
 
         return new UserPopulation(list);
     }
 
-    private sealed record User(string Key, double Activity, double FailureRate, double LatencyFactor);
+    private sealed record User(int Index, string Key, double Activity, double FailureRate, double LatencyFactor);
 
     /// <summary>Picks users in proportion to their activity (binary search over the running sum).</summary>
     private sealed class UserPopulation(User[] users)
     {
+        /// <summary>Each user's refusal propensity: <see cref="WorldOptions.RefusingUserShare"/> of them ask what is often refused.</summary>
+        public double[] RefusalRates(Random rng, WorldOptions options)
+            => [.. users.Select(_ => rng.NextDouble() < options.RefusingUserShare ? options.RefusingUserRate : options.BaseRefusalRate)];
+
         private readonly double[] cumulative = users.Select(u => u.Activity).Aggregate(new List<double>(), (l, a) => { l.Add((l.Count == 0 ? 0 : l[^1]) + a); return l; }).ToArray();
 
         public User Pick(Random rng)
@@ -217,6 +246,33 @@ internal sealed record WorldOptions
     public int RequestsPerUnit { get; init; } = 5;
 
     public TimeSpan UnitWindow { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The plan's alpha.</summary>
+    public double Alpha { get; init; } = 0.01;
+
+    /// <summary>Whether answers are evaluated and the plan guards <c>refusal_rate</c> (alone) instead of errors and latency.</summary>
+    public bool Evaluated { get; init; }
+
+    /// <summary>
+    /// Whether answers get votes and the plan guards <c>thumbs_down_rate</c> (alone); the refusal settings below are then the
+    /// users' thumbs-down propensities and <see cref="EvaluationSampleRate"/> the share of answers voted on.
+    /// </summary>
+    public bool Voted { get; init; }
+
+    /// <summary>The share of successful answers the evaluator samples.</summary>
+    public double EvaluationSampleRate { get; init; } = 0.5;
+
+    /// <summary>How often an ordinary user's answer is a refusal, whatever the version.</summary>
+    public double BaseRefusalRate { get; init; } = 0.02;
+
+    /// <summary>The share of users who ask what is often refused.</summary>
+    public double RefusingUserShare { get; init; } = 0.03;
+
+    /// <summary>How often such a user's answer is a refusal, whatever the version.</summary>
+    public double RefusingUserRate { get; init; } = 0.4;
+
+    /// <summary>How many times as often the candidate refuses (1: an A/A).</summary>
+    public double CandidateRefusalFactor { get; init; } = 1;
 
     /// <summary>The canary's steps (weight in percent, minutes); null for one step at <see cref="WeightPercent"/> for the whole run.</summary>
     public IReadOnlyList<(double Percent, int Minutes)>? Steps { get; init; }

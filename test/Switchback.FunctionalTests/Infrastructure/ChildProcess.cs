@@ -45,16 +45,19 @@ internal sealed class ChildProcess : IDisposable
 
     /// <summary>Starts the CLI with <paramref name="args"/>; SWITCHBACK_* variables of the test runner are not inherited.</summary>
     public static ChildProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
+        => StartProgram(DotnetHost, [CliDll, .. args], environment, AppContext.BaseDirectory);
+
+    /// <summary>Starts <paramref name="program"/> (an installed or published <c>switchback</c>, or <c>dotnet</c> itself) the same way.</summary>
+    public static ChildProcess StartProgram(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
     {
-        var info = new ProcessStartInfo(DotnetHost)
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(CliDll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

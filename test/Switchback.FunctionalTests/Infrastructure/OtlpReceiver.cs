@@ -24,6 +24,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public ConcurrentQueue<OtlpMetric> Metrics { get; } = new();
 
+    /// <summary>Every export request's body as received (protobuf keeps strings as UTF-8, so a secret in any attribute shows in it).</summary>
+    public ConcurrentQueue<byte[]> Payloads { get; } = new();
+
     /// <summary>Requests refused for a wrong content type, which would mean the exporter did not speak OTLP/HTTP protobuf.</summary>
     public ConcurrentQueue<string> Refused { get; } = new();
 
@@ -119,6 +122,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
+        Payloads.Enqueue(buffer.ToArray());
         buffer.Position = 0;
         return Serializer.Deserialize<T>(buffer);
     }

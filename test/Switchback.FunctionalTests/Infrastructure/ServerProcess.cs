@@ -25,7 +25,8 @@ internal sealed class ServerProcess : IDisposable
     /// Starts a server on <paramref name="store"/>; <paramref name="adminKey"/> null leaves SWITCHBACK_ADMIN_KEY unset;
     /// <paramref name="arguments"/> go after <c>serve</c>'s own.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(string store, string? adminKey = AdminKey, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? arguments = null)
+    public static async Task<ServerProcess> StartAsync(
+        string store, string? adminKey = AdminKey, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? arguments = null, string listen = "http://127.0.0.1:0")
     {
         var env = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>());
         if (adminKey is not null)
@@ -33,7 +34,7 @@ internal sealed class ServerProcess : IDisposable
             env["SWITCHBACK_ADMIN_KEY"] = adminKey;
         }
 
-        var child = ChildProcess.Start(["serve", "--listen", "http://127.0.0.1:0", "--store", store, .. arguments ?? []], env);
+        var child = ChildProcess.Start(["serve", "--listen", listen, "--store", store, .. arguments ?? []], env);
         try
         {
             var line = await child.WaitForLineAsync("Switchback listening on ", StartTimeout);

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Switchback.Core.Routing;
+using Switchback.Gateway.Signals;
+using Switchback.Gateway.Units;
 using Switchback.Gateway.Tests.Hosting;
 
 namespace Switchback.Gateway.Tests.Api;
@@ -30,6 +33,43 @@ public sealed class FeedbackTests
         var feedback = host.Signals.Get("svc", 2).AggregateLast(TimeSpan.FromMinutes(1)).Feedback;
         Assert.Equal((2L, 1L, 1L), (feedback.Count, feedback.ThumbsDown, feedback.Escalations));
         Assert.Equal(0, host.Signals.Get("svc", 1).AggregateLast(TimeSpan.FromMinutes(1)).Feedback.Count);
+    }
+
+    [Fact]
+    public async Task Feedback_HeavyUserOnAnotherReplica_IsOneFeedbackUnitOfItsKey_AndAKeylessRequestIsItsOwn()
+    {
+        await using var upstream = await RecordingUpstream.StartAsync();
+        await using var host = await GatewayHost.StartAsync(seed: async store =>
+        {
+            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(upstream.BaseAddress, "a"));
+            await GatewayHost.RegisterAsync(store, "svc", GatewayHost.Bundle(upstream.BaseAddress, "b"));
+        });
+        await using var other = await GatewayHost.StartAsync();
+        var secret = Enumerable.Repeat((byte)3, 32).ToArray();
+        host.Services.GetRequiredService<RequestIds>().UseKey(secret);
+        other.Services.GetRequiredService<RequestIds>().UseKey(secret);
+        await host.SetRoutingAsync(new RoutingState("svc", 1, 2, 5_000, Salt: "r-feedback"));
+
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var served = await host.Client.SendAsync(GatewayHost.Chat("svc", i < 5 ? "heavy" : null), Ct);
+            ids.Add(served.Headers.GetValues("x-switchback-request-id").Single());
+        }
+
+        // The replica that did not serve them knows the requests only by their signed ids.
+        foreach (var id in ids)
+        {
+            using var down = await Post(other, $$"""{"request_id":"{{id}}","score":-1}""");
+            Assert.Equal(HttpStatusCode.OK, down.StatusCode);
+        }
+
+        var units = other.Services.GetRequiredService<UnitTracker>().Closed("svc", "r-feedback", 0, long.MaxValue, UnitKind.Feedback);
+        Assert.Equal(2, units.Count);
+        Assert.Single(units, u => u.KeyHash != 0);
+        Assert.All(units, u => Assert.Equal((UnitFlags.ThumbsDown, 5_000), ((UnitFlags)u.Failures, u.WeightBps)));
+        var votes = other.Signals.Get("svc", 1).AggregateLast(TimeSpan.FromMinutes(1)).Feedback.Count + other.Signals.Get("svc", 2).AggregateLast(TimeSpan.FromMinutes(1)).Feedback.Count;
+        Assert.Equal(6, votes);
     }
 
     [Theory]

@@ -41,6 +41,34 @@ public sealed class SignalShipmentTests
     }
 
     [Fact]
+    public void CollectUnits_EvaluationUnitOfAKeyWithARequestUnit_ShipsUnderAnotherOddKey_AndComesBackAsAnEvaluationUnit()
+    {
+        var time = new FakeTimeProvider(T0);
+        var units = new Switchback.Gateway.Units.UnitTracker(time, Microsoft.Extensions.Options.Options.Create(new Switchback.Gateway.Units.UnitOptions()));
+        var shipment = new SignalShipment(new SignalRegistry(time), new ResponseLengthSignals(time), units);
+        var ticket = new Switchback.Gateway.Units.UnitTicket("svc", "r-1", 9, 2, true, 500);
+        units.Record(ticket, new RequestSample(10));
+        units.RecordEvaluation(ticket, Switchback.Gateway.Units.UnitFlags.Refusal | Switchback.Gateway.Units.UnitFlags.JsonChecked);
+        units.RecordEvaluation(ticket with { KeyHash = 0 }, Switchback.Gateway.Units.UnitFlags.Empty);
+        time.Advance(TimeSpan.FromSeconds(3));
+        units.Sweep(_ => ("r-1", 500));
+
+        var rows = shipment.CollectUnits("a", S0, S0 + 10);
+
+        Assert.Equal(3, rows.Count);
+        var request = rows.Single(r => r.Kind == 0);
+        var keyed = rows.Single(r => r.Kind == 1 && (r.KeyHash & 1) == 1);
+        var keyless = rows.Single(r => r.Kind == 1 && (r.KeyHash & 1) == 0);
+        Assert.Equal(9L, request.KeyHash);
+        Assert.NotEqual(request.KeyHash, keyed.KeyHash);
+        var back = SignalShipment.ToRecord(keyed);
+        Assert.Equal((Switchback.Gateway.Units.UnitKind.Evaluation, Switchback.Gateway.Units.UnitFlags.Refusal | Switchback.Gateway.Units.UnitFlags.JsonChecked, 1, 500, true),
+            (back.Kind, (Switchback.Gateway.Units.UnitFlags)back.Failures, back.Requests, back.WeightBps, back.Candidate));
+        Assert.Equal(Switchback.Gateway.Units.UnitFlags.Empty, (Switchback.Gateway.Units.UnitFlags)SignalShipment.ToRecord(keyless).Failures);
+        Assert.Throws<FormatException>(() => SignalShipment.ToRecord(keyed with { Kind = 7 }));
+    }
+
+    [Fact]
     public void CollectThenMerge_ThreeReplicas_EqualsOneProcessThatSawEverything()
     {
         var replicas = Enumerable.Range(0, 3).Select(_ => Create()).ToArray();

@@ -27,7 +27,8 @@ internal sealed class RecordingUpstream : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; }
 
-    public static async Task<RecordingUpstream> StartAsync(Func<HttpContext, Task>? respond = null)
+    /// <summary>Starts the upstream; with <paramref name="certificate"/> it serves HTTPS with that certificate.</summary>
+    public static async Task<RecordingUpstream> StartAsync(Func<HttpContext, Task>? respond = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         respond ??= c =>
         {
@@ -36,7 +37,12 @@ internal sealed class RecordingUpstream : IAsyncDisposable
         };
         var requests = new ConcurrentQueue<RecordedRequest>();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(certificate is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0");
+        if (certificate is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration().ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = TestCertificates.ForKestrel(certificate)));
+        }
+
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.Run(async context =>

@@ -151,12 +151,16 @@ public sealed class UnitTrackerTests
     [Fact]
     public void ConcurrentRequestsOfOneKey_FormExactlyOneUnit()
     {
-        var units = Tracker(perUnit: 5);
+        // Repeated: a request that missed the key's open unit just before another closed it once opened a second unit (101 of 100).
+        for (var run = 0; run < 20; run++)
+        {
+            var units = Tracker(perUnit: 5);
 
-        Parallel.For(0, 10_000, i => units.Record(Ticket((ulong)(i % 100) + 1), i % 7 == 0 ? Fail() : Ok()));
+            Parallel.For(0, 10_000, i => units.Record(Ticket((ulong)(i % 100) + 1), i % 7 == 0 ? Fail() : Ok()));
 
-        var closed = Closed(units);
-        Assert.Equal(100, closed.Count);
-        Assert.All(closed, u => Assert.Equal(5, u.Requests));
+            var closed = Closed(units);
+            Assert.Equal(100, closed.Count);
+            Assert.All(closed, u => Assert.Equal(5, u.Requests));
+        }
     }
 }

@@ -243,6 +243,21 @@ public abstract partial class RegistryStoreConformance
     }
 
     [Fact]
+    public async Task ReportReplica_EvaluationAndFeedbackUnits_KeepTheirKind_AndAreKeptOncePerKey()
+    {
+        var a = new ReplicaReport("a", "x", "1", Start, Start, 0, 10, false, "{}");
+        UnitRow request = new("r-1", 31, 5, "a", "svc", 2, true, 500, 1, 10, null, 3);
+        var evaluation = request with { KeyHash = 31 ^ 0x16, Second = 6, Failures = 8 | 2, MaxLatencyMs = null, Requests = 1, Kind = 1 };
+        var feedback = request with { KeyHash = 31 ^ 0x4E, Second = 7, Failures = 32, MaxLatencyMs = null, Requests = 1, Kind = 2, PriorBps = 100 };
+
+        await Fleet.ReportReplicaAsync(a, [], [request, evaluation, feedback], rejoin: false, Ct);
+        await Fleet.ReportReplicaAsync(a with { Id = "b" }, [], [evaluation with { Replica = "b", Failures = 0 }], rejoin: false, Ct);
+
+        var all = (await Fleet.ReadUnitsAsync("r-1", 0, 100, Ct)).OrderBy(u => u.Second).ToList();
+        Assert.Equal([request, evaluation, feedback], all);
+    }
+
+    [Fact]
     public async Task ReportReplica_MoreUnitsThanOneStatementHolds_AllKeptOnceWithTheirValues()
     {
         UnitRow Unit(string replica, long key) => new("r-1", key, 10 + key % 3, replica, "svc", key % 2 == 0 ? 2 : 1, key % 2 == 0, 2500, (int)(key % 4), key, key % 5 == 0 ? null : key / 2.0, (int)(1 + key % 5));

@@ -31,6 +31,10 @@ public sealed class PostgresRegistryStoreTests : RegistryStoreConformance
 
     protected override IRegistryStore OpenStore(string database) => new PostgresRegistryStore(database, Time);
 
+    protected override string OldestSchemaSql => PostgresSchema.Migrations[0].Sql;
+
+    protected override string MigrationsTableSql => PostgresSchema.CreateMigrationsTable;
+
     protected override Task ExecuteSqlAsync(string database, string sql) => ExecuteAsync(database, sql);
 
     protected override async Task<long> QueryLongAsync(string database, string sql)

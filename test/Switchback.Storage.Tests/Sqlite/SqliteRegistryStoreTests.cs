@@ -18,6 +18,10 @@ public sealed class SqliteRegistryStoreTests : RegistryStoreConformance
 
     protected override IRegistryStore OpenStore(string database) => new SqliteRegistryStore(database, Time);
 
+    protected override string OldestSchemaSql => SqliteSchema.Migrations[0].Sql;
+
+    protected override string MigrationsTableSql => SqliteSchema.CreateMigrationsTable;
+
     protected override async Task ExecuteSqlAsync(string database, string sql)
     {
         await using var connection = await OpenAsync(database);

@@ -15,20 +15,21 @@ internal sealed partial class DocumentValidator(string source, int index, List<M
         var before = errors.Count;
         if (root is not MappingNode map)
         {
-            Error(ManifestError.DocumentPath, $"expected a mapping with kind: Bundle or kind: Rollout, got {Describe(root)}", root);
+            Error(ManifestError.DocumentPath, $"expected a mapping with kind: Bundle, Rollout or Monitor, got {Describe(root)}", root);
             return null;
         }
 
-        var kind = RequiredText(map, string.Empty, "kind", "Bundle or Rollout");
-        if (kind is not null and not "Bundle" and not "Rollout")
+        var kind = RequiredText(map, string.Empty, "kind", "Bundle, Rollout or Monitor");
+        if (kind is not null and not "Bundle" and not "Rollout" and not "Monitor")
         {
-            Error("kind", $"'{kind}' is not a manifest kind: expected Bundle or Rollout", Get(map, "kind"));
+            Error("kind", $"'{kind}' is not a manifest kind: expected Bundle, Rollout or Monitor", Get(map, "kind"));
         }
 
         ManifestDocument? document = kind switch
         {
             "Bundle" => ValidateBundle(map),
             "Rollout" => ValidateRollout(map),
+            "Monitor" => ValidateMonitor(map),
             _ => null,
         };
         return errors.Count == before ? document : null;
