@@ -196,7 +196,9 @@ internal sealed partial class EvidenceRecorder(
 
         var ratio = point.EValue / p.EValue;
         var noticeable = !double.IsFinite(ratio) || ratio >= settings.NoticeableFactor || ratio <= 1 / settings.NoticeableFactor;
-        return noticeable || now - p.At >= settings.MinInterval;
+        // A tenth of the interval is slack: ticks come about every second, so a strict comparison with a 2 s interval would
+        // record at 3 s whenever a tick ran a hair early (a fast rollback then kept only its first and its breaching point).
+        return noticeable || now - p.At >= settings.MinInterval * 0.9;
     }
 
     private sealed record LastPoint(EvidencePointRow Point, bool Breached);
