@@ -124,19 +124,20 @@ internal sealed class UpstreamForwarder(
             Remember(plan, observation);
         }
 
-        if (exchange == Exchange.TooLarge && observation.IsStream && context.Response.HasStarted)
+        // A stream over the size limit ended with an error event (ExchangeAsync), which OpenAI's clients raise: nothing to cut.
+        var endedWithErrorEvent = exchange == Exchange.TooLarge && observation.IsStream;
+        if (exchange != Exchange.Completed && context.Response.HasStarted)
         {
-            // The stream ended with an error event (ExchangeAsync), which OpenAI's clients raise as an error: nothing to cut.
-        }
-        else if (exchange != Exchange.Completed && context.Response.HasStarted)
-        {
-            // Part of the answer is out: cutting the connection is the only way to tell the client it is incomplete.
-            context.Abort();
+            if (!endedWithErrorEvent)
+            {
+                // Part of the answer is out: cutting the connection is the only way to tell the client it is incomplete.
+                context.Abort();
+            }
         }
         else if (exchange != Exchange.Completed && !retry)
         {
             context.Response.Clear();
-            GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow(), Units.UnitTicket.Served(plan.Unit, plan.Version)));
+            SetResponseHeaders(context, plan);
             await (outcome == RequestOutcome.Timeout
                 ? OpenAiErrors.WriteAsync(context, 504, "upstream_error", "upstream_timeout", $"{plan.Deployment}@{plan.Version} did not answer within {plan.Timeout.TotalMilliseconds} ms")
                 : exchange == Exchange.TooLarge
@@ -149,6 +150,10 @@ internal sealed class UpstreamForwarder(
             : null;
         return new ForwardResult(plan.Version, outcome.Value, elapsed, observation.Status, body);
     }
+
+    /// <summary>The deployment, version and signed request id (with the request's unit during a canary) on the answer.</summary>
+    private void SetResponseHeaders(HttpContext context, ForwardPlan plan)
+        => GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow(), Units.UnitTicket.Served(plan.Unit, plan.Version)));
 
     /// <summary>The attempt on the request's span (when one records) and in the GenAI metrics (when one listens).</summary>
     private void Observe(ForwardPlan plan, ResponseObservation observation, RequestOutcome outcome, double elapsed, long tokensIn, long tokensOut, double? ttft)
@@ -220,7 +225,7 @@ internal sealed class UpstreamForwarder(
                     }
 
                     UpstreamMessages.CopyHead(response, context.Response);
-                    GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow(), Units.UnitTicket.Served(plan.Unit, plan.Version)));
+                    SetResponseHeaders(context, plan);
                     observation.Body = new ObservingStream(context.Response.Body, time, observation);
                     var copied = await CopyAsync(source, observation.Body, observation.ExpectedLength, maxResponseBytes, context, cancellationToken);
                     if (copied == Exchange.TooLarge && observation.IsStream && context.Response.HasStarted)
@@ -240,7 +245,7 @@ internal sealed class UpstreamForwarder(
                 }
 
                 UpstreamMessages.CopyHead(response, context.Response, bytes.Length);
-                GatewayHeaders.SetResponse(context.Response, plan.Deployment, plan.Version, ids.Sign(plan.RequestId, plan.Deployment, plan.Version, time.GetUtcNow(), Units.UnitTicket.Served(plan.Unit, plan.Version)));
+                SetResponseHeaders(context, plan);
                 observation.Body = new ObservingStream(context.Response.Body, time, observation);
                 await observation.Body.WriteAsync(bytes, cancellationToken);
                 return Exchange.Completed;
